@@ -5,3 +5,5 @@ export * from "./side-effects.ts";
 export * from "./evidence.ts";
 export * from "./ssot.ts";
 export * from "./blocker.ts";
+export * from "./expect.ts";
+export * from "./probes.ts";
