@@ -64,6 +64,18 @@ export const BlockerPacket = z.object({
     abstained: z.array(z.object({ kind: z.string(), performed: z.literal(false), basis: z.string() })),
   }),
   tracks: z.array(TrackRecord),
-  renderings: z.object({ markdownPath: z.string(), markdownSha256: z.string() }).nullable(),
+  renderings: z
+    .object({
+      markdownPath: z.string(),
+      markdownSha256: z.string(),
+      /** Where the JSON twin lives, for the Markdown footer; optional so older packets still parse. */
+      jsonPath: z.string().optional(),
+    })
+    .nullable(),
+  /**
+   * Policy-forbidden side effects this run DID perform, copied from the side-effect record.
+   * Rendered loudly; optional so older packets still parse.
+   */
+  forbiddenPerformed: z.array(z.object({ kind: z.string(), detail: z.string(), at: z.string() })).optional(),
 });
 export type BlockerPacket = z.infer<typeof BlockerPacket>;
