@@ -7,3 +7,7 @@ export * from "./ssot.ts";
 export * from "./blocker.ts";
 export * from "./expect.ts";
 export * from "./probes.ts";
+export * from "./attestation.ts";
+export * from "./packet.ts";
+export * from "./load.ts";
+export * from "./json-schema.ts";

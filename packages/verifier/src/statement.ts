@@ -1,0 +1,85 @@
+import {
+  SANDBOX_PREDICATE_TYPE,
+  SANDBOX_SUBJECTS,
+  STATEMENT_TYPE_V1,
+  type EngineKind,
+  type Fact,
+  type ProbeExpectation,
+  type ProbeResult,
+  type RunFlags,
+  type SandboxAttestationStatement,
+  type StatementSubject,
+  type VenueClass,
+} from "@macro/ssot";
+import { sha256Hex } from "./hash.ts";
+import { judgeProbes, summarize } from "./judge.ts";
+
+/** The raw bytes of the files that define the attested boundary, as read on the venue. */
+export interface SandboxFiles {
+  dockerfile: Uint8Array;
+  seccompProfile: Uint8Array;
+  probeBundle: Uint8Array;
+  /** Null when the probes issue raw syscalls without a helper binary. */
+  syscallHelper: Uint8Array | null;
+}
+
+export interface AttestationInput {
+  macroId: string;
+  ssotSha256: string;
+  runId: string | null;
+  venue: { id: string; class: VenueClass; facts: Fact[] };
+  attestedAt: string;
+  engine: { kind: EngineKind | string; serverVersion: string };
+  image: { ref: string; id: string };
+  runFlags: RunFlags;
+  /** The SSOT's expectations: the verdict is computed against these, never taken from the probes. */
+  expectations: readonly ProbeExpectation[];
+  probes: ProbeResult[];
+  files: SandboxFiles;
+}
+
+const IMAGE_ID = /^sha256:([0-9a-f]{64})$/;
+
+/** The image subject's sha256: the image id's own digest when it has one, else a digest of the id. */
+export function imageDigest(imageId: string): string {
+  return IMAGE_ID.exec(imageId)?.[1] ?? sha256Hex(imageId);
+}
+
+export function sandboxSubjects(imageId: string, files: SandboxFiles): StatementSubject[] {
+  const subjects: StatementSubject[] = [
+    { name: SANDBOX_SUBJECTS.image, digest: { sha256: imageDigest(imageId) } },
+    { name: SANDBOX_SUBJECTS.dockerfile, digest: { sha256: sha256Hex(files.dockerfile) } },
+    { name: SANDBOX_SUBJECTS.seccompProfile, digest: { sha256: sha256Hex(files.seccompProfile) } },
+    { name: SANDBOX_SUBJECTS.probeBundle, digest: { sha256: sha256Hex(files.probeBundle) } },
+  ];
+  if (files.syscallHelper !== null) {
+    subjects.push({ name: SANDBOX_SUBJECTS.syscallHelper, digest: { sha256: sha256Hex(files.syscallHelper) } });
+  }
+  return subjects;
+}
+
+/**
+ * Builds the sandbox attestation Statement (pure). Summary and verdict are recomputed from the
+ * probe evidence against the SSOT, so a producer cannot write ATTESTED over a failing probe.
+ */
+export function buildAttestationStatement(input: AttestationInput): SandboxAttestationStatement {
+  const judged = judgeProbes(input.expectations, input.probes);
+  return {
+    _type: STATEMENT_TYPE_V1,
+    subject: sandboxSubjects(input.image.id, input.files),
+    predicateType: SANDBOX_PREDICATE_TYPE,
+    predicate: {
+      macroId: input.macroId,
+      ssotSha256: input.ssotSha256,
+      runId: input.runId,
+      venue: { id: input.venue.id, class: input.venue.class, facts: input.venue.facts },
+      attestedAt: input.attestedAt,
+      engine: { kind: input.engine.kind, serverVersion: input.engine.serverVersion },
+      image: { ref: input.image.ref, id: input.image.id },
+      runFlags: input.runFlags,
+      probes: input.probes,
+      summary: summarize(judged.probes.map((probe) => probe.verdict)),
+      verdict: judged.verdict,
+    },
+  };
+}
