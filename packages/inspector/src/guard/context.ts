@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/** What the caller was told on the command line; env fallbacks are applied by `runGuards`. */
+export interface GuardInputs {
+  attestationFile?: string | undefined;
+  attestationSha256?: string | undefined;
+  runId?: string | undefined;
+}
+
+/**
+ * Everything the guards observe, injected so each check is unit-tested on any host.
+ * Readers throw on failure (like `fs`); the checks turn every throw into a refusal.
+ */
+export interface GuardContext {
+  inputs: GuardInputs;
+  env: Readonly<Record<string, string | undefined>>;
+  readFile(path: string): Uint8Array;
+  readDir(path: string): string[];
+  getuid(): number;
+  geteuid(): number;
+}
+
+/** The context of the running process: the real /proc, /sys, environment and ids. */
+export function liveGuardContext(inputs: GuardInputs, env: NodeJS.ProcessEnv = process.env): GuardContext {
+  return {
+    inputs,
+    env,
+    readFile: (path) => readFileSync(path),
+    readDir: (path) => readdirSync(path),
+    getuid: () => process.getuid?.() ?? 0,
+    geteuid: () => process.geteuid?.() ?? 0,
+  };
+}
