@@ -61,3 +61,28 @@ describe("P1 attestation guard", () => {
     expect(verdict.ok ? "" : verdict.reason).toMatch(reason);
   });
 });
+
+describe("P1 attestation guard: bundle forms", () => {
+  const envelope = (payload: string): string =>
+    JSON.stringify({
+      payloadType: "application/vnd.in-toto+json",
+      payload: Buffer.from(payload).toString("base64"),
+      signatures: [{ sig: "c2ln" }],
+    });
+
+  it("accepts the Statement inside a DSSE envelope (the verifier checked the signature)", () => {
+    expect(checkAttestation(fakeContext({ attestation: envelope(statement()) }))).toEqual({ ok: true });
+  });
+
+  it("[#39] refuses an envelope whose Statement belongs to another run", () => {
+    const verdict = checkAttestation(fakeContext({ attestation: envelope(statement({ runId: "run-other" })) }));
+    expect(verdict).toMatchObject({ ok: false, code: "P1_ATTESTATION_MISMATCH" });
+  });
+
+  it("[#39] refuses a statement bound to no run (runId null)", () => {
+    const unbound = JSON.stringify({ ...JSON.parse(statement()), predicate: { verdict: "ATTESTED", runId: null } });
+    const verdict = checkAttestation(fakeContext({ attestation: unbound }));
+    expect(verdict).toMatchObject({ ok: false, code: "P1_ATTESTATION_MISMATCH" });
+    expect(verdict.ok ? "" : verdict.reason).toContain("no run");
+  });
+});

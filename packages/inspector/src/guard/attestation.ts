@@ -1,22 +1,31 @@
 import { createHash } from "node:crypto";
 import * as z from "zod";
+import { DsseEnvelope, SANDBOX_PREDICATE_TYPE, STATEMENT_TYPE_V1 } from "@macro/ssot";
 import { block, PASS, type GuardVerdict } from "./verdict.ts";
 import type { GuardContext } from "./context.ts";
 
-export const SANDBOX_ATTESTATION_PREDICATE = "https://macro.dev/sandbox-attestation/v1";
-
 /**
- * Only the fields the guard decides on; the verifier owns the full predicate. Loose
- * objects on purpose: extra fields are the verifier's business, not a reason to refuse.
+ * Only the fields the guard decides on; the verifier owns the full predicate (and the
+ * signature) and has already checked it. Loose objects on purpose: extra fields are the
+ * verifier's business, not a reason to refuse.
  */
 const AttestationShape = z.object({
-  _type: z.literal("https://in-toto.io/Statement/v1"),
-  predicateType: z.literal(SANDBOX_ATTESTATION_PREDICATE),
+  _type: z.literal(STATEMENT_TYPE_V1),
+  predicateType: z.literal(SANDBOX_PREDICATE_TYPE),
   predicate: z.object({
     verdict: z.string(),
-    runId: z.string().min(1),
+    runId: z.string().nullable(),
   }),
 });
+
+const utf8 = (bytes: Uint8Array): string => new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+
+/** The Statement of a bundle file: either the bare Statement or the payload of its DSSE envelope. */
+function statementOf(json: unknown): unknown {
+  const envelope = DsseEnvelope.safeParse(json);
+  if (!envelope.success) return json;
+  return JSON.parse(utf8(Buffer.from(envelope.data.payload, "base64")));
+}
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -57,7 +66,7 @@ export function checkAttestation(ctx: GuardContext): GuardVerdict {
   }
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    json = statementOf(JSON.parse(utf8(bytes)));
   } catch {
     return block("P1_ATTESTATION_MISMATCH", `attestation ${file} is not valid UTF-8 JSON`);
   }
@@ -72,7 +81,8 @@ export function checkAttestation(ctx: GuardContext): GuardVerdict {
     return block("P1_ATTESTATION_MISMATCH", `attestation verdict is ${verdict}, not ATTESTED`);
   }
   if (boundRunId !== runId) {
-    return block("P1_ATTESTATION_MISMATCH", `attestation is bound to run ${boundRunId}, not to this run ${runId}`);
+    const bound = boundRunId === null ? "no run" : `run ${boundRunId}`;
+    return block("P1_ATTESTATION_MISMATCH", `attestation is bound to ${bound}, not to this run ${runId}`);
   }
   return PASS;
 }

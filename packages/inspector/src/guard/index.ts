@@ -6,7 +6,7 @@ export {
   type GuardVerdict,
 } from "./verdict.ts";
 export { liveGuardContext, type GuardContext, type GuardInputs } from "./context.ts";
-export { checkAttestation, SANDBOX_ATTESTATION_PREDICATE } from "./attestation.ts";
+export { checkAttestation } from "./attestation.ts";
 export { checkEnvironment } from "./env.ts";
 export { checkSandbox, parseStatus, rootMountOptions, interfacesFromProcNetDev } from "./sandbox.ts";
 export { GUARD_ORDER, runGuards } from "./run.ts";
