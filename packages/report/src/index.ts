@@ -1,0 +1,28 @@
+export { ensureDir, writeFileAtomic } from "./fs-atomic.ts";
+export { canonicalJson, digestFile, jsonlLineDigests, serializeJson, sha256Hex } from "./hash.ts";
+export { buildBlockerPacket, clearedSince, type PacketInput } from "./packet/build.ts";
+export { NEXT_ACTION_COLUMNS, PACKET_SECTIONS, renderPacketMarkdown } from "./packet/render.ts";
+export {
+  LATEST_POINTER,
+  LatestPointer,
+  clearLatestPacket,
+  findLatestPacket,
+  packetFileNames,
+  slug,
+  writeBlockerPacket,
+  type WrittenPacket,
+} from "./packet/write.ts";
+export { RUN_RECORD_PREDICATE, RunRecord, RunStatus, buildRunRecord, type RunRecordInput } from "./run-record.ts";
+export {
+  GENESIS_HASH,
+  LedgerEntry,
+  appendLedger,
+  entryHash,
+  serializeEntry,
+  verifyLedger,
+  verifyLedgerText,
+  type LedgerAppend,
+  type LedgerProblem,
+} from "./ledger.ts";
+export { withFileLock, type LockOptions } from "./lock.ts";
+export { persistRunRecord } from "./persist.ts";

@@ -1,0 +1,136 @@
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import * as z from "zod";
+import { InputError, Sha256Hex, err, ok, type Result } from "@macro/ssot";
+import { dirname } from "node:path";
+import { ensureDir, writeFileAtomic } from "./fs-atomic.ts";
+import { canonicalJson, sha256Hex } from "./hash.ts";
+import { withFileLock, type LockOptions } from "./lock.ts";
+import { RunStatus } from "./run-record.ts";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export const LedgerEntry = z.strictObject({
+  seq: z.number().int().positive(),
+  at: z.string().min(1),
+  runId: z.string().min(1),
+  status: RunStatus,
+  recordSha256: Sha256Hex,
+  prevHash: Sha256Hex,
+  hash: Sha256Hex,
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+/** What a caller supplies; the chain fields are computed under the lock. */
+export interface LedgerAppend {
+  at: string;
+  runId: string;
+  status: RunStatus;
+  /** sha256 of the run record file's bytes. */
+  recordSha256: string;
+}
+
+export interface LedgerProblem {
+  /** 1-based line number; 0 when the file itself is the problem. */
+  line: number;
+  code: string;
+  message: string;
+}
+
+/** The hash of an entry: sha256 of its canonical JSON (sorted keys) without `hash`. */
+export function entryHash(entry: Omit<LedgerEntry, "hash">): string {
+  const { seq, at, runId, status, recordSha256, prevHash } = entry;
+  return sha256Hex(canonicalJson({ seq, at, runId, status, recordSha256, prevHash }));
+}
+
+/** The exact bytes of a ledger line (without newline): canonical JSON, so edits are visible. */
+export function serializeEntry(entry: LedgerEntry): string {
+  return canonicalJson({ ...entry });
+}
+
+/**
+ * Append one entry to the NDJSON ledger under an exclusive `<ledger>.lock`, so two runs
+ * never interleave. The existing chain is verified first: appending to a broken chain
+ * would launder it, so a broken ledger throws InputError (code LEDGER_INVALID).
+ * The file is replaced atomically, so a crash leaves the old ledger or the new one.
+ */
+export async function appendLedger(ledgerPath: string, entry: LedgerAppend, lock: LockOptions = {}): Promise<LedgerEntry> {
+  const input = z
+    .object({ at: z.string().min(1), runId: z.string().min(1), status: RunStatus, recordSha256: Sha256Hex })
+    .parse(entry);
+  await ensureDir(dirname(ledgerPath));
+  return withFileLock(
+    `${ledgerPath}.lock`,
+    async () => {
+      const text = await readOrEmpty(ledgerPath);
+      const checked = verifyLedgerText(text);
+      if (!checked.ok) {
+        const p = checked.error;
+        throw new InputError("LEDGER_INVALID", `${ledgerPath}:${p.line}: ${p.code}: ${p.message}`, { file: ledgerPath });
+      }
+      const base = { seq: checked.value.entries + 1, ...input, prevHash: checked.value.headHash };
+      const full: LedgerEntry = { ...base, hash: entryHash(base) };
+      await writeFileAtomic(ledgerPath, `${text}${serializeEntry(full)}\n`);
+      return full;
+    },
+    lock,
+  );
+}
+
+/**
+ * Check the whole chain: each line canonical, parseable, its hash recomputed, seq
+ * consecutive from 1, prevHash equal to the previous line's hash (genesis: 64 zeros).
+ * Detects edited, dropped, inserted and reordered lines. Dropping lines from the END is
+ * invisible to any chain; compare `headHash` with the run record or an external anchor.
+ */
+export function verifyLedger(path: string): Result<{ entries: number; headHash: string }, LedgerProblem> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = error instanceof Error && "code" in error && error.code === "ENOENT" ? "LEDGER_MISSING" : "LEDGER_UNREADABLE";
+    return err({ line: 0, code, message: `${path}: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  return verifyLedgerText(text);
+}
+
+/** verifyLedger over text already in hand. An empty ledger is a valid chain of 0 entries. */
+export function verifyLedgerText(text: string): Result<{ entries: number; headHash: string }, LedgerProblem> {
+  if (text === "") return ok({ entries: 0, headHash: GENESIS_HASH });
+  if (!text.endsWith("\n")) return err({ line: countLines(text), code: "TRUNCATED", message: "last line has no newline (torn write?)" });
+  const lines = text.slice(0, -1).split("\n");
+  let prev = GENESIS_HASH;
+  for (const [i, raw] of lines.entries()) {
+    const line = i + 1;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return err({ line, code: "NOT_JSON", message: "line is not JSON" });
+    }
+    const parsed = LedgerEntry.safeParse(json);
+    if (!parsed.success) return err({ line, code: "BAD_ENTRY", message: z.prettifyError(parsed.error) });
+    const e = parsed.data;
+    if (serializeEntry(e) !== raw) return err({ line, code: "NOT_CANONICAL", message: "line bytes are not the canonical form of its entry" });
+    if (entryHash(e) !== e.hash) return err({ line, code: "HASH_MISMATCH", message: `entry seq ${e.seq} was edited: its hash does not match its content` });
+    if (e.seq !== line) return err({ line, code: "SEQ_GAP", message: `expected seq ${line}, found ${e.seq} (line dropped, inserted or reordered)` });
+    if (e.prevHash !== prev) return err({ line, code: "CHAIN_BROKEN", message: `prevHash does not match the hash of line ${line - 1}` });
+    prev = e.hash;
+  }
+  return ok({ entries: lines.length, headHash: prev });
+}
+
+// --- internal ---
+
+function countLines(text: string): number {
+  return text.split("\n").length;
+}
+
+async function readOrEmpty(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return "";
+    throw error;
+  }
+}

@@ -1,0 +1,164 @@
+import { TRACK_IDS, TRACK_TITLES, type BlockerPacket, type Fact, type TrackId } from "@macro/ssot";
+import { cell, code, inline, paragraph, table } from "./markdown.ts";
+
+/** Section headings, in the seed's order; exported so tests and readers share one list. */
+export const PACKET_SECTIONS = [
+  "0. Where the path stopped, and why",
+  "1. The one blocker",
+  "2. Evidence",
+  "3. Exact next action",
+  "4. If the venue genuinely cannot run it",
+  "5. What was NOT done",
+] as const;
+
+export const NEXT_ACTION_COLUMNS = [
+  "Step",
+  "Owner",
+  "Action",
+  "Commands",
+  "Returns (what, where)",
+  "Accepted when",
+  "Resumes at",
+] as const;
+
+/**
+ * Render the packet as Markdown. Deterministic: the same JSON gives the same bytes (no
+ * clock, no locale, input order kept). It never prints its own digest, so the digest can
+ * be recorded in the JSON it is rendered from.
+ */
+export function renderPacketMarkdown(packet: BlockerPacket): string {
+  const parts = [
+    `# Action-Ready Blocker — ${inline(packet.macro.title)}`,
+    `Macro: ${code(packet.macro.id, false)} · Run: ${code(packet.runId, false)} · Generated: ${inline(packet.generatedAt)}`,
+    `**Final status:** ${inline(packet.statusLine)}`,
+    flagsLine(packet),
+    ...violations(packet),
+    `## ${PACKET_SECTIONS[0]}`,
+    stopped(packet),
+    `## ${PACKET_SECTIONS[1]}`,
+    blockerTable(packet),
+    `## ${PACKET_SECTIONS[2]}`,
+    evidenceTable(packet.evidence),
+    `## ${PACKET_SECTIONS[3]}`,
+    nextActionTable(packet),
+    `## ${PACKET_SECTIONS[4]}`,
+    paragraph(packet.fallback),
+    `## ${PACKET_SECTIONS[5]}`,
+    notDone(packet),
+    "---",
+    footer(packet),
+  ];
+  return `${parts.join("\n\n")}\n`;
+}
+
+// --- internal ---
+
+const yesNo = (b: boolean) => (b ? "**YES**" : "NO");
+
+function flagsLine(p: BlockerPacket): string {
+  const f = p.flags;
+  return [
+    `Production mutation: ${yesNo(f.productionMutation)}`,
+    `Container created by run: ${yesNo(f.containerCreatedByRun)}`,
+    `Install/system mutation: ${yesNo(f.installOrSystemMutation)}`,
+    `Mac-local evidence used: ${yesNo(f.macLocalEvidenceUsed)}`,
+    `Network used: ${yesNo(f.networkUsed)}`,
+  ].join(" · ");
+}
+
+function violations(p: BlockerPacket): string[] {
+  const performed = p.forbiddenPerformed ?? [];
+  if (performed.length === 0) return [];
+  const items = performed.map((e) => `- ${code(e.kind, false)} at ${inline(e.at)}: ${inline(e.detail)}`);
+  return [`**POLICY VIOLATION — this run performed side effects the SSOT forbids:**\n\n${items.join("\n")}`];
+}
+
+const trackLabel = (id: TrackId) => `${code(id, true)} (${inline(TRACK_TITLES[id])})`;
+
+function stopped(p: BlockerPacket): string {
+  const n = TRACK_IDS.indexOf(p.stoppedAt.track) + 1;
+  const lead =
+    `The path stopped at track ${n} of ${TRACK_IDS.length}, ${inline(p.stoppedAt.trackTitle)} (${code(p.stoppedAt.track, false)}): ` +
+    `guard ${code(p.stoppedAt.guard, false)} failed — ${inline(p.stoppedAt.why)}`;
+  const rows = p.tracks.map((t) => [
+    trackLabel(t.id),
+    inline(t.status),
+    t.evidence.length === 0 ? "—" : t.evidence.map((e) => code(e, true)).join("<br>"),
+  ]);
+  return `${lead}\n\n${table(["Track", "Status", "Evidence"], rows)}`;
+}
+
+function blockerTable(p: BlockerPacket): string {
+  const b = p.blocker;
+  const continuity =
+    b.continuity === "carried"
+      ? `carried from run ${code(b.previousRunId ?? "?", true)} (same blocker and class, re-verified in this run)`
+      : b.previousRunId === null
+        ? "new (no previous packet)"
+        : `new (previous packet: run ${code(b.previousRunId, true)})`;
+  const matrixUnavailable = p.evidence.some((f) => f.id === "matrix.available" && f.value === false);
+  const rows =
+    b.blocks.matrixRows.length > 0
+      ? `${b.blocks.matrixRows.length}: ${b.blocks.matrixRows.map(cell).join(", ")}`
+      : matrixUnavailable
+        ? "not computed: the acceptance matrix was not available (see Evidence)"
+        : "none";
+  const blocks = `tracks: ${b.blocks.tracks.map(trackLabel).join(", ")}<br>matrix rows: ${rows}`;
+  return table(
+    ["Field", "Value"],
+    [
+      ["Blocker ID", `${cell(b.id)} — ${cell(b.title)}${b.loadBearing ? " (load-bearing)" : ""}`],
+      ["Class", b.class.map(cell).join(" + ")],
+      ["State", cell(b.state)],
+      ["Continuity", continuity],
+      ["Blocks", blocks],
+      ["Does not block", b.doesNotBlock.length === 0 ? "nothing listed in the SSOT" : b.doesNotBlock.map(cell).join("<br>")],
+      ["Why it blocks", cell(b.why)],
+      ["Missing capability", b.missingCapability === null ? "none" : cell(b.missingCapability)],
+    ],
+  );
+}
+
+function factValue(v: Fact["value"]): string {
+  return v === null ? "null" : typeof v === "string" ? cell(v) : code(String(v), true);
+}
+
+function evidenceTable(facts: readonly Fact[]): string {
+  if (facts.length === 0) return "No facts were recorded with this blocker.";
+  return table(
+    ["Fact", "Value", "Source"],
+    facts.map((f) => [code(f.id, true), factValue(f.value), `${cell(f.source)} (observed ${cell(f.observedAt)})`]),
+  );
+}
+
+function nextActionTable(p: BlockerPacket): string {
+  return table(
+    NEXT_ACTION_COLUMNS,
+    p.nextActions.map((a) => [
+      cell(a.step),
+      `${cell(a.owner)} (${cell(a.ownerName)})`,
+      cell(a.action),
+      a.commands.length === 0 ? "—" : a.commands.map((c) => code(c, true)).join("<br>"),
+      `${cell(a.returns.what)}, at ${cell(a.returns.where)}`,
+      cell(a.acceptance),
+      trackLabel(a.resumesAt),
+    ]),
+  );
+}
+
+function notDone(p: BlockerPacket): string {
+  const items = [
+    ...p.notDone.tracks.map((t) => `- Track ${code(t.track, false)} (${inline(t.title)}) not run: ${inline(t.reason)}.`),
+    ...p.notDone.abstained.map((a) => `- No ${code(a.kind, false)}: ${inline(a.basis)}.`),
+  ];
+  return items.length === 0 ? "Nothing to list." : items.join("\n");
+}
+
+function footer(p: BlockerPacket): string {
+  const json = p.renderings?.jsonPath;
+  return [
+    `Run ${code(p.runId, false)} · SSOT ${code(p.macro.ssotPath, false)} sha256 ${code(p.macro.ssotSha256, false)}`,
+    json === undefined ? "JSON twin: not recorded" : `JSON (source of truth): ${code(json, false)}`,
+    "Generated from the packet JSON; edit the SSOT, never this file.",
+  ].join(" · ");
+}

@@ -1,0 +1,149 @@
+import { appendFile, readFile, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
+import * as z from "zod";
+import { BlockerPacket, InputError, Sha256Hex } from "@macro/ssot";
+import { ensureDir, writeFileAtomic } from "../fs-atomic.ts";
+import { serializeJson, sha256Hex } from "../hash.ts";
+import { renderPacketMarkdown } from "./render.ts";
+
+/** File-name-safe blocker id that stays readable: `B4′` → `B4prime`. */
+export function slug(id: string): string {
+  const s = id
+    .normalize("NFKC")
+    .replace(/[′']/g, "prime")
+    .replace(/″/g, "dprime")
+    .replace(/‴/g, "tprime")
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "");
+  return s === "" ? "blocker" : s;
+}
+
+/** The names a packet's files get; pass them (joined to repo-relative dirs) as PacketInput.paths. */
+export function packetFileNames(blockerId: string, runId: string): { json: string; markdown: string } {
+  const base = `blocker-${slug(blockerId)}-${slug(runId)}`;
+  return { json: `${base}.json`, markdown: `${base}.md` };
+}
+
+export const LATEST_POINTER = "latest-blocker.json";
+
+/** `reports/latest-blocker.json`: which packet the last blocked run wrote, pinned by digest. */
+export const LatestPointer = z.strictObject({
+  schema: z.literal("macro/latest-blocker/v1"),
+  runId: z.string().min(1),
+  blockerId: z.string().min(1),
+  json: z.string().min(1),
+  jsonSha256: Sha256Hex,
+});
+export type LatestPointer = z.infer<typeof LatestPointer>;
+
+export interface WrittenPacket {
+  jsonPath: string;
+  markdownPath: string;
+  markdownSha256: string;
+  jsonSha256: string;
+}
+
+/**
+ * Persist a packet: the Markdown first (checkpoints), then the JSON with the digest of
+ * the Markdown bytes actually written (reports), then the latest pointer. Each file is
+ * replaced atomically. With `env.GITHUB_STEP_SUMMARY` set, the Markdown is appended there.
+ */
+export async function writeBlockerPacket(
+  packet: BlockerPacket,
+  dirs: { reportsDir: string; checkpointsDir: string },
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<WrittenPacket> {
+  const names = packetFileNames(packet.blocker.id, packet.runId);
+  const markdownPath = join(dirs.checkpointsDir, names.markdown);
+  const jsonPath = join(dirs.reportsDir, names.json);
+  await ensureDir(dirs.checkpointsDir);
+  await ensureDir(dirs.reportsDir);
+
+  const markdown = renderPacketMarkdown(packet);
+  const markdownSha256 = sha256Hex(markdown);
+  await writeFileAtomic(markdownPath, markdown);
+
+  const final = BlockerPacket.parse({
+    ...packet,
+    renderings: {
+      markdownPath: packet.renderings?.markdownPath ?? markdownPath,
+      markdownSha256,
+      jsonPath: packet.renderings?.jsonPath ?? jsonPath,
+    },
+  });
+  const json = serializeJson(final);
+  const jsonSha256 = sha256Hex(json);
+  await writeFileAtomic(jsonPath, json);
+
+  const pointer: LatestPointer = {
+    schema: "macro/latest-blocker/v1",
+    runId: final.runId,
+    blockerId: final.blocker.id,
+    json: names.json,
+    jsonSha256,
+  };
+  await writeFileAtomic(join(dirs.reportsDir, LATEST_POINTER), serializeJson(pointer));
+
+  const summary = env.GITHUB_STEP_SUMMARY;
+  if (summary !== undefined && summary !== "") await appendFile(summary, `${markdown}\n`);
+  return { jsonPath, markdownPath, markdownSha256, jsonSha256 };
+}
+
+/**
+ * The packet the last blocked run wrote, or null when no run has left one. A pointer or
+ * packet that does not parse, or whose digest no longer matches, is an InputError:
+ * tampered state must stop the command, never read as "no previous blocker".
+ */
+export async function findLatestPacket(reportsDir: string): Promise<BlockerPacket | null> {
+  const pointerPath = join(reportsDir, LATEST_POINTER);
+  const pointerText = await readIfExists(pointerPath);
+  if (pointerText === null) return null;
+  const pointer = LatestPointer.safeParse(parseJson(pointerText, pointerPath));
+  if (!pointer.success) {
+    throw new InputError("LATEST_POINTER_INVALID", `${pointerPath}: ${z.prettifyError(pointer.error)}`, { file: pointerPath });
+  }
+  // The pointer names a file in the same directory; a path there would be an escape.
+  if (basename(pointer.data.json) !== pointer.data.json) {
+    throw new InputError("LATEST_POINTER_INVALID", `${pointerPath}: json must be a file name in ${reportsDir}`, { file: pointerPath });
+  }
+  const packetPath = join(reportsDir, pointer.data.json);
+  const bytes = await readIfExists(packetPath);
+  if (bytes === null) {
+    throw new InputError("LATEST_PACKET_MISSING", `${pointerPath} names ${pointer.data.json}, which does not exist`, { file: packetPath });
+  }
+  if (sha256Hex(bytes) !== pointer.data.jsonSha256) {
+    throw new InputError("LATEST_PACKET_DIGEST_MISMATCH", `${packetPath} does not match the sha256 recorded in ${pointerPath}`, { file: packetPath });
+  }
+  const packet = BlockerPacket.safeParse(parseJson(bytes, packetPath));
+  if (!packet.success) {
+    throw new InputError("LATEST_PACKET_INVALID", `${packetPath}: ${z.prettifyError(packet.error)}`, { file: packetPath });
+  }
+  if (packet.data.runId !== pointer.data.runId || packet.data.blocker.id !== pointer.data.blockerId) {
+    throw new InputError("LATEST_PACKET_MISMATCH", `${packetPath} is not the packet ${pointerPath} names`, { file: packetPath });
+  }
+  return packet.data;
+}
+
+/** A run that closed green removes the pointer, so the next run sees no previous blocker. */
+export async function clearLatestPacket(reportsDir: string): Promise<void> {
+  await rm(join(reportsDir, LATEST_POINTER), { force: true });
+}
+
+// --- internal ---
+
+async function readIfExists(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+function parseJson(bytes: Buffer, file: string): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (error) {
+    throw new InputError("JSON_INVALID", `${file}: not valid JSON`, { file, cause: error });
+  }
+}
