@@ -1,0 +1,65 @@
+import type { TrackRecord } from "@macro/ssot";
+import { createActor } from "xstate";
+import { toCheckpoint, type Checkpoint, type RestoredCheckpoint } from "./checkpoint.ts";
+import type { macroMachine } from "./machine.ts";
+import { describeError, initialTracks } from "./record.ts";
+import type { MacroInput, MacroOutput } from "./types.ts";
+
+export type MacroMachine = typeof macroMachine;
+
+export type RunOptions = {
+  /** Called on every track status change (running, passed, blocked, …), in order. */
+  onTrack?: (track: TrackRecord) => void;
+  /** Called after every track settles, with a checkpoint the caller may persist. */
+  onSnapshot?: (checkpoint: Checkpoint) => void;
+  /** Resume from a restored checkpoint instead of starting fresh (`input` is then ignored). */
+  snapshot?: RestoredCheckpoint;
+};
+
+const SETTLED = new Set(["passed", "failed", "blocked"]);
+
+/**
+ * Runs the machine to a final state and resolves with its output. Rejects only on a
+ * defect the machine cannot record itself (an action threw, a callback threw).
+ *
+ * @example
+ * const out = await runMacro(macroMachine.provide({ actors }), input, { onSnapshot: (c) => save(c) });
+ * if (out.status === "blocked") writePacket(out.blocker);
+ */
+export function runMacro(machine: MacroMachine, input: MacroInput, opts: RunOptions = {}): Promise<MacroOutput> {
+  // With a snapshot, xstate restores it and ignores `input`.
+  const actor = createActor(machine, { input, snapshot: opts.snapshot?.snapshot });
+  const statuses = (tracks: readonly TrackRecord[]) => new Map<string, string>(tracks.map((t) => [t.id, t.status]));
+  let seen = statuses(opts.snapshot?.context.tracks ?? initialTracks());
+
+  return new Promise<MacroOutput>((resolve, reject) => {
+    const fail = (error: unknown) => {
+      subscription.unsubscribe();
+      actor.stop();
+      reject(error instanceof Error ? error : new Error(describeError(error)));
+    };
+    const subscription = actor.subscribe({
+      next: (snap) => {
+        try {
+          let settled = false;
+          for (const t of snap.context.tracks) {
+            if (seen.get(t.id) === t.status) continue;
+            opts.onTrack?.(t);
+            if (SETTLED.has(t.status)) settled = true;
+          }
+          seen = statuses(snap.context.tracks);
+          if (settled) opts.onSnapshot?.(toCheckpoint(actor));
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        if (snap.status === "done") {
+          subscription.unsubscribe();
+          resolve(snap.output);
+        }
+      },
+      error: fail,
+    });
+    actor.start();
+  });
+}
