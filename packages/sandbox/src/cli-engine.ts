@@ -1,0 +1,92 @@
+import * as z from "zod";
+import type { Result } from "@macro/ssot";
+import { err, ok } from "@macro/ssot";
+import { runCli } from "./exec.ts";
+import { sandboxError } from "./errors.ts";
+import type { ContainerEngine, EngineEnv, EngineKind, ImageInfo } from "./engine.ts";
+
+const ImageInspect = z.array(
+  z.object({
+    Id: z.string().min(1),
+    RootFS: z.object({ Layers: z.array(z.string()).nullish() }).nullish(),
+    Config: z.object({ Labels: z.record(z.string(), z.string()).nullish() }).nullish(),
+  }),
+);
+
+const QUICK_MS = 60_000;
+const BUILD_MS = 10 * 60_000;
+
+/**
+ * The docker and podman CLIs accept the same commands for everything the sandbox needs,
+ * so one implementation serves both; the adapters differ only in how they are detected.
+ */
+export function cliEngine(kind: EngineKind, bin: string, endpoint: string, serverVersion: string, env: EngineEnv): ContainerEngine {
+  const cli: ContainerEngine["cli"] = (args, options) =>
+    runCli(bin, args, { ...options, env: { ...env, ...options?.env }, timeoutMs: options?.timeoutMs ?? QUICK_MS });
+
+  const inspectImage = async (ref: string): Promise<ImageInfo | null> => {
+    const r = await cli(["image", "inspect", ref]);
+    if (r.exitCode !== 0) return null;
+    const parsed = ImageInspect.safeParse(JSON.parse(r.stdout));
+    const first = parsed.success ? parsed.data[0] : undefined;
+    if (first === undefined) return null;
+    return { id: first.Id, layers: first.RootFS?.Layers ?? [], labels: first.Config?.Labels ?? {} };
+  };
+
+  const failed = (what: string, r: { exitCode: number | null; stderr: string; spawnError: string | null }) =>
+    sandboxError(
+      r.spawnError === null ? "RUN_FAILED" : "ENGINE_UNAVAILABLE",
+      `${bin} ${what} failed (${r.spawnError ?? `exit ${String(r.exitCode)}`})`,
+      r.stderr.trim(),
+    );
+
+  return {
+    kind,
+    endpoint,
+    serverVersion,
+    cli,
+    async build(request) {
+      const args = ["build", "--network", "none", "--pull=false", "-f", request.dockerfile];
+      for (const tag of request.tags) args.push("-t", tag);
+      for (const [k, v] of Object.entries(request.labels).sort()) args.push("--label", `${k}=${v}`);
+      args.push(request.contextDir);
+      const r = await cli(args, { timeoutMs: BUILD_MS });
+      if (r.exitCode !== 0) return err(failed("build", r));
+      const info = await inspectImage(request.tags[0] ?? "");
+      if (info === null) return err(sandboxError("RUN_FAILED", `${bin} build succeeded but the image ${request.tags[0] ?? "?"} cannot be inspected`));
+      return ok({ imageId: info.id });
+    },
+    run(request) {
+      return runCli(bin, ["run", ...request.args], {
+        env: { ...env, ...request.env },
+        timeoutMs: request.timeoutMs,
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+      });
+    },
+    async imageExists(ref) {
+      return (await cli(["image", "inspect", "--format", "{{.Id}}", ref])).exitCode === 0;
+    },
+    inspectImage,
+    async tagImage(source, target): Promise<Result<void, ReturnType<typeof failed>>> {
+      const r = await cli(["tag", source, target]);
+      return r.exitCode === 0 ? ok(undefined) : err(failed("tag", r));
+    },
+    async removeImage(ref) {
+      await cli(["image", "rm", "-f", ref]);
+    },
+    async containerExists(name) {
+      return (await cli(["container", "inspect", "--format", "{{.Name}}", name])).exitCode === 0;
+    },
+    async removeContainer(name) {
+      await cli(["rm", "-f", name]);
+      return (await cli(["container", "inspect", "--format", "{{.Name}}", name])).exitCode !== 0;
+    },
+    async listContainers(namePrefix) {
+      const r = await cli(["ps", "-a", "--filter", `name=^${namePrefix}`, "--format", "{{.Names}}"]);
+      return r.stdout
+        .split("\n")
+        .map((s) => s.trim())
+        .filter((s) => s.startsWith(namePrefix));
+    },
+  };
+}

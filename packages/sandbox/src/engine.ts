@@ -1,0 +1,82 @@
+import type { Result } from "@macro/ssot";
+import { err, ok } from "@macro/ssot";
+import type { CliOptions, CliResult } from "./exec.ts";
+import type { SandboxError } from "./errors.ts";
+import { probeDocker } from "./docker.ts";
+import { probePodman } from "./podman.ts";
+
+export type EngineKind = "docker" | "podman";
+
+export interface ImageInfo {
+  /** "sha256:<hex>" as the engine reports it. */
+  id: string;
+  layers: string[];
+  labels: Record<string, string>;
+}
+
+export interface BuildRequest {
+  contextDir: string;
+  /** Absolute path of the Dockerfile. */
+  dockerfile: string;
+  tags: string[];
+  labels: Record<string, string>;
+}
+
+export interface RunRequest {
+  /** Arguments after `run`. */
+  args: string[];
+  /** Extra variables for the CLI process (values for `-e NAME` flags, never on the command line). */
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export type RunResult = CliResult;
+
+/** One container engine reached through its CLI. */
+export interface ContainerEngine {
+  readonly kind: EngineKind;
+  /** DOCKER_HOST / CONTAINER_HOST, or the CLI's default socket. */
+  readonly endpoint: string;
+  readonly serverVersion: string;
+  /** The raw CLI, for operations not modelled below. */
+  cli(args: readonly string[], options?: Omit<CliOptions, "env"> & { env?: Record<string, string> }): Promise<CliResult>;
+  build(request: BuildRequest): Promise<Result<{ imageId: string }, SandboxError>>;
+  run(request: RunRequest): Promise<RunResult>;
+  imageExists(ref: string): Promise<boolean>;
+  inspectImage(ref: string): Promise<ImageInfo | null>;
+  tagImage(source: string, target: string): Promise<Result<void, SandboxError>>;
+  removeImage(ref: string): Promise<void>;
+  containerExists(name: string): Promise<boolean>;
+  /** `rm -f`; true when the container is gone afterwards. */
+  removeContainer(name: string): Promise<boolean>;
+  /** Names of all containers (any state) whose name starts with the prefix. */
+  listContainers(namePrefix: string): Promise<string[]>;
+}
+
+export interface EngineAttempt {
+  kind: EngineKind;
+  endpoint: string;
+  error: string;
+}
+
+export interface NoEngine {
+  code: "NO_ENGINE";
+  tried: EngineAttempt[];
+}
+
+export type EngineEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Find a container engine that answers: docker first, then podman, each through its CLI
+ * and honouring DOCKER_HOST / CONTAINER_HOST from `env` (pass `process.env`).
+ */
+export async function detectEngine(env: EngineEnv): Promise<Result<ContainerEngine, NoEngine>> {
+  const tried: EngineAttempt[] = [];
+  for (const probe of [probeDocker, probePodman]) {
+    const found = await probe(env);
+    if (found.ok) return ok(found.value);
+    tried.push(found.error);
+  }
+  return err({ code: "NO_ENGINE", tried });
+}

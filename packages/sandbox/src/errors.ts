@@ -1,0 +1,13 @@
+export type SandboxErrorCode = "ENGINE_UNAVAILABLE" | "IMAGE_MISSING" | "TIMEOUT" | "ABORTED" | "RUN_FAILED";
+
+/** An expected failure of a sandbox operation, returned as a value. */
+export interface SandboxError {
+  code: SandboxErrorCode;
+  message: string;
+  /** The engine CLI's stderr, when there was one. */
+  stderr?: string;
+}
+
+export function sandboxError(code: SandboxErrorCode, message: string, stderr?: string): SandboxError {
+  return stderr === undefined || stderr === "" ? { code, message } : { code, message, stderr };
+}

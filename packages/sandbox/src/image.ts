@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Result, SandboxProfile } from "@macro/ssot";
+import { err, ok } from "@macro/ssot";
+import type { ContainerEngine } from "./engine.ts";
+import type { SandboxError } from "./errors.ts";
+import { sandboxError } from "./errors.ts";
+import type { SideEffectRecorder } from "./recorder.ts";
+import { effect } from "./recorder.ts";
+import type { PayloadFile } from "./rootfs.ts";
+import { manifestLines, materialize, rootfsEntries, sharedLibraries } from "./rootfs.ts";
+
+export const INPUTS_LABEL = "macro.inputs-sha256";
+
+export interface BuildImageOptions {
+  /** Only image, dockerfile and seccompProfile are read. */
+  profile: Pick<SandboxProfile, "image" | "dockerfile" | "seccompProfile">;
+  payload: PayloadFile[];
+  recorder: SideEffectRecorder;
+  /** Resolves the profile's relative `dockerfile` and `seccompProfile` paths (the SSOT's folder). Default: cwd. */
+  baseDir?: string;
+  /** The Node.js binary to ship. Default: the running one. */
+  nodeBinary?: string;
+  /** Environment for `ldd`. Default: PATH only. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface BuiltImage {
+  /** The digest tag, e.g. tki-inspector:attest-0123456789ab. */
+  imageRef: string;
+  /** The moving tag from the profile, e.g. tki-inspector:attest. */
+  movingTag: string;
+  imageId: string;
+  inputsSha256: string;
+  built: boolean;
+  layers: string[];
+  /** What the digest covers, one line per input. */
+  manifest: string[];
+}
+
+/** `repo:tag` → `repo:tag-<hex12>`; the tag part is after the last colon that follows the last slash. */
+export function digestTag(image: string, inputsSha256: string): string {
+  const slash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  const [repo, tag] = colon > slash ? [image.slice(0, colon), image.slice(colon + 1)] : [image, "latest"];
+  return `${repo}:${tag}-${inputsSha256.slice(0, 12)}`;
+}
+
+/**
+ * Build the offline attestation image (FROM scratch + the host's Node, its libraries and
+ * the payload). The tag carries a digest over every input, so an unchanged input set is
+ * never rebuilt and a changed one always is. The temporary build context is removed on
+ * every path.
+ */
+export async function buildSandboxImage(engine: ContainerEngine, options: BuildImageOptions): Promise<Result<BuiltImage, SandboxError>> {
+  const baseDir = options.baseDir ?? process.cwd();
+  const env = options.env ?? { PATH: process.env["PATH"] };
+  const nodeBinary = options.nodeBinary ?? process.execPath;
+  const dockerfilePath = resolve(baseDir, options.profile.dockerfile);
+  const seccompPath = resolve(baseDir, options.profile.seccompProfile);
+
+  let dockerfile: Buffer;
+  let seccomp: Buffer;
+  try {
+    [dockerfile, seccomp] = await Promise.all([readFile(dockerfilePath), readFile(seccompPath)]);
+  } catch (cause) {
+    return err(sandboxError("RUN_FAILED", `cannot read the image inputs: ${String(cause)}`));
+  }
+  const libs = await sharedLibraries(nodeBinary, env);
+  if (!libs.ok) return err(sandboxError("RUN_FAILED", libs.error));
+  const entries = rootfsEntries(nodeBinary, libs.value, options.payload);
+
+  const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+  const manifest = [`dockerfile ${sha(dockerfile)}`, `seccomp ${sha(seccomp)}`, ...(await manifestLines(entries))];
+  const inputsSha256 = createHash("sha256").update(manifest.join("\n") + "\n").digest("hex");
+  const imageRef = digestTag(options.profile.image, inputsSha256);
+  const movingTag = options.profile.image;
+
+  const existing = await engine.inspectImage(imageRef);
+  // A digest tag whose label disagrees was not made by us from these inputs: rebuild over it.
+  if (existing !== null && existing.labels[INPUTS_LABEL] === inputsSha256) {
+    const tagged = await engine.tagImage(imageRef, movingTag);
+    if (!tagged.ok) return tagged;
+    return ok({ imageRef, movingTag, imageId: existing.id, inputsSha256, built: false, layers: existing.layers, manifest });
+  }
+
+  const contextDir = await mkdtemp(join(tmpdir(), "macro-sandbox-build-"));
+  try {
+    await materialize(join(contextDir, "rootfs"), entries);
+    await writeFile(join(contextDir, "Dockerfile"), dockerfile);
+    const built = await engine.build({
+      contextDir,
+      dockerfile: join(contextDir, "Dockerfile"),
+      tags: [imageRef, movingTag],
+      labels: { [INPUTS_LABEL]: inputsSha256 },
+    });
+    if (!built.ok) return built;
+    options.recorder.record(effect("image-built", `${imageRef} (${built.value.imageId})`));
+    const info = await engine.inspectImage(imageRef);
+    return ok({ imageRef, movingTag, imageId: built.value.imageId, inputsSha256, built: true, layers: info?.layers ?? [], manifest });
+  } finally {
+    await rm(contextDir, { recursive: true, force: true });
+  }
+}

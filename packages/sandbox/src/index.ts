@@ -1,0 +1,13 @@
+export * from "./engine.ts";
+export type { CliResult } from "./exec.ts";
+export * from "./errors.ts";
+export * from "./recorder.ts";
+export * from "./run-args.ts";
+export * from "./run.ts";
+export * from "./image.ts";
+export type { PayloadFile, RootfsEntry } from "./rootfs.ts";
+export { parseLdd, NODE_TARGET } from "./rootfs.ts";
+export * from "./seccomp.ts";
+export * from "./network.ts";
+export * from "./paths.ts";
+export * from "./reference-profile.ts";

@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import type { Result, RunFlags } from "@macro/ssot";
+import { err, ok } from "@macro/ssot";
+import type { ContainerEngine } from "./engine.ts";
+import type { SandboxError } from "./errors.ts";
+import { sandboxError } from "./errors.ts";
+import type { SideEffectRecorder } from "./recorder.ts";
+import { effect } from "./recorder.ts";
+import type { SandboxMount } from "./run-args.ts";
+import { buildRunArgs } from "./run-args.ts";
+
+export const CONTAINER_PREFIX = "macro-";
+
+export interface SandboxRunOptions {
+  image: string;
+  profile: RunFlags;
+  seccompProfilePath: string;
+  /** Arguments after the image's node entrypoint. */
+  command: string[];
+  mounts?: SandboxMount[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+  recorder: SideEffectRecorder;
+}
+
+export interface SandboxRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  containerName: string;
+  durationMs: number;
+  /** The exact arguments after `run`, for the evidence (env values are not in it). */
+  args: string[];
+}
+
+/**
+ * Run one command in a throwaway container shaped by the profile. A non-zero exit of the
+ * command is a result, not an error: judging it is the caller's job. Whatever happens —
+ * success, failure, timeout, abort — the container is removed before this returns.
+ */
+export async function runInSandbox(engine: ContainerEngine, options: SandboxRunOptions): Promise<Result<SandboxRun, SandboxError>> {
+  if (options.signal?.aborted === true) return err(sandboxError("ABORTED", "aborted before the container was created"));
+  if (!(await engine.imageExists(options.image))) {
+    return err(sandboxError("IMAGE_MISSING", `image ${options.image} is not present on the ${engine.kind} engine; build it first`));
+  }
+  const containerName = `${CONTAINER_PREFIX}${randomBytes(6).toString("hex")}`;
+  const { args, env } = buildRunArgs({
+    name: containerName,
+    image: options.image,
+    flags: options.profile,
+    seccompProfilePath: options.seccompProfilePath,
+    command: options.command,
+    ...(options.mounts === undefined ? {} : { mounts: options.mounts }),
+  });
+
+  options.recorder.record(effect("container-created", `${containerName} from ${options.image}`));
+  const started = performance.now();
+  try {
+    const r = await engine.run({
+      args,
+      env,
+      timeoutMs: options.timeoutMs,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    const durationMs = Math.round(performance.now() - started);
+    if (r.timedOut) return err(sandboxError("TIMEOUT", `the container ${containerName} did not finish within ${options.timeoutMs} ms`, r.stderr));
+    if (r.aborted) return err(sandboxError("ABORTED", `the run of ${containerName} was aborted`, r.stderr));
+    if (r.spawnError !== null) return err(sandboxError("ENGINE_UNAVAILABLE", `${engine.kind} could not be started: ${r.spawnError}`));
+    // 125: the engine itself refused (bad flag, profile rejected, daemon error) — no command ran.
+    if (r.exitCode === null || r.exitCode === 125) {
+      return err(sandboxError("RUN_FAILED", `${engine.kind} run failed (exit ${String(r.exitCode)})`, r.stderr));
+    }
+    return ok({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, containerName, durationMs, args });
+  } finally {
+    // The client being killed (timeout, abort) does not stop the container: remove it here.
+    const gone = await engine.removeContainer(containerName);
+    options.recorder.record(effect("container-removed", gone ? containerName : `${containerName} (removal FAILED: still present)`));
+  }
+}
