@@ -11,3 +11,4 @@ export * from "./attestation.ts";
 export * from "./packet.ts";
 export * from "./load.ts";
 export * from "./json-schema.ts";
+export * from "./matrix.ts";

@@ -19,9 +19,8 @@ describe("runGuards", () => {
     expect(runGuards(ctx)).toMatchObject({ ok: false, code: "ENV_DATABASE_URL" });
   });
 
-  it("[#40] the live context on this host is refused unless the host really is a sandbox", () => {
+  it("[#38] the live context without an attestation is refused with P1, on any host", () => {
     const verdict = runGuards(liveGuardContext({}, {}));
-    // With no attestation the live run must refuse, and with P1 as the reason.
     expect(verdict).toMatchObject({ ok: false, code: "P1_NO_ATTESTATION" });
   });
 });

@@ -1,0 +1,130 @@
+import { readFile } from "node:fs/promises";
+import { parseDocument } from "yaml";
+import * as z from "zod";
+import { err, ok, type Result } from "./errors.ts";
+import { zodIssues, type SsotIssue } from "./load.ts";
+
+/** The acceptance matrix has exactly these rows; #24–#37 are the sandbox rows, bound to probes. */
+export const MATRIX_ROW_COUNT = 45;
+export const SANDBOX_ROWS = { first: 24, last: 37 } as const;
+export const MATRIX_MAX_BYTES = 512 * 1024;
+
+export const matrixRowId = (n: number): string => `#${String(n).padStart(2, "0")}`;
+export const MATRIX_ROW_IDS: readonly string[] = Array.from({ length: MATRIX_ROW_COUNT }, (_, i) => matrixRowId(i + 1));
+
+export function isSandboxRow(id: string): boolean {
+  const n = Number(id.slice(1));
+  return n >= SANDBOX_ROWS.first && n <= SANDBOX_ROWS.last;
+}
+
+/** `[#NN]` tags in a test name or source text, in order of appearance (duplicates kept). */
+export function rowTags(text: string): string[] {
+  return [...text.matchAll(/\[(#\d{2,})\]/g)].map((m) => m[1] ?? "");
+}
+
+export const MatrixRow = z.strictObject({
+  id: z.string().regex(/^#\d{2}$/, "row ids look like #07"),
+  requirement: z.string().min(1),
+  kind: z.enum(["acceptance", "negative"]),
+  /** The track whose evidence proves the row: sandbox rows by attestation, the rest by tests. */
+  track: z.enum(["attest", "test"]),
+  /** Where the requirement is enforced in code: a real file and function. */
+  enforcement: z.strictObject({ file: z.string().min(1), function: z.string().min(1) }),
+  /** Probe ids for sandbox rows; otherwise test names (or fragments of them) carrying the row tag. */
+  tests: z.array(z.string().min(1)).min(1, "a row without a test proves nothing"),
+});
+export type MatrixRow = z.infer<typeof MatrixRow>;
+
+export const AcceptanceMatrix = z.strictObject({
+  version: z.literal(1),
+  rows: z.array(MatrixRow),
+});
+export type AcceptanceMatrix = z.infer<typeof AcceptanceMatrix>;
+
+export type MatrixLoadErrorCode = "MATRIX_NOT_FOUND" | "MATRIX_TOO_LARGE" | "MATRIX_YAML" | "MATRIX_INVALID";
+export interface MatrixLoadError {
+  code: MatrixLoadErrorCode;
+  file: string;
+  message: string;
+  issues: SsotIssue[];
+}
+
+/** The rules a schema cannot say: exactly #01..#45 once each, sandbox rows on the attest track. */
+function matrixIssues(matrix: AcceptanceMatrix): SsotIssue[] {
+  const issues: SsotIssue[] = [];
+  const seen = new Map<string, number>();
+  matrix.rows.forEach((row, i) => {
+    const first = seen.get(row.id);
+    if (first !== undefined) {
+      issues.push({ path: `rows[${i}].id`, message: `duplicate row ${row.id} (first at rows[${first}])` });
+      return;
+    }
+    seen.set(row.id, i);
+    if (!MATRIX_ROW_IDS.includes(row.id)) {
+      issues.push({ path: `rows[${i}].id`, message: `${row.id} is not a row of the matrix (#01..#${MATRIX_ROW_COUNT})` });
+      return;
+    }
+    const track = isSandboxRow(row.id) ? "attest" : "test";
+    if (row.track !== track) {
+      issues.push({ path: `rows[${i}].track`, message: `row ${row.id} belongs to track "${track}", not "${row.track}"` });
+    }
+    const tests = new Set<string>();
+    row.tests.forEach((test, j) => {
+      if (tests.has(test)) issues.push({ path: `rows[${i}].tests[${j}]`, message: `test "${test}" is listed twice` });
+      tests.add(test);
+    });
+  });
+  const missing = MATRIX_ROW_IDS.filter((id) => !seen.has(id));
+  if (missing.length > 0) issues.push({ path: "rows", message: `missing rows: ${missing.join(", ")}` });
+  return issues;
+}
+
+export function parseMatrix(data: unknown, file: string): Result<AcceptanceMatrix, MatrixLoadError> {
+  const parsed = AcceptanceMatrix.safeParse(data);
+  const issues = parsed.success ? matrixIssues(parsed.data) : zodIssues(parsed.error);
+  if (parsed.success && issues.length === 0) return ok(parsed.data);
+  return err({
+    code: "MATRIX_INVALID",
+    file,
+    message: `${file} is not a valid acceptance matrix (${issues.length} issue${issues.length === 1 ? "" : "s"})`,
+    issues,
+  });
+}
+
+/** Reads and validates the acceptance matrix; every problem comes back as a value naming the file. */
+export async function loadMatrix(path: string): Promise<Result<AcceptanceMatrix, MatrixLoadError>> {
+  let raw: Uint8Array;
+  try {
+    raw = await readFile(path);
+  } catch (cause) {
+    const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : "unknown error";
+    return err({ code: "MATRIX_NOT_FOUND", file: path, message: `${path}: cannot read (${code})`, issues: [] });
+  }
+  if (raw.byteLength > MATRIX_MAX_BYTES) {
+    const message = `${path}: ${raw.byteLength} bytes is over the ${MATRIX_MAX_BYTES}-byte limit`;
+    return err({ code: "MATRIX_TOO_LARGE", file: path, message, issues: [] });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+  } catch {
+    return err({ code: "MATRIX_YAML", file: path, message: `${path}: not valid UTF-8`, issues: [] });
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return { path: pos ? `${path}:${pos.line}:${pos.col}` : path, message: (e.message.split("\n")[0] ?? e.message).trim() };
+    });
+    return err({ code: "MATRIX_YAML", file: path, message: `${path}: YAML syntax error`, issues });
+  }
+  let data: unknown;
+  try {
+    // The matrix has no use for anchors; a small budget keeps alias bombs out.
+    data = doc.toJS({ maxAliasCount: 10 });
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return err({ code: "MATRIX_YAML", file: path, message: `${path}: refused: ${message}`, issues: [] });
+  }
+  return parseMatrix(data, path);
+}
