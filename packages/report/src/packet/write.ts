@@ -9,10 +9,9 @@ import { renderPacketMarkdown } from "./render.ts";
 /** File-name-safe blocker id that stays readable: `B4′` → `B4prime`. */
 export function slug(id: string): string {
   const s = id
+    // NFKC spells ″ and ‴ as repeated ′, so B0‴ reads B0primeprimeprime.
     .normalize("NFKC")
     .replace(/[′']/g, "prime")
-    .replace(/″/g, "dprime")
-    .replace(/‴/g, "tprime")
     .replace(/[^A-Za-z0-9._-]+/g, "-")
     .replace(/^[-.]+|[-.]+$/g, "");
   return s === "" ? "blocker" : s;

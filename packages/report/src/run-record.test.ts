@@ -1,0 +1,63 @@
+import { describe, it, expect } from "vitest";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { InternalError, flagsFrom } from "@macro/ssot";
+import { jsonlLineDigests, sha256Hex } from "./hash.ts";
+import { verifyLedger } from "./ledger.ts";
+import { persistRunRecord } from "./persist.ts";
+import { RunRecord, buildRunRecord, type RunRecordInput } from "./run-record.ts";
+import { quietEffects, tracksStoppedAt } from "./__fixtures__/ssot.ts";
+
+const input = (over: Partial<RunRecordInput> = {}): RunRecordInput => ({
+  runId: "run-1",
+  macroId: "PROGRAM_MACRO_CLOSE_PHASE2_OFFLINE_MVP_END_TO_END",
+  ssotSha256: "a".repeat(64),
+  status: "blocked",
+  tracks: tracksStoppedAt("venue"),
+  blockerId: "B4′",
+  flags: flagsFrom(quietEffects),
+  products: [
+    { path: "checkpoints/blocker-B4prime-run-1.md", sha256: sha256Hex("md") },
+    { path: "reports/blocker-B4prime-run-1.json", sha256: sha256Hex("json") },
+  ],
+  evidenceLines: jsonlLineDigests(new TextEncoder().encode('{"l":1}\n{"l":2}\n')),
+  ...over,
+});
+
+describe("buildRunRecord", () => {
+  it("is an in-toto Statement v1 over every product, with the run's predicate", () => {
+    const r = buildRunRecord(input());
+    expect(r._type).toBe("https://in-toto.io/Statement/v1");
+    expect(r.predicateType).toBe("https://macro.dev/run-record/v1");
+    expect(r.subject).toEqual([
+      { name: "checkpoints/blocker-B4prime-run-1.md", digest: { sha256: sha256Hex("md") } },
+      { name: "reports/blocker-B4prime-run-1.json", digest: { sha256: sha256Hex("json") } },
+    ]);
+    expect(r.predicate).toMatchObject({ runId: "run-1", status: "blocked", blockerId: "B4′", ssotSha256: "a".repeat(64) });
+    expect(r.predicate.evidenceLines).toEqual([sha256Hex('{"l":1}'), sha256Hex('{"l":2}')]);
+    expect(RunRecord.parse(JSON.parse(JSON.stringify(r)))).toEqual(r);
+  });
+
+  it("refuses records that would lie or cover nothing", () => {
+    expect(() => buildRunRecord(input({ products: [] }))).toThrow(InternalError);
+    expect(() => buildRunRecord(input({ blockerId: null }))).toThrow(InternalError);
+    expect(() => buildRunRecord(input({ status: "closed" }))).toThrow(InternalError);
+    const dup = input().products[0] ?? { path: "x", sha256: "0".repeat(64) };
+    expect(() => buildRunRecord(input({ products: [dup, dup] }))).toThrow(InternalError);
+    expect(() => buildRunRecord(input({ products: [{ path: "x", sha256: "ABC" }] }))).toThrow(InternalError);
+  });
+});
+
+describe("persistRunRecord", () => {
+  it("writes the record and chains the sha256 of exactly its bytes into the ledger", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "macro-report-persist-"));
+    const recordPath = join(dir, "reports", "run-record-run-1.json");
+    const ledgerPath = join(dir, "reports", "ledger.ndjson");
+    const record = buildRunRecord(input());
+    const { recordSha256, entry } = await persistRunRecord({ recordPath, ledgerPath, record, at: "2026-06-10T09:00:00.000Z" });
+    expect(sha256Hex(await readFile(recordPath))).toBe(recordSha256);
+    expect(entry).toMatchObject({ seq: 1, runId: "run-1", status: "blocked", recordSha256 });
+    expect(verifyLedger(ledgerPath)).toMatchObject({ ok: true, value: { entries: 1, headHash: entry.hash } });
+  });
+});
