@@ -85,7 +85,8 @@ export const FILES: SandboxFiles = {
   dockerfile: Buffer.from("FROM scratch\nCOPY rootfs/ /\n"),
   seccompProfile: Buffer.from('{"defaultAction":"SCMP_ACT_ERRNO"}\n'),
   probeBundle: Buffer.from("console.log('probes');\n"),
-  syscallHelper: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02]),
+  // Text stand-ins, so the committed fixture copies stay readable and diffable.
+  syscallHelper: Buffer.from("\u007fELF stand-in for the static syscall helper\n"),
 };
 
 export const NOW = new Date("2026-11-28T09:30:00Z");
