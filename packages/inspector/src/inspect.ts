@@ -1,0 +1,207 @@
+import { constants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { err, ok, type Result } from "@macro/ssot";
+import { CollectionChecker } from "./checker.ts";
+import { PacketInputCode, PacketInputError } from "./errors.ts";
+import { compareFindings, finding, type Finding, type FindingCode } from "./findings.ts";
+import { splitLines } from "./lines.ts";
+import { preflight, type PacketPlan, type PlannedFile } from "./preflight.ts";
+import { REPORT_FORMAT, type InspectionReport } from "./report.ts";
+import { rememberPacketDir } from "./write.ts";
+
+export interface InspectLimits {
+  /** Longest line checked, in bytes (default 1 MiB); longer lines are reported and skipped. */
+  maxLineBytes?: number;
+  /** Key digests + pending references held per collection (default 5 million). */
+  maxKeysPerCollection?: number;
+  /** Findings listed per code (default 10 000); all are still counted. */
+  maxFindingsPerCode?: number;
+}
+
+export interface InspectOptions {
+  packetDir: string;
+  limits?: InspectLimits;
+}
+
+const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxFindingsPerCode: 10_000 };
+
+/**
+ * Reads a packet once, file by file, and returns its findings. Refusals (bad manifest,
+ * bad schema, escapes, links, missing files) come back as `PacketInputError` before any
+ * data is read; defects in the data are findings in the report.
+ */
+export async function inspectPacket(opts: InspectOptions): Promise<Result<InspectionReport, PacketInputError>> {
+  const limits = { ...DEFAULTS, ...opts.limits };
+  const planned = await preflight(opts.packetDir);
+  if (!planned.ok) return planned;
+  const plan = planned.value;
+  const sink = new FindingStore(limits.maxFindingsPerCode);
+
+  if (plan.schemaSha256 !== plan.manifest.schema.sha256) {
+    sink.add(finding("INTEGRITY_SHA256", { field: "schema.sha256" }, "schema.json sha256 does not match the manifest"));
+  }
+
+  const referenced = new Map<string, Set<string>>();
+  for (const c of plan.schema.collections) {
+    for (const r of c.relations ?? []) {
+      const set = referenced.get(r.collection) ?? new Set<string>();
+      set.add(r.key);
+      referenced.set(r.collection, set);
+    }
+  }
+  const checkers = new Map<string, CollectionChecker>();
+  for (const c of plan.schema.collections) {
+    checkers.set(c.name, new CollectionChecker(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f)));
+  }
+
+  const bytesRead = new Map<string, number>();
+  for (const file of plan.files) {
+    const checker = checkers.get(file.collection);
+    if (checker === undefined) throw new Error(`preflight let through unknown collection ${file.collection}`);
+    const read = await scanFile(file, checker, limits.maxLineBytes, (f) => sink.add(f));
+    if (!read.ok) return read;
+    bytesRead.set(file.collection, read.value);
+  }
+
+  resolveRelations(plan, checkers, (f) => sink.add(f));
+  const report = buildReport(plan, checkers, bytesRead, sink);
+  rememberPacketDir(report, plan.root);
+  return ok(report);
+}
+
+async function scanFile(
+  file: PlannedFile,
+  checker: CollectionChecker,
+  maxLineBytes: number,
+  add: (f: Finding) => void,
+): Promise<Result<number, PacketInputError>> {
+  // O_NOFOLLOW + identity check: the file read is the one preflight inspected, not a swap.
+  let fh: FileHandle;
+  try {
+    fh = await open(file.absPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (cause) {
+    return err(new PacketInputError(PacketInputCode.link, "could not be opened without following links", { file: file.relPath, cause }));
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile() || st.dev !== file.dev || st.ino !== file.ino || st.nlink > 1) {
+      return err(new PacketInputError(PacketInputCode.link, "file changed between checks and read", { file: file.relPath }));
+    }
+    const stream = fh.createReadStream({ highWaterMark: 64 * 1024, autoClose: false });
+    const totals = await splitLines(stream, maxLineBytes, {
+      line: (bytes, n) => checker.line(bytes, n),
+      tooLong: (n, len) => checker.tooLong(n, len, maxLineBytes),
+    });
+    const where = { collection: file.collection };
+    if (totals.sha256 !== file.expected.sha256) add(finding("INTEGRITY_SHA256", where, "sha256 of the data file does not match the manifest"));
+    if (totals.bytes !== file.expected.bytes) {
+      add(finding("INTEGRITY_BYTES", where, `file has ${totals.bytes} bytes, manifest says ${file.expected.bytes}`));
+    }
+    if (checker.records !== file.expected.records) {
+      add(finding("INTEGRITY_COUNT", where, `file has ${checker.records} records, manifest says ${file.expected.records}`));
+    }
+    return ok(totals.bytes);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * References are resolved only once every file has been read, because a record may point
+ * at a collection whose file comes later (or at a later record of its own). Until then
+ * they wait as digests in the referring collection's bounded index.
+ */
+function resolveRelations(plan: PacketPlan, checkers: Map<string, CollectionChecker>, add: (f: Finding) => void): void {
+  for (const c of plan.schema.collections) {
+    const from = checkers.get(c.name);
+    if (from === undefined) continue;
+    if (from.index.overflowAt !== null) {
+      add(
+        finding(
+          "KEY_INDEX_LIMIT",
+          { collection: c.name, line: from.index.overflowAt },
+          "key index limit reached: keys and references from this line on are not indexed; duplicates and relations are only partly checked",
+        ),
+      );
+    }
+    for (const r of c.relations ?? []) {
+      const to = checkers.get(r.collection);
+      const keys = to?.index.sets.get(r.key);
+      if (to === undefined || keys === undefined) throw new Error(`relation target ${r.collection}.${r.key} was not indexed`);
+      if (from.index.overflowAt !== null || to.index.overflowAt !== null) {
+        const whose = to.index.overflowAt !== null ? r.collection : c.name;
+        add(finding("RELATION_NOT_CHECKED", { collection: c.name, field: r.field }, `relation to ${r.collection}.${r.key} not checked: key index limit reached in ${whose}`));
+        continue;
+      }
+      for (const ref of from.index.pending.get(r.field) ?? []) {
+        if (!keys.has(ref.digest)) {
+          add(finding("RELATION_DANGLING", { collection: c.name, line: ref.line, recordKey: ref.recordKey, field: r.field }, `no ${r.collection} record has this ${r.key}`));
+        }
+      }
+    }
+  }
+}
+
+class FindingStore {
+  readonly kept: Finding[] = [];
+  readonly byCode = new Map<FindingCode, number>();
+  readonly byCollection = new Map<string, number>();
+  constructor(readonly cap: number) {}
+  add(f: Finding): void {
+    const n = (this.byCode.get(f.code) ?? 0) + 1;
+    this.byCode.set(f.code, n);
+    if (f.collection !== null) this.byCollection.set(f.collection, (this.byCollection.get(f.collection) ?? 0) + 1);
+    if (n <= this.cap) this.kept.push(f);
+  }
+}
+
+function buildReport(
+  plan: PacketPlan,
+  checkers: Map<string, CollectionChecker>,
+  bytesRead: Map<string, number>,
+  store: FindingStore,
+): InspectionReport {
+  for (const [code, n] of [...store.byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (n > store.cap) store.add(finding("FINDINGS_TRUNCATED", { field: code }, `${n - store.cap} more ${code} findings counted but not listed`));
+  }
+  const findings = [...store.kept].sort(compareFindings);
+  const collections = [...checkers.values()]
+    .map((c) => ({
+      name: c.collection.name,
+      records: c.records,
+      bytes: bytesRead.get(c.collection.name) ?? 0,
+      findings: store.byCollection.get(c.collection.name) ?? 0,
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const findingsByCode: Partial<Record<FindingCode, number>> = {};
+  for (const [code, n] of [...store.byCode].sort(([a], [b]) => (a < b ? -1 : 1))) findingsByCode[code] = n;
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const [code, n] of store.byCode) {
+    const sev = finding(code, {}, "").severity;
+    if (sev === "error") errors += n;
+    else if (sev === "warning") warnings += n;
+    else infos += n;
+  }
+  const m = plan.manifest;
+  return {
+    format: REPORT_FORMAT,
+    packet: { id: m.packetId, format: m.format, source: m.source, exportedAt: m.exportedAt },
+    verdict: errors + warnings === 0 ? "clean" : "defects",
+    statistics: {
+      collections,
+      findingsByCode,
+      totals: {
+        collections: collections.length,
+        records: collections.reduce((s, c) => s + c.records, 0),
+        bytes: collections.reduce((s, c) => s + c.bytes, 0),
+        findings: errors + warnings + infos,
+        errors,
+        warnings,
+        infos,
+      },
+    },
+    findings,
+  };
+}

@@ -1,0 +1,213 @@
+import { createHash } from "node:crypto";
+import { lstat, readFile, realpath } from "node:fs/promises";
+import path from "node:path";
+import type * as z from "zod";
+import { err, ok, PacketManifest, PacketSchema, type Result } from "@macro/ssot";
+import { PacketInputCode, PacketInputError } from "./errors.ts";
+
+/** Manifest and schema are small by nature; a huge one is an attack or a mistake. */
+const MAX_META_BYTES = 16 * 1024 * 1024;
+
+export interface PlannedFile {
+  collection: string;
+  /** Packet-relative, as written in the manifest. */
+  relPath: string;
+  absPath: string;
+  expected: { sha256: string; bytes: number; records: number };
+  /** Identity seen by lstat; the opened descriptor must match it (no swap in between). */
+  dev: number;
+  ino: number;
+}
+
+export interface PacketPlan {
+  root: string;
+  manifest: PacketManifest;
+  schema: PacketSchema;
+  schemaSha256: string;
+  files: PlannedFile[];
+}
+
+type Refusal = Result<never, PacketInputError>;
+const refuse = (code: PacketInputCode, message: string, where: ConstructorParameters<typeof PacketInputError>[2]): Refusal =>
+  err(new PacketInputError(code, message, where));
+
+/**
+ * Everything that can refuse a packet, done before a single data byte is read: the manifest,
+ * every path it names (lexically, then component by component with lstat), and the schema.
+ */
+export async function preflight(packetDir: string): Promise<Result<PacketPlan, PacketInputError>> {
+  let root: string;
+  try {
+    root = await realpath(packetDir);
+  } catch (cause) {
+    return refuse(PacketInputCode.manifest, "packet directory not found", { file: packetDir, cause });
+  }
+
+  const manifestCheck = await checkRegularFile(root, "manifest.json", PacketInputCode.manifest);
+  if (!manifestCheck.ok) return manifestCheck;
+  const manifestRaw = await readMeta(root, "manifest.json", PacketInputCode.manifest);
+  if (!manifestRaw.ok) return manifestRaw;
+  const manifestJson = parseJson(manifestRaw.value, "manifest.json", PacketInputCode.manifest);
+  if (!manifestJson.ok) return manifestJson;
+  const parsed = PacketManifest.safeParse(manifestJson.value);
+  if (!parsed.success) return zodRefusal(parsed.error, "manifest.json", PacketInputCode.manifest);
+  const manifest = parsed.data;
+
+  // Lexical checks on every path first, so no escape is ever touched on disk.
+  const schemaPath = lexical(root, manifest.schema.path, "schema.path");
+  if (!schemaPath.ok) return schemaPath;
+  if (manifest.schema.path !== "schema.json") {
+    return refuse(PacketInputCode.manifest, `expected "schema.json"`, { file: "manifest.json", field: "schema.path" });
+  }
+  const seen = new Set<string>();
+  for (const [i, f] of manifest.files.entries()) {
+    const field = `files[${i}].path`;
+    const p = lexical(root, f.path, field);
+    if (!p.ok) return p;
+    if (f.path !== `data/${f.collection}.ndjson`) {
+      return refuse(PacketInputCode.manifest, `expected "data/${f.collection}.ndjson"`, { file: "manifest.json", field });
+    }
+    if (seen.has(f.collection)) {
+      return refuse(PacketInputCode.manifest, `collection "${f.collection}" listed twice`, {
+        file: "manifest.json",
+        field: `files[${i}].collection`,
+      });
+    }
+    seen.add(f.collection);
+  }
+
+  const schemaStat = await checkRegularFile(root, manifest.schema.path, PacketInputCode.schema);
+  if (!schemaStat.ok) return schemaStat;
+  const planned: PlannedFile[] = [];
+  for (const f of manifest.files) {
+    const st = await checkRegularFile(root, f.path, PacketInputCode.missingFile);
+    if (!st.ok) return st;
+    planned.push({
+      collection: f.collection,
+      relPath: f.path,
+      absPath: path.join(root, f.path),
+      expected: { sha256: f.sha256, bytes: f.bytes, records: f.records },
+      dev: st.value.dev,
+      ino: st.value.ino,
+    });
+  }
+
+  const schemaRaw = await readMeta(root, manifest.schema.path, PacketInputCode.schema);
+  if (!schemaRaw.ok) return schemaRaw;
+  const schemaJson = parseJson(schemaRaw.value, "schema.json", PacketInputCode.schema);
+  if (!schemaJson.ok) return schemaJson;
+  const schemaParsed = PacketSchema.safeParse(schemaJson.value);
+  if (!schemaParsed.success) return zodRefusal(schemaParsed.error, "schema.json", PacketInputCode.schema);
+  const schema = schemaParsed.data;
+
+  const names = new Set(schema.collections.map((c) => c.name));
+  for (const [i, f] of manifest.files.entries()) {
+    if (!names.has(f.collection)) {
+      return refuse(PacketInputCode.unknownCollection, `collection "${f.collection}" is not in schema.json`, {
+        file: "manifest.json",
+        field: `files[${i}].collection`,
+      });
+    }
+  }
+  for (const [i, c] of schema.collections.entries()) {
+    if (!seen.has(c.name)) {
+      // Without its data, references into this collection could only be guessed at.
+      return refuse(PacketInputCode.manifest, `collection "${c.name}" (schema.json collections[${i}]) has no data file`, {
+        file: "manifest.json",
+        field: "files",
+      });
+    }
+  }
+
+  const schemaSha256 = createHash("sha256").update(schemaRaw.value).digest("hex");
+  return ok({ root, manifest, schema, schemaSha256, files: planned });
+}
+
+function lexical(root: string, rel: string, field: string): Result<string, PacketInputError> {
+  const where = { file: "manifest.json", field };
+  if (path.isAbsolute(rel) || /^[A-Za-z]:/.test(rel) || rel.startsWith("\\")) {
+    return refuse(PacketInputCode.pathEscape, "absolute path refused", where);
+  }
+  if (rel.includes("\0") || rel.includes("\\")) {
+    return refuse(PacketInputCode.pathEscape, "path contains a NUL or backslash", where);
+  }
+  const parts = rel.split("/");
+  if (parts.some((p) => p === "..")) return refuse(PacketInputCode.pathEscape, `path contains ".."`, where);
+  if (parts.some((p) => p === "" || p === ".")) return refuse(PacketInputCode.pathEscape, "path has empty or '.' segments", where);
+  const abs = path.resolve(root, rel);
+  if (!abs.startsWith(root + path.sep)) return refuse(PacketInputCode.pathEscape, "path escapes the packet", where);
+  return ok(abs);
+}
+
+/**
+ * Walks each component with lstat: a symlinked directory is as much an escape as a
+ * symlinked file, and a hard link (nlink > 1) may alias a file outside the packet.
+ */
+async function checkRegularFile(
+  root: string,
+  rel: string,
+  missingCode: PacketInputCode,
+): Promise<Result<{ dev: number; ino: number }, PacketInputError>> {
+  const parts = rel.split("/");
+  let cur = root;
+  for (const [i, part] of parts.entries()) {
+    cur = path.join(cur, part);
+    const last = i === parts.length - 1;
+    let st;
+    try {
+      st = await lstat(cur);
+    } catch (cause) {
+      const code = missingCode === PacketInputCode.schema ? PacketInputCode.missingFile : missingCode;
+      return refuse(code, "file not found", { file: rel, cause });
+    }
+    if (st.isSymbolicLink()) return refuse(PacketInputCode.link, "symbolic link refused", { file: rel });
+    if (!last && !st.isDirectory()) return refuse(PacketInputCode.link, `"${parts.slice(0, i + 1).join("/")}" is not a directory`, { file: rel });
+    if (last) {
+      if (!st.isFile()) return refuse(PacketInputCode.link, "not a regular file", { file: rel });
+      if (st.nlink > 1) return refuse(PacketInputCode.link, `hard-linked file refused (nlink ${st.nlink})`, { file: rel });
+      return ok({ dev: st.dev, ino: st.ino });
+    }
+  }
+  return refuse(missingCode, "empty path", { file: rel });
+}
+
+async function readMeta(root: string, rel: string, code: PacketInputCode): Promise<Result<Buffer, PacketInputError>> {
+  const abs = path.join(root, rel);
+  const st = await lstat(abs);
+  if (st.size > MAX_META_BYTES) return refuse(code, `larger than ${MAX_META_BYTES} bytes`, { file: rel });
+  try {
+    return ok(await readFile(abs, { flag: "r" }));
+  } catch (cause) {
+    return refuse(code, "cannot be read", { file: rel, cause });
+  }
+}
+
+function parseJson(raw: Buffer, file: string, code: PacketInputCode): Result<unknown, PacketInputError> {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+  } catch (cause) {
+    return refuse(code, "is not valid UTF-8", { file, cause });
+  }
+  try {
+    return ok(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
+  } catch (cause) {
+    // The parser's message quotes the input; only the position is kept.
+    const pos = /position (\d+)/.exec(cause instanceof Error ? cause.message : "");
+    const line = pos?.[1] === undefined ? null : text.slice(0, Number(pos[1])).split("\n").length;
+    return refuse(code, "is not valid JSON", { file, line });
+  }
+}
+
+function zodRefusal(error: z.ZodError, file: string, code: PacketInputCode): Refusal {
+  const issue = error.issues[0];
+  const field = issue === undefined ? null : formatPath(issue.path) || "(root)";
+  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : "";
+  return refuse(code, `${issue?.message ?? "invalid"}${more}`, { file, field });
+}
+
+function formatPath(p: readonly PropertyKey[]): string {
+  return p
+    .map((k, i) => (typeof k === "number" ? `[${k}]` : `${i === 0 ? "" : "."}${String(k)}`))
+    .join("");
+}

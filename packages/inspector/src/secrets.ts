@@ -1,0 +1,49 @@
+import type { FindingCode } from "./findings.ts";
+
+/**
+ * Patterns for values that look like credentials. Findings name the kind and the place,
+ * never the value: a report is shared more widely than the packet it describes.
+ */
+const PATTERNS: readonly { code: FindingCode; kind: string; re: RegExp }[] = [
+  { code: "SECRET_PRIVATE_KEY", kind: "a PEM private key block", re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/ },
+  { code: "SECRET_AWS_KEY", kind: "an AWS access key id", re: /(?<![A-Z0-9])AKIA[0-9A-Z]{16}(?![A-Z0-9])/ },
+  {
+    code: "SECRET_TOKEN",
+    kind: "an API token (GitHub, GitLab, Slack or JWT shaped)",
+    re: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/,
+  },
+  { code: "SECRET_URL_PASSWORD", kind: "a URL with an embedded password", re: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/ },
+];
+
+export interface SecretHit {
+  code: FindingCode;
+  kind: string;
+}
+
+/** The kinds of secret found in one string, each at most once. */
+export function secretsIn(text: string): SecretHit[] {
+  const hits: SecretHit[] = [];
+  for (const p of PATTERNS) if (p.re.test(text)) hits.push({ code: p.code, kind: p.kind });
+  return hits;
+}
+
+export const looksSecret = (text: string): boolean => PATTERNS.some((p) => p.re.test(text));
+
+/** Calls `visit` on every string inside a JSON value (bounded depth: deeper values are data too, but rare). */
+export function eachString(value: unknown, visit: (s: string) => void, depth = 0): void {
+  if (typeof value === "string") visit(value);
+  else if (depth > 32 || value === null || typeof value !== "object") return;
+  else if (Array.isArray(value)) for (const v of value) eachString(v, visit, depth + 1);
+  else
+    for (const [k, v] of Object.entries(value)) {
+      visit(k);
+      eachString(v, visit, depth + 1);
+    }
+}
+
+/** A data-derived label (record key, unknown field name) made safe to print: short, never a secret. */
+export function safeLabel(text: string): string {
+  if (looksSecret(text)) return "[redacted: secret-like]";
+  const chars = Array.from(text.length > 256 ? text.slice(0, 256) : text);
+  return chars.length > 64 ? `${chars.slice(0, 63).join("")}…` : text;
+}

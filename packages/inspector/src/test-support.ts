@@ -1,0 +1,43 @@
+// Helpers for this package's tests only; not exported from index.ts.
+import { createHash } from "node:crypto";
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Finding } from "./findings.ts";
+import { inspectPacket, type InspectLimits } from "./inspect.ts";
+import type { InspectionReport } from "./report.ts";
+
+export const PACKETS = fileURLToPath(new URL("../../../fixtures/packets/", import.meta.url));
+export const fixture = (name: string): string => path.join(PACKETS, name);
+
+export async function inspectOk(packetDir: string, limits?: InspectLimits): Promise<InspectionReport> {
+  const r = await inspectPacket({ packetDir, ...(limits === undefined ? {} : { limits }) });
+  if (!r.ok) throw new Error(`expected a report, got refusal ${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+/** The findings as compact tuples, easy to compare with an expected list. */
+export const brief = (findings: Finding[]): string[] =>
+  findings.map((f) => [f.code, f.collection ?? "-", f.line ?? "-", f.field ?? "-"].join(" "));
+
+export async function tempDir(prefix = "inspector-"): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** A writable copy of a fixture packet. */
+export async function copyFixture(name: string): Promise<string> {
+  const dir = path.join(await tempDir(), name);
+  await cp(fixture(name), dir, { recursive: true, verbatimSymlinks: true });
+  return dir;
+}
+
+export const sha256 = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
+
+/** Rewrites manifest.json through `edit`. */
+export async function editManifest(dir: string, edit: (m: Record<string, unknown>) => unknown): Promise<void> {
+  const file = path.join(dir, "manifest.json");
+  const m = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+  const out = edit(m);
+  await writeFile(file, typeof out === "string" ? out : JSON.stringify(out ?? m, null, 2));
+}
