@@ -6,6 +6,8 @@ export {
   loadSimulatedVenue,
   simulatedVenueSource,
   SimulatedVenue,
+  VENUE_FACTS_ENV,
+  venueSourceFromEnv,
   type SimulatedVenueInput,
   type SimulatedVenueLoadError,
 } from "./simulated.ts";

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatSimulatedVenueError, loadSimulatedVenue } from "./simulated.ts";
+import { formatSimulatedVenueError, loadSimulatedVenue, venueSourceFromEnv } from "./simulated.ts";
 import { venueFixture } from "./test-helpers.ts";
 
 let scratch = "";
@@ -51,5 +51,23 @@ describe("loadSimulatedVenue", () => {
   it("rejects an engine kind it does not know", async () => {
     const result = await loadSimulatedVenue(await write("kind.json", JSON.stringify({ platform: "linux", engines: [{ kind: "lxd", reachable: true }] })));
     expect(result.ok ? [] : result.error.issues.map((i) => i.path)).toEqual(["engines[0].kind"]);
+  });
+});
+
+describe("venueSourceFromEnv", () => {
+  it("observes live without MACRO_VENUE_FACTS", async () => {
+    const result = await venueSourceFromEnv({ PATH: "/nonexistent" });
+    expect(result.ok ? result.value.kind : null).toBe("live");
+  });
+
+  it("loads the simulated file MACRO_VENUE_FACTS names", async () => {
+    const result = await venueSourceFromEnv({ MACRO_VENUE_FACTS: venueFixture("macos.json") });
+    expect(result.ok ? result.value.platform() : null).toBe("darwin");
+    expect(result.ok ? result.value.kind : null).toBe("simulated");
+  });
+
+  it("refuses a MACRO_VENUE_FACTS file that does not exist instead of falling back to live", async () => {
+    const result = await venueSourceFromEnv({ MACRO_VENUE_FACTS: join(scratch, "nope.json") });
+    expect(result.ok ? null : result.error.code).toBe("VENUE_FACTS_NOT_FOUND");
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import * as z from "zod";
 import { EngineKind, err, ok, zodIssues, type EngineFacts, type Result, type SsotIssue } from "@macro/ssot";
-import type { VenueFactSource } from "./source.ts";
+import { liveVenueSource, type VenueFactSource } from "./source.ts";
 
 const SimulatedEngine = z
   .strictObject({
@@ -108,4 +108,19 @@ export async function loadSimulatedVenue(path: string): Promise<Result<VenueFact
 /** One `<file>: <path>: <message>` line per issue under a headline, like the SSOT loader. */
 export function formatSimulatedVenueError(e: SimulatedVenueLoadError): string {
   return [`${e.code}: ${e.message}`, ...e.issues.map((i) => `${e.file}: ${i.path}: ${i.message}`)].join("\n");
+}
+
+/** The variable that swaps live observation for a simulated venue file. */
+export const VENUE_FACTS_ENV = "MACRO_VENUE_FACTS";
+
+/**
+ * The source a command should observe: the file named by MACRO_VENUE_FACTS (simulated, so it
+ * can block but never approve), else this machine, live.
+ */
+export async function venueSourceFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<Result<VenueFactSource, SimulatedVenueLoadError>> {
+  const file = env[VENUE_FACTS_ENV];
+  if (file === undefined || file === "") return ok(liveVenueSource({ env }));
+  return loadSimulatedVenue(file);
 }
