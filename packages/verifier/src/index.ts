@@ -31,3 +31,4 @@ export {
   type RowEvidence,
   type RowBinding,
 } from "./bind.ts";
+export { attestationRowEvidence } from "./attest-rows.ts";
