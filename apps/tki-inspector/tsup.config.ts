@@ -10,4 +10,11 @@ export default defineConfig({
   clean: true,
   noExternal: [/.*/],
   splitting: false,
+  esbuildOptions(options) {
+    // Bundle the workspace packages from their TypeScript source, so the bundle never
+    // depends on (possibly stale) dist/ folders of its dependencies.
+    options.conditions = ["@macro/source", "module", "import", "node", "default"];
+  },
+  // A CJS dependency inlined into ESM may still call require() for a builtin.
+  banner: { js: 'import { createRequire as __tkiCreateRequire } from "node:module"; const require = __tkiCreateRequire(import.meta.url);' },
 });

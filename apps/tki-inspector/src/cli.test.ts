@@ -1,0 +1,100 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { GuardContext, GuardInputs } from "@macro/inspector";
+import { runCli } from "./cli.ts";
+
+// The success path needs guards that pass, which a host never does; so here the guards
+// observe a stand-in sandbox (the same checks, other files). runCli also locks down the
+// network of this worker for good, which is why the success path lives in its own file.
+const PACKETS = resolve(import.meta.dirname, "../../../fixtures/packets");
+const RUN_ID = "run-cli-test";
+
+const SANDBOX_FILES: Record<string, string> = {
+  "/proc/self/mountinfo": "600 500 0:50 / / ro,relatime - overlay overlay ro\n",
+  "/proc/self/status": "Name:\tnode\nNoNewPrivs:\t1\nSeccomp:\t2\n",
+};
+
+function sandboxContext(inputs: GuardInputs, env: NodeJS.ProcessEnv): GuardContext {
+  return {
+    inputs,
+    env,
+    readFile: (path) => {
+      const text = SANDBOX_FILES[path];
+      return text === undefined ? readFileSync(path) : new TextEncoder().encode(text);
+    },
+    readDir: () => ["lo"],
+    getuid: () => 65534,
+    geteuid: () => 65534,
+  };
+}
+
+function capture() {
+  const chunks = { stdout: "", stderr: "" };
+  return {
+    chunks,
+    io: {
+      stdout: { write: (text: string) => (chunks.stdout += text) },
+      stderr: { write: (text: string) => (chunks.stderr += text) },
+      env: { LANG: "C.UTF-8" },
+      guardContext: sandboxContext,
+    },
+  };
+}
+
+describe("runCli inside a (stand-in) sandbox", () => {
+  let work: string;
+  let flags: string[];
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "tki-cli-"));
+    const statement = JSON.stringify({
+      _type: "https://in-toto.io/Statement/v1",
+      subject: [{ name: "image", digest: { sha256: "2".repeat(64) } }],
+      predicateType: "https://macro.dev/sandbox-attestation/v1",
+      predicate: { verdict: "ATTESTED", runId: RUN_ID },
+    });
+    const file = join(work, "attestation.json");
+    writeFileSync(file, statement);
+    const digest = createHash("sha256").update(statement).digest("hex");
+    flags = ["--attestation", file, "--attestation-sha256", digest, "--run-id", RUN_ID];
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("[#19] writes report.json and report.md into --out only and exits 0 with a one-line summary", async () => {
+    const out = join(work, "out-fix1");
+    const { chunks, io } = capture();
+    const code = await runCli(["inspect", join(PACKETS, "FIX1"), "--out", out, ...flags], io);
+    expect(chunks.stderr).toBe("");
+    expect(code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["report.json", "report.md"]);
+    expect(chunks.stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(chunks.stdout).toMatch(/^tki-inspector: (CLEAN|DEFECTS) packet /);
+  });
+
+  it("prints the summary as JSON with --json", async () => {
+    const out = join(work, "out-json");
+    const { chunks, io } = capture();
+    expect(await runCli(["inspect", join(PACKETS, "FIX7"), "--out", out, "--json", ...flags], io)).toBe(0);
+    const summary: unknown = JSON.parse(chunks.stdout);
+    expect(summary).toMatchObject({ status: "REPORT_WRITTEN", verdict: "defects" });
+  });
+
+  it("[#14] a bad packet exits 2 naming the file, and writes nothing", async () => {
+    const out = join(work, "out-bad");
+    const { chunks, io } = capture();
+    const code = await runCli(["inspect", join(PACKETS, "HOSTILE-bad-manifest"), "--out", out, ...flags], io);
+    expect(code).toBe(2);
+    expect(chunks.stderr).toMatch(/^tki-inspector: manifest\.json/);
+    expect(chunks.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("[#38] the stand-in sandbox still refuses without an attestation", async () => {
+    const { chunks, io } = capture();
+    expect(await runCli(["inspect", join(PACKETS, "FIX1"), "--out", join(work, "never")], io)).toBe(3);
+    expect(chunks.stderr).toMatch(/^tki-inspector: BLOCKED P1_NO_ATTESTATION: /);
+    expect(existsSync(join(work, "never"))).toBe(false);
+  });
+});
