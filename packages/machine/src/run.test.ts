@@ -1,0 +1,51 @@
+import { TRACK_IDS } from "@macro/ssot";
+import { describe, expect, it } from "vitest";
+import { restoreCheckpoint, type Checkpoint } from "./checkpoint.ts";
+import { FAILING, INPUT, fakeMachine } from "./_fakes.ts";
+import { runMacro } from "./run.ts";
+
+describe("runMacro", () => {
+  it("reports each track start and settle in order, and a checkpoint after each settle", async () => {
+    const seen: string[] = [];
+    const checkpoints: Checkpoint[] = [];
+    const out = await runMacro(fakeMachine(), INPUT, {
+      onTrack: (t) => seen.push(`${t.id}:${t.status}`),
+      onSnapshot: (c) => checkpoints.push(c),
+    });
+    expect(out.status).toBe("closed");
+    expect(seen).toEqual(TRACK_IDS.flatMap((t) => [`${t}:running`, `${t}:passed`]));
+    expect(checkpoints).toHaveLength(7);
+    expect(checkpoints.every((c) => c.runId === "run-1")).toBe(true);
+    // Every checkpoint is restorable as written.
+    for (const c of checkpoints) expect(restoreCheckpoint(JSON.parse(JSON.stringify(c))).ok).toBe(true);
+  });
+
+  it("reports later tracks as not-run when a track blocks", async () => {
+    const seen: string[] = [];
+    const out = await runMacro(fakeMachine(FAILING.attestationVerified), INPUT, {
+      onTrack: (t) => seen.push(`${t.id}:${t.status}`),
+    });
+    expect(out.status).toBe("blocked");
+    expect(seen).toEqual([
+      "ssot:running",
+      "ssot:passed",
+      "venue:running",
+      "venue:passed",
+      "attest:running",
+      "attest:blocked",
+      "build:not-run",
+      "test:not-run",
+      "bind:not-run",
+      "persist:not-run",
+    ]);
+  });
+
+  it("rejects when a callback throws (a defect in the caller), instead of reporting a status", async () => {
+    const run = runMacro(fakeMachine(), INPUT, {
+      onSnapshot: () => {
+        throw new Error("disk full");
+      },
+    });
+    await expect(run).rejects.toThrow("disk full");
+  });
+});
