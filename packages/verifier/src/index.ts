@@ -32,3 +32,4 @@ export {
   type RowBinding,
 } from "./bind.ts";
 export { attestationRowEvidence } from "./attest-rows.ts";
+export { evidenceLines, checkEvidenceLines, type EvidenceLine } from "./evidence-lines.ts";
