@@ -73,6 +73,27 @@ export const BlockerPacket = z.object({
     })
     .nullable(),
   /**
+   * What the previous packet saw, for run-to-run continuity: which evidence facts changed
+   * since then (a carried blocker with no changed facts was re-verified unchanged).
+   * Optional so older packets still parse.
+   */
+  previous: z
+    .object({
+      runId: z.string(),
+      generatedAt: z.string(),
+      blockerId: z.string(),
+      factChanges: z.array(
+        z.object({
+          id: z.string(),
+          change: z.enum(["added", "removed", "changed"]),
+          before: Fact.shape.value.nullable(),
+          after: Fact.shape.value.nullable(),
+        }),
+      ),
+    })
+    .nullable()
+    .optional(),
+  /**
    * Policy-forbidden side effects this run DID perform, copied from the side-effect record.
    * Rendered loudly; optional so older packets still parse.
    */

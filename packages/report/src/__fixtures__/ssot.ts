@@ -1,5 +1,6 @@
 import { Ssot, type Blocker, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
 import type { PacketInput } from "../packet/build.ts";
+import { packetFileNames } from "../packet/write.ts";
 
 /**
  * A minimal but realistic SSOT owned by this package's tests, so they never depend on the
@@ -185,8 +186,10 @@ const SSOT_SHA = "a".repeat(64);
 
 /** A complete PacketInput for the B4′ no-engine case; override any field. */
 export function packetInput(over: Partial<PacketInput> = {}): PacketInput {
+  const runId = over.runId ?? "run-2026-06-10-7f3c";
+  const names = packetFileNames(over.blocker?.id ?? "B4′", runId);
   return {
-    runId: "run-2026-06-10-7f3c",
+    runId,
     now: NOW,
     ssot: ssotFixture,
     ssotPath: "macro.yaml",
@@ -197,7 +200,7 @@ export function packetInput(over: Partial<PacketInput> = {}): PacketInput {
     matrixRows: matrixRowsFixture,
     previous: null,
     venueId: null,
-    paths: { markdown: "checkpoints/blocker-B4prime-run.md", json: "reports/blocker-B4prime-run.json" },
+    paths: { markdown: `checkpoints/${names.markdown}`, json: `reports/${names.json}` },
     ...over,
   };
 }

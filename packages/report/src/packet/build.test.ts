@@ -95,12 +95,19 @@ describe("buildBlockerPacket: B4′ with no container engine", () => {
 
   it("records the sha256 of its own Markdown rendering", () => {
     expect(packet.renderings?.markdownSha256).toBe(sha256Hex(renderPacketMarkdown(packet)));
-    expect(packet.renderings?.markdownPath).toBe("checkpoints/blocker-B4prime-run.md");
-    expect(packet.renderings?.jsonPath).toBe("reports/blocker-B4prime-run.json");
+    expect(packet.renderings?.markdownPath).toBe("checkpoints/blocker-B4prime-run-2026-06-10-7f3c.md");
+    expect(packet.renderings?.jsonPath).toBe("reports/blocker-B4prime-run-2026-06-10-7f3c.json");
   });
 
   it("throws InternalError for a blocker the catalog does not know", () => {
     expect(() => buildBlockerPacket(packetInput({ blocker: { ...noEngineBlocker, id: "B9" } }))).toThrow(InternalError);
+  });
+
+  it("throws InternalError when the track records contradict the blocker", () => {
+    const passed = tracksStoppedAt("venue").map((t) => (t.id === "venue" ? { ...t, status: "passed" as const } : t));
+    expect(() => buildBlockerPacket(packetInput({ tracks: passed }))).toThrow(/record is passed/);
+    const missing = tracksStoppedAt("venue").filter((t) => t.id !== "venue");
+    expect(() => buildBlockerPacket(packetInput({ tracks: missing }))).toThrow(InternalError);
   });
 
   it("is pure: same input, same packet", () => {
@@ -164,6 +171,24 @@ describe("continuity", () => {
     expect(second.blocker.continuity).toBe("carried");
     expect(second.blocker.previousRunId).toBe("run-1");
     expect(clearedSince(first, second)).toEqual([]);
+  });
+
+  it("records which evidence facts changed since the previous packet", () => {
+    expect(first.previous).toBeNull();
+    const same = buildBlockerPacket(packetInput({ runId: "run-2", previous: first }));
+    expect(same.previous).toEqual({ runId: "run-1", generatedAt: NOW, blockerId: "B4′", factChanges: [] });
+    const facts = noEngineBlocker.facts
+      .filter((f) => f.id !== "venue.ci")
+      .map((f) => (f.id === "engine.podman.clientFound" ? { ...f, value: true } : f));
+    const moved = buildBlockerPacket(
+      packetInput({ runId: "run-2", previous: first, blocker: { ...noEngineBlocker, facts: [...facts, { id: "new.fact", value: 1, source: "s", observedAt: NOW }] } }),
+    );
+    expect(moved.blocker.continuity).toBe("carried");
+    expect(moved.previous?.factChanges).toEqual([
+      { id: "engine.podman.clientFound", change: "changed", before: false, after: true },
+      { id: "new.fact", change: "added", before: null, after: 1 },
+      { id: "venue.ci", change: "removed", before: false, after: null },
+    ]);
   });
 
   it("is new when the class changed, even with the same id", () => {

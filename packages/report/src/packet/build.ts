@@ -62,6 +62,13 @@ export function buildBlockerPacket(input: PacketInput): BlockerPacket {
   if (entry === undefined) {
     throw new InternalError("BLOCKER_NOT_IN_CATALOG", `blocker ${blocker.id} raised by guard ${blocker.guard} is not in the SSOT blocker catalog`);
   }
+  const own = input.tracks.find((t) => t.id === blocker.track);
+  if (own === undefined || (own.status !== "blocked" && own.status !== "failed")) {
+    throw new InternalError(
+      "TRACKS_INCONSISTENT",
+      `blocker ${blocker.id} stops track ${blocker.track}, but its record is ${own === undefined ? "missing" : own.status}`,
+    );
+  }
   const date = isoDate(input.now);
   const blockedTracks = computeBlockedTracks(blocker.track, input.tracks);
   const trackTitle = TRACK_TITLES[blocker.track];
@@ -132,6 +139,15 @@ export function buildBlockerPacket(input: PacketInput): BlockerPacket {
     },
     tracks: input.tracks.map((t) => ({ ...t, evidence: [...t.evidence] })),
     renderings: null,
+    previous:
+      input.previous === null
+        ? null
+        : {
+            runId: input.previous.runId,
+            generatedAt: input.previous.generatedAt,
+            blockerId: input.previous.blocker.id,
+            factChanges: factChanges(input.previous.evidence, evidence),
+          },
     forbiddenPerformed: input.sideEffects
       .filter((e) => ssot.policy.forbiddenSideEffects.includes(e.kind))
       .map((e) => ({ kind: e.kind, detail: e.detail, at: e.at })),
@@ -162,6 +178,21 @@ function computeBlockedTracks(at: TrackId, tracks: readonly TrackRecord[]): Trac
   const start = TRACK_IDS.indexOf(at);
   const notRun = new Set(tracks.filter((t) => t.status === "not-run").map((t) => t.id));
   return TRACK_IDS.filter((id, i) => id === at || (i > start && notRun.has(id)));
+}
+
+/** Facts compared by id between two packets' evidence, in current-then-removed order. */
+function factChanges(before: readonly Fact[], after: readonly Fact[]): NonNullable<BlockerPacket["previous"]>["factChanges"] {
+  const old = new Map(before.map((f) => [f.id, f.value]));
+  const now = new Map(after.map((f) => [f.id, f.value]));
+  const changes: NonNullable<BlockerPacket["previous"]>["factChanges"] = [];
+  for (const [id, value] of now) {
+    if (!old.has(id)) changes.push({ id, change: "added", before: null, after: value });
+    else if (old.get(id) !== value) changes.push({ id, change: "changed", before: old.get(id) ?? null, after: value });
+  }
+  for (const [id, value] of old) {
+    if (!now.has(id)) changes.push({ id, change: "removed", before: value, after: null });
+  }
+  return changes;
 }
 
 function sameClasses(a: readonly string[], b: readonly string[]): boolean {

@@ -55,6 +55,24 @@ describe("renderPacketMarkdown", () => {
     );
   });
 
+  it("names the audience from the next actions' owners", () => {
+    const paras = root.children.filter((n) => n.type === "paragraph").map(text);
+    expect(paras).toContain("Audience: operator (Ops on-call), follow-up-agent (follow-up agent)");
+  });
+
+  it("renders continuity from the packet: new, carried unchanged, carried with changed facts", () => {
+    const continuityOf = (p: BlockerPacket) =>
+      rows(tableIn(section(parse(renderPacketMarkdown(p)), "1. The one blocker"))).find((r) => r[0] === "Continuity")?.[1];
+    expect(continuityOf(packet)).toBe("new (no previous packet)");
+    const carried = buildBlockerPacket(packetInput({ runId: "run-2", previous: packet }));
+    expect(continuityOf(carried)).toBe(
+      `carried from run ${packet.runId} (packet of ${NOW}): same blocker and class, re-verified in this run; no evidence fact changed since`,
+    );
+    const facts = noEngineBlocker.facts.map((f) => (f.id === "engine.docker.reachable" ? { ...f, value: true } : f));
+    const changed = buildBlockerPacket(packetInput({ runId: "run-2", previous: packet, blocker: { ...noEngineBlocker, facts } }));
+    expect(continuityOf(changed)).toContain("evidence facts changed since:\nengine.docker.reachable: false → true");
+  });
+
   it("has the blocker table with every required row", () => {
     const t = rows(tableIn(section(root, "1. The one blocker")));
     expect(t[0]).toEqual(["Field", "Value"]);
@@ -117,7 +135,7 @@ describe("renderPacketMarkdown", () => {
     const last = text(root.children[root.children.length - 1] as RootContent);
     expect(last).toContain(packet.runId);
     expect(last).toContain(`SSOT macro.yaml sha256 ${"a".repeat(64)}`);
-    expect(last).toContain("reports/blocker-B4prime-run.json");
+    expect(last).toContain("reports/blocker-B4prime-run-2026-06-10-7f3c.json");
   });
 
   it("is deterministic: twice the same bytes, and the same bytes after a JSON round-trip", () => {

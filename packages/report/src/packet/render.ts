@@ -30,6 +30,7 @@ export function renderPacketMarkdown(packet: BlockerPacket): string {
   const parts = [
     `# Action-Ready Blocker — ${inline(packet.macro.title)}`,
     `Macro: ${code(packet.macro.id, false)} · Run: ${code(packet.runId, false)} · Generated: ${inline(packet.generatedAt)}`,
+    `Audience: ${audience(packet)}`,
     `**Final status:** ${inline(packet.statusLine)}`,
     flagsLine(packet),
     ...violations(packet),
@@ -88,14 +89,50 @@ function stopped(p: BlockerPacket): string {
   return `${lead}\n\n${table(["Track", "Status", "Evidence"], rows)}`;
 }
 
+/** Who must act, in the order the next actions name them. */
+function audience(p: BlockerPacket): string {
+  const seen = new Map<string, string>();
+  for (const a of p.nextActions) if (!seen.has(a.owner)) seen.set(a.owner, `${inline(a.owner)} (${inline(a.ownerName)})`);
+  return [...seen.values()].join(", ");
+}
+
+function continuity(p: BlockerPacket): string {
+  const b = p.blocker;
+  const prev = p.previous ?? null;
+  if (b.previousRunId === null) return "new (no previous packet)";
+  const run = `run ${code(b.previousRunId, true)}${prev === null ? "" : ` (packet of ${cell(prev.generatedAt)})`}`;
+  if (b.continuity === "carried") {
+    const changes = prev === null ? null : prev.factChanges;
+    const facts =
+      changes === null
+        ? "facts of the previous packet not recorded"
+        : changes.length === 0
+          ? "no evidence fact changed since"
+          : `evidence facts changed since:<br>${changes.map(factChange).join("<br>")}`;
+    return `carried from ${run}: same blocker and class, re-verified in this run; ${facts}`;
+  }
+  if (prev === null) return `new (previous packet: ${run})`;
+  return prev.blockerId === b.id
+    ? `new: ${run} stopped on ${cell(prev.blockerId)} with a different class`
+    : `new: ${run} stopped on ${cell(prev.blockerId)}`;
+}
+
+type FactChange = NonNullable<BlockerPacket["previous"]>["factChanges"][number];
+
+function factChange(c: FactChange): string {
+  const v = (x: FactChange["before"]) => (x === null ? "null" : code(String(x), true));
+  switch (c.change) {
+    case "added":
+      return `${code(c.id, true)}: new, ${v(c.after)}`;
+    case "removed":
+      return `${code(c.id, true)}: no longer observed (was ${v(c.before)})`;
+    case "changed":
+      return `${code(c.id, true)}: ${v(c.before)} → ${v(c.after)}`;
+  }
+}
+
 function blockerTable(p: BlockerPacket): string {
   const b = p.blocker;
-  const continuity =
-    b.continuity === "carried"
-      ? `carried from run ${code(b.previousRunId ?? "?", true)} (same blocker and class, re-verified in this run)`
-      : b.previousRunId === null
-        ? "new (no previous packet)"
-        : `new (previous packet: run ${code(b.previousRunId, true)})`;
   const matrixUnavailable = p.evidence.some((f) => f.id === "matrix.available" && f.value === false);
   const rows =
     b.blocks.matrixRows.length > 0
@@ -110,7 +147,7 @@ function blockerTable(p: BlockerPacket): string {
       ["Blocker ID", `${cell(b.id)} — ${cell(b.title)}${b.loadBearing ? " (load-bearing)" : ""}`],
       ["Class", b.class.map(cell).join(" + ")],
       ["State", cell(b.state)],
-      ["Continuity", continuity],
+      ["Continuity", continuity(p)],
       ["Blocks", blocks],
       ["Does not block", b.doesNotBlock.length === 0 ? "nothing listed in the SSOT" : b.doesNotBlock.map(cell).join("<br>")],
       ["Why it blocks", cell(b.why)],

@@ -51,6 +51,12 @@ describe("writeBlockerPacket", () => {
     expect((await readdir(d.reportsDir)).sort()).toEqual(["blocker-B4prime-run-1.json", LATEST_POINTER]);
   });
 
+  it("refuses to write a packet that names other files than the ones it would be written to", async () => {
+    const d = await dirs();
+    const wrong = buildBlockerPacket(packetInput({ runId: "run-1", paths: { markdown: "checkpoints/other.md", json: "reports/blocker-B4prime-run-1.json" } }));
+    await expect(writeBlockerPacket(wrong, d)).rejects.toMatchObject({ code: "PACKET_PATH_MISMATCH" });
+  });
+
   it("appends the Markdown to GITHUB_STEP_SUMMARY when it is set", async () => {
     const d = await dirs();
     const summary = join(d.root, "summary.md");

@@ -1,7 +1,7 @@
 import { appendFile, readFile, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import * as z from "zod";
-import { BlockerPacket, InputError, Sha256Hex } from "@macro/ssot";
+import { BlockerPacket, InputError, InternalError, Sha256Hex } from "@macro/ssot";
 import { ensureDir, writeFileAtomic } from "../fs-atomic.ts";
 import { serializeJson, sha256Hex } from "../hash.ts";
 import { renderPacketMarkdown } from "./render.ts";
@@ -53,6 +53,15 @@ export async function writeBlockerPacket(
   env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<WrittenPacket> {
   const names = packetFileNames(packet.blocker.id, packet.runId);
+  // The packet must not name files other than the ones written here.
+  for (const [named, actual] of [
+    [packet.renderings?.markdownPath, names.markdown],
+    [packet.renderings?.jsonPath, names.json],
+  ] as const) {
+    if (named !== undefined && basename(named) !== actual) {
+      throw new InternalError("PACKET_PATH_MISMATCH", `packet names ${named} but is written as ${actual}; build it with packetFileNames()`);
+    }
+  }
   const markdownPath = join(dirs.checkpointsDir, names.markdown);
   const jsonPath = join(dirs.reportsDir, names.json);
   await ensureDir(dirs.checkpointsDir);
