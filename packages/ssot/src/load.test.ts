@@ -82,6 +82,26 @@ describe("loadSsot", () => {
     expect(e.issues[0]?.path).toMatch(/duplicate-key\.yaml:3:1$/);
   });
 
+  it("still accepts a few honest anchors and aliases", async () => {
+    const text = await readFile(join(repo, "macro.yaml"), "utf8");
+    const aliased = text
+      .replace("seccompProfile: packages/sandbox/seccomp-deny-by-default.json", "seccompProfile: &seccomp packages/sandbox/seccomp-deny-by-default.json")
+      .replace("    seccomp: packages/sandbox/seccomp-deny-by-default.json", "    seccomp: *seccomp");
+    expect(aliased).toContain("*seccomp");
+    const path = join(scratch, "aliased.yaml");
+    await writeFile(path, aliased);
+    const result = await loadSsot(path);
+    if (!result.ok) throw new Error(formatSsotError(result.error));
+    expect(result.value.ssot.sandbox.runFlags.seccomp).toBe(result.value.ssot.sandbox.seccompProfile);
+  });
+
+  it("renders YAML issues as file:line:col: message", async () => {
+    const e = await loadError(fixture("duplicate-key.yaml"));
+    const lines = formatSsotError(e).split("\n");
+    expect(lines[0]).toMatch(/^SSOT_YAML: /);
+    expect(lines[1]).toMatch(/duplicate-key\.yaml:3:1: Map keys must be unique$/);
+  });
+
   it("refuses a billion-laughs alias bomb without expanding it", async () => {
     const e = await loadError(fixture("alias-bomb.yaml"));
     expect(e.code).toBe("SSOT_ALIAS_BOMB");

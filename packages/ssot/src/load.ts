@@ -104,8 +104,9 @@ export async function loadSsot(path: string): Promise<Result<LoadedSsot, SsotLoa
     const issues = doc.errors.map((e) => {
       const pos = e.linePos?.[0];
       const where = pos ? `${path}:${pos.line}:${pos.col}` : path;
-      // prettyErrors appends a code frame; the first line is the message itself.
-      return { path: where, message: (e.message.split("\n")[0] ?? e.message).trim() };
+      // prettyErrors appends the position and a code frame; the position is already in `where`.
+      const headline = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "").trim();
+      return { path: where, message: headline };
     });
     return err({ code: "SSOT_YAML", file: path, message: `${path}: YAML syntax error`, issues });
   }
