@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 const result = spawnSync(
   "pnpm",
   ["exec", "turbo", "run", "build", "--filter=@macro/cli...", "--filter=@macro/tki-inspector", "--output-logs=errors-only", "--log-prefix=none"],
-  { stdio: ["ignore", 2, 2] },
+  { stdio: ["ignore", 2, 2], env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" } },
 );
 if (result.status !== 0) {
   process.stderr.write("macro: build failed (see above)\n");

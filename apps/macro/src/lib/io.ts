@@ -1,0 +1,16 @@
+/** The process's streams and environment, handed in so commands never reach for globals. */
+export interface Io {
+  stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const isIo = (value: unknown): value is Io =>
+  typeof value === "object" && value !== null && "stdout" in value && "stderr" in value && "env" in value && "cwd" in value;
+
+/** citty passes our Io through as untyped `data`; check it once at the boundary. */
+export function ioFrom(data: unknown): Io {
+  if (!isIo(data)) throw new Error("command invoked without Io; call it through runCli");
+  return data;
+}

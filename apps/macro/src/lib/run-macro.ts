@@ -1,0 +1,143 @@
+import { join, relative } from "node:path";
+import { macroMachine, runMacro, type Checkpoint, type MacroOutput } from "@macro/machine";
+import { ExitCode, flagsFrom, loadMatrix, type LoadedSsot } from "@macro/ssot";
+import {
+  buildBlockerPacket,
+  buildRunRecord,
+  clearLatestPacket,
+  digestFile,
+  findLatestPacket,
+  packetFileNames,
+  persistRunRecord,
+  serializeJson,
+  writeBlockerPacket,
+  writeFileAtomic,
+  ensureDir,
+} from "@macro/report";
+import { trackActors } from "../tracks/index.ts";
+import { SideEffectLog } from "../tracks/deps.ts";
+import type { Io } from "./io.ts";
+import { createRunLogger } from "./logger.ts";
+import { newRunId, type Paths } from "./paths.ts";
+import { loadInputs } from "./prepare.ts";
+import { trackPrinter } from "./progress.ts";
+
+export interface RunSummary {
+  runId: string;
+  status: MacroOutput["status"];
+  exitCode: number;
+  blocker: { id: string; class: string[]; track: string; guard: string; reason: string } | null;
+  packet: { json: string; markdown: string } | null;
+  record: string;
+  log: string;
+  checkpoint: string | null;
+  error: string | null;
+}
+
+const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, blocked: ExitCode.blocked, aborted: ExitCode.internal };
+
+/** One run of the macro: inputs checked, machine driven with real actors, outcome persisted. */
+export async function runMacroOnce(io: Io, paths: Paths): Promise<RunSummary> {
+  const { loaded, catalog, venueSource } = await loadInputs(io, paths);
+  const now = () => new Date();
+  const runId = newRunId(now());
+  const { log, file: logFile } = createRunLogger(io, paths.reportsDir, runId);
+  log.info({ ssot: loaded.path, sha256: loaded.sha256 }, "run started");
+  const recorder = new SideEffectLog(log);
+  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource };
+
+  const checkpointPath = join(paths.checkpointsDir, `run-${runId}.checkpoint.json`);
+  let writes: Promise<void> = ensureDir(paths.checkpointsDir);
+  const saveCheckpoint = (checkpoint: Checkpoint) => {
+    const text = serializeJson(checkpoint);
+    writes = writes.then(() => writeFileAtomic(checkpointPath, text));
+  };
+  const printTrack = trackPrinter(io);
+  const output = await runMacro(
+    macroMachine.provide({ actors: trackActors(deps) }),
+    { runId, ssotSha256: loaded.sha256, catalog },
+    {
+      onTrack: (track) => {
+        log.info({ track }, `track ${track.id} ${track.status}`);
+        printTrack(track);
+      },
+      onSnapshot: saveCheckpoint,
+    },
+  );
+  await writes;
+  log.info({ status: output.status, blocker: output.blocker?.id ?? null }, "run finished");
+
+  const packet = output.status === "blocked" ? await writePacket(io, paths, loaded, runId, output, now()) : null;
+  if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
+  const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(paths, loaded, runId, output, [packet?.json, packet?.markdown, checkpointPath]);
+  if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
+  log.flush();
+
+  return {
+    runId,
+    status: output.status,
+    exitCode: EXIT[output.status],
+    blocker: output.blocker === null ? null : { id: output.blocker.id, class: output.blocker.class, track: output.blocker.track, guard: output.blocker.guard, reason: output.blocker.reason },
+    packet: packet === null ? null : { json: relative(paths.cwd, packet.json), markdown: relative(paths.cwd, packet.markdown) },
+    record: relative(paths.cwd, record),
+    log: relative(paths.cwd, logFile),
+    checkpoint: relative(paths.cwd, checkpointPath),
+    error: output.error,
+  };
+}
+
+export function recordPathFor(paths: Paths, runId: string): string {
+  return join(paths.reportsDir, `run-record-${runId}.json`);
+}
+
+async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, at: Date) {
+  const blocker = output.blocker;
+  if (blocker === null) throw new Error("blocked run without a blocker");
+  const matrix = await loadMatrix(join(loaded.dir, loaded.ssot.matrix.path));
+  const previous = await findLatestPacket(paths.reportsDir);
+  const names = packetFileNames(blocker.id, runId);
+  const venueId = output.outputs.venue?.verdict.venueId ?? null;
+  const packet = buildBlockerPacket({
+    runId,
+    now: at.toISOString(),
+    ssot: loaded.ssot,
+    ssotPath: relative(paths.cwd, loaded.path),
+    ssotSha256: loaded.sha256,
+    tracks: output.tracks,
+    blocker,
+    sideEffects: output.sideEffects,
+    matrixRows: matrix.ok ? matrix.value.rows.map((r) => ({ id: r.id, track: r.track })) : null,
+    previous,
+    venueId,
+    paths: {
+      markdown: relative(paths.cwd, join(paths.checkpointsDir, names.markdown)),
+      json: relative(paths.cwd, join(paths.reportsDir, names.json)),
+    },
+  });
+  const written = await writeBlockerPacket(packet, paths, io.env);
+  return { json: written.jsonPath, markdown: written.markdownPath };
+}
+
+/** Blocked and aborted runs are recorded too: the ledger is the history of every run. */
+async function recordRun(paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, files: (string | undefined)[]): Promise<string> {
+  const products = [];
+  for (const file of files) {
+    if (file === undefined) continue;
+    const { sha256 } = await digestFile(file);
+    products.push({ path: relative(paths.cwd, file), sha256 });
+  }
+  const recordPath = recordPathFor(paths, runId);
+  const record = buildRunRecord({
+    runId,
+    macroId: loaded.ssot.macro.id,
+    ssotSha256: loaded.sha256,
+    status: output.status,
+    tracks: output.tracks,
+    blockerId: output.blocker?.id ?? null,
+    flags: flagsFrom(output.sideEffects),
+    products,
+    evidenceLines: [],
+  });
+  await persistRunRecord({ recordPath, ledgerPath: join(paths.reportsDir, "ledger.ndjson"), record, at: new Date().toISOString() });
+  return recordPath;
+}

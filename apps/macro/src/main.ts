@@ -1,0 +1,67 @@
+import { ExitCode, MacroError } from "@macro/ssot";
+import type { MacroCommand } from "./lib/command.ts";
+import type { Io } from "./lib/io.ts";
+
+type Loader = () => Promise<MacroCommand>;
+
+// One lazily imported module per command: `macro status` never loads the sandbox adapters.
+const COMMANDS: Record<string, { description: string; load: Loader }> = {
+  run: { description: "Run the program macro end to end (exit 0 closed, 3 blocked, 2 input error, 1 defect)", load: () => import("./commands/run.ts").then((m) => m.default) },
+  status: { description: "Where the last run stopped, its blocker and its packet", load: () => import("./commands/status.ts").then((m) => m.default) },
+  schema: { description: "Print the SSOT's JSON Schema", load: () => import("./commands/schema.ts").then((m) => m.default) },
+};
+
+function mainUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.description}`);
+  return [
+    "macro — evidence-gated program macro",
+    "",
+    "Usage: macro <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run `macro <command> --help` for a command's options.",
+    "Exit codes: 0 closed/accepted, 3 blocked/rejected, 2 usage or input error, 1 internal defect.",
+    "",
+  ].join("\n");
+}
+
+const isCittyUsageError = (error: unknown): error is Error & { code: string } =>
+  error instanceof Error && error.name === "CLIError" && typeof (error as { code?: unknown }).code === "string";
+
+/** Parses, delegates, and maps every outcome to an exit code. Nothing else decides exit codes. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h") {
+    io.stdout.write(mainUsage());
+    return name === undefined ? ExitCode.usage : ExitCode.closed;
+  }
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    io.stderr.write(`macro: unknown command '${name}'\n\n${mainUsage()}`);
+    return ExitCode.usage;
+  }
+  const command = await entry.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(`${await command.usage()}\n`);
+    return ExitCode.closed;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (isCittyUsageError(error)) {
+      io.stderr.write(`macro ${name}: ${error.message}\n\n${await command.usage()}\n`);
+      return ExitCode.usage;
+    }
+    if (error instanceof MacroError) {
+      io.stderr.write(`macro ${name}: ${error.message}\n`);
+      if (error.exitCode === ExitCode.internal) io.stderr.write("This is a defect in macro; please report it with the run log.\n");
+      return error.exitCode;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(`macro ${name}: internal defect: ${detail}\nPlease report it with the run log.\n`);
+    return ExitCode.internal;
+  }
+}

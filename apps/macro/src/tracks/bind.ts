@@ -1,0 +1,36 @@
+import { join } from "node:path";
+import { fromPromise } from "xstate";
+import type { BindOutput, TrackInput } from "@macro/machine";
+import { loadMatrix } from "@macro/ssot";
+import { bindRows } from "@macro/verifier";
+import type { TrackDeps } from "./deps.ts";
+import { rowEvidenceFrom } from "./row-evidence.ts";
+
+/** Every matrix row gets exactly one status from the evidence this run holds; nothing else counts. */
+export function bindActor(deps: TrackDeps) {
+  return fromPromise<BindOutput, TrackInput>(async ({ input }) => {
+    const at = deps.now().toISOString();
+    const matrixPath = join(deps.loaded.dir, deps.loaded.ssot.matrix.path);
+    const matrix = await loadMatrix(matrixPath);
+    if (!matrix.ok) {
+      return {
+        matrixPresent: false,
+        rows: [],
+        facts: [{ id: "matrix.error", value: matrix.error.message, source: matrixPath, observedAt: at }],
+        evidence: [],
+        sideEffects: [],
+      };
+    }
+    const evidence = await rowEvidenceFrom(deps, input.evidence);
+    const bound = bindRows(matrix.value.rows, evidence);
+    return {
+      matrixPresent: true,
+      rows: bound.map((b) => ({ id: b.id, status: b.status })),
+      facts: bound
+        .filter((b) => b.status !== "BOUND_PASS")
+        .map((b) => ({ id: `matrix.row${b.id}`, value: `${b.status}: ${b.notes.join("; ")}`, source: "bindRows(matrix, evidence)", observedAt: at })),
+      evidence: [],
+      sideEffects: [],
+    };
+  });
+}

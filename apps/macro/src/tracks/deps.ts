@@ -1,0 +1,29 @@
+import type { Logger } from "pino";
+import type { VenueFactSource } from "@macro/probes";
+import type { LoadedSsot, SideEffect } from "@macro/ssot";
+import type { Paths } from "../lib/paths.ts";
+
+/** Records side effects as the adapters perform them; packet flags are read from this. */
+export class SideEffectLog {
+  readonly entries: SideEffect[] = [];
+  constructor(private readonly log: Logger) {}
+  record(effect: SideEffect): void {
+    this.entries.push(effect);
+    this.log.info({ sideEffect: effect }, `side effect: ${effect.kind}`);
+  }
+  /** Entries recorded since `mark` (the length at an earlier point). */
+  since(mark: number): SideEffect[] {
+    return this.entries.slice(mark);
+  }
+}
+
+export interface TrackDeps {
+  paths: Paths;
+  loaded: LoadedSsot;
+  env: Record<string, string | undefined>;
+  recorder: SideEffectLog;
+  log: Logger;
+  now: () => Date;
+  /** Live, or simulated from MACRO_VENUE_FACTS (validated before the run starts). */
+  venueSource: VenueFactSource;
+}

@@ -1,0 +1,28 @@
+import { fromPromise } from "xstate";
+import type { TrackInput, VenueOutput } from "@macro/machine";
+import { classifyVenue, observeVenue } from "@macro/probes";
+import type { TrackDeps } from "./deps.ts";
+
+/**
+ * Observes the venue (or reads simulated facts from MACRO_VENUE_FACTS, which can block a
+ * run but never approve a venue) and classifies it against the SSOT.
+ */
+export function observeVenueActor(deps: TrackDeps) {
+  return fromPromise<VenueOutput, TrackInput>(async () => {
+    const source = deps.venueSource;
+    const facts = await observeVenue(source);
+    const verdict = classifyVenue(facts, deps.loaded.ssot.venues, { simulated: source.kind === "simulated" });
+    const at = deps.now().toISOString();
+    return {
+      verdict,
+      facts: [
+        ...facts.facts,
+        { id: "venue.class", value: verdict.class, source: "classifyVenue(facts, ssot.venues)", observedAt: at },
+        { id: "venue.id", value: verdict.venueId, source: "classifyVenue(facts, ssot.venues)", observedAt: at },
+        { id: "venue.executionSurface", value: verdict.executionSurface, source: "approved venue with an engine able to create containers", observedAt: at },
+      ],
+      evidence: [],
+      sideEffects: [],
+    };
+  });
+}
