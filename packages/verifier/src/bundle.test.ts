@@ -57,6 +57,12 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
     expect(codes(Buffer.from("{not json"))).toEqual(["BUNDLE_JSON"]);
   });
 
+  it("rejects invalid UTF-8 rather than repairing it: BUNDLE_JSON", () => {
+    const good = bare(goodStatement(ssot));
+    const broken = Buffer.concat([good.subarray(0, 20), Buffer.from([0xff, 0xfe]), good.subarray(20)]);
+    expect(codes(broken)).toEqual(["BUNDLE_JSON"]);
+  });
+
   it("rejects an edited actual value in an unsigned bundle: VERDICT_FORGED", () => {
     const s = tampered((st) => {
       const probe = firstProbe(st);

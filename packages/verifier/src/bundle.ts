@@ -56,7 +56,8 @@ const schemaReasons = (error: z.ZodError, prefix: string): Reason[] =>
 
 function parseJson(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(Buffer.from(bytes).toString("utf8")) as unknown };
+    // fatal: invalid UTF-8 is a broken bundle, not text to be repaired with U+FFFD.
+    return { ok: true, value: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) as unknown };
   } catch {
     return { ok: false };
   }
@@ -69,6 +70,16 @@ const isEnvelopeShaped = (value: unknown): boolean =>
  * Verifies a B4′ evidence bundle read-only against the SSOT and the local files. It never
  * stops at the first defect (an operator fixes all of them in one round trip) except where
  * going on would mean reading unauthenticated bytes as if they were signed.
+ *
+ * @example
+ * const verdict = verifyAttestationBundle(await readFile(bundlePath), {
+ *   ssot: loaded.ssot,
+ *   ssotSha256: loaded.sha256,
+ *   files: { dockerfile, seccompProfile, probeBundle, syscallHelper: null },
+ *   trustedKeys: [await readFile("keys/operator.pub.pem", "utf8")],
+ *   now: new Date(),
+ * });
+ * if (!verdict.accepted) return blockWith(verdict.reasons); // every reason, with its code
  */
 export function verifyAttestationBundle(bytes: Uint8Array, ctx: BundleContext): BundleVerdict {
   const reasons: Reason[] = [];
@@ -84,7 +95,7 @@ export function verifyAttestationBundle(bytes: Uint8Array, ctx: BundleContext): 
 
   const outer = parseJson(bytes);
   if (!outer.ok) {
-    reasons.push(reason("BUNDLE_JSON", "the bundle is not JSON"));
+    reasons.push(reason("BUNDLE_JSON", "the bundle is not UTF-8 JSON"));
     return done(null, false);
   }
 
