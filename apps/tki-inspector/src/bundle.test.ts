@@ -1,32 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { checkSandbox, liveGuardContext } from "@macro/inspector";
-
 // These tests run the BUILT single-file bundle, exactly as the sandbox image runs it.
-const APP = resolve(import.meta.dirname, "..");
-const REPO = resolve(APP, "../..");
-const BUNDLE = join(APP, "dist", "tki-inspector.js");
-const SOURCES = [join(APP, "src"), join(REPO, "packages/inspector/src"), join(REPO, "packages/ssot/src")];
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBundle(): void {
-  const stale = !existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < Math.max(...SOURCES.map(newestSource));
-  if (!stale) return;
-  const build = spawnSync("pnpm", ["--filter", "@macro/tki-inspector", "build"], { cwd: REPO, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`bundle build failed:\n${build.stdout}\n${build.stderr}`);
-}
+import { BUNDLE, ensureBundle } from "./test-bundle.ts";
 
 const RUN_ID = "run-2026-11-28-bundle-test";
 
