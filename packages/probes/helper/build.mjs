@@ -1,0 +1,20 @@
+// Compiles the static syscall helper into dist/. Fails loudly when gcc is missing: a build
+// without the helper would produce an attestation image whose syscall probes cannot measure.
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
+const cc = process.env.CC ?? "gcc";
+const out = join(pkg, "dist", "syscall-probe");
+mkdirSync(dirname(out), { recursive: true });
+const args = ["-static", "-Os", "-Wall", "-Wextra", "-Werror", "-o", out, join(pkg, "helper", "syscall-probe.c")];
+const run = spawnSync(cc, args, { stdio: "inherit" });
+if (run.error || run.status !== 0) {
+  const why = run.error ? run.error.message : `exit ${run.status}`;
+  console.error(`helper/build.mjs: could not compile the syscall helper with ${cc} (${why}).`);
+  console.error("Install gcc and the static C library (Debian: apt-get install gcc libc6-dev) and rebuild.");
+  process.exit(1);
+}
+console.log(`helper/build.mjs: built ${out}`);

@@ -1,0 +1,2 @@
+export * from "./sandbox/index.ts";
+export * from "./venue/index.ts";

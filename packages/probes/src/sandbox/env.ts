@@ -1,0 +1,72 @@
+/**
+ * Everything a probe may observe or do, injected so that every probe runs on the host
+ * against fake /proc contents in tests. Failing operations throw errors carrying a Node
+ * errno `code` (ENOENT, EROFS, …), exactly like node:fs does.
+ */
+export interface HelperRun {
+  /** Null when the helper was killed. */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+}
+
+export type ConnectOutcome =
+  | { kind: "error"; code: string }
+  | { kind: "connected" }
+  | { kind: "timeout" };
+
+export interface ConnectRequest {
+  host: string;
+  port: number;
+  family: 4;
+  timeoutMs: number;
+}
+
+export interface ProcessIds {
+  uid: number;
+  euid: number;
+  gid: number;
+  egid: number;
+  groups: number[];
+}
+
+export interface ProbeEnv {
+  readFile(path: string): Promise<string>;
+  /** Up to `bytes` bytes from the start of a file (for files like /proc/kcore that must not be read whole). */
+  readHead(path: string, bytes: number): Promise<number>;
+  readdir(path: string): Promise<string[]>;
+  readlink(path: string): Promise<string>;
+  /** Resolves when the path exists (any type, links not followed); throws ENOENT etc. otherwise. */
+  lstat(path: string): Promise<{ isSocket: boolean }>;
+  /** Opens for writing and closes at once; never writes a byte. `create` adds O_CREAT|O_EXCL. */
+  openForWrite(path: string, create: boolean): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Runs the static syscall helper with these arguments. Throws (ENOENT…) when it cannot start. */
+  runHelper(args: string[]): Promise<HelperRun>;
+  /** The only network operation any probe performs (P12, behind its guard). */
+  connect(request: ConnectRequest): Promise<ConnectOutcome>;
+  env: Record<string, string | undefined>;
+  ids(): ProcessIds;
+  /** process.setuid; throws with an errno code when refused. */
+  setuid(id: number): void;
+  pid: number;
+  kernelRelease: string;
+  nonce(): string;
+}
+
+/** The errno name of a thrown error, or "UNKNOWN" when it carries none. */
+export function errnoOf(error: unknown): string {
+  if (error !== null && typeof error === "object" && "code" in error && typeof error.code === "string") {
+    return error.code;
+  }
+  return "UNKNOWN";
+}
+
+/** Reads a file, returning null (and the errno) instead of throwing. */
+export async function tryRead(env: ProbeEnv, path: string): Promise<{ text: string } | { errno: string }> {
+  try {
+    return { text: await env.readFile(path) };
+  } catch (error) {
+    return { errno: errnoOf(error) };
+  }
+}

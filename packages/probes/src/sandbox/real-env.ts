@@ -1,0 +1,90 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { lstat, open, readdir, readFile, readlink, unlink } from "node:fs/promises";
+import { connect as netConnect, type LookupFunction } from "node:net";
+import { release } from "node:os";
+import type { ConnectOutcome, ConnectRequest, HelperRun, ProbeEnv } from "./env.ts";
+import { DEFAULT_HELPER_PATH } from "./helper.ts";
+
+function runHelperAt(path: string, args: string[]): Promise<HelperRun> {
+  return new Promise((resolve, reject) => {
+    execFile(path, args, { timeout: 10_000, maxBuffer: 1 << 20, env: {} }, (error, stdout) => {
+      if (error === null) return resolve({ exitCode: 0, signal: null, stdout });
+      // A spawn failure carries a string errno; an exit/kill carries the numeric code or signal.
+      if (typeof error.code === "string") return reject(error);
+      resolve({ exitCode: typeof error.code === "number" ? error.code : null, signal: error.signal ?? null, stdout });
+    });
+  });
+}
+
+/** Given instead of a resolver: any name lookup fails at once, so no DNS query is ever sent. */
+const NO_DNS_CODE = "EMACRONODNS";
+const refuseLookup: LookupFunction = (hostname, _options, callback) => {
+  // Fail through the callback, not a throw: a throw here would escape as an uncaught exception.
+  callback(Object.assign(new Error(`DNS lookup of ${hostname} refused by the sandbox probes`), { code: NO_DNS_CODE }), "", 4);
+};
+
+/** The one socket any probe opens: a literal IPv4 address, no DNS, a hard timeout. */
+export function connectOnce(request: ConnectRequest): Promise<ConnectOutcome> {
+  return new Promise((resolve) => {
+    const socket = netConnect({
+      host: request.host,
+      port: request.port,
+      family: request.family,
+      timeout: request.timeoutMs,
+      lookup: refuseLookup,
+    });
+    const finish = (outcome: ConnectOutcome) => {
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.once("connect", () => finish({ kind: "connected" }));
+    socket.once("timeout", () => finish({ kind: "timeout" }));
+    socket.once("error", (error: NodeJS.ErrnoException) => finish({ kind: "error", code: error.code ?? "UNKNOWN" }));
+  });
+}
+
+/** The ProbeEnv backed by this process and its kernel. */
+export function realProbeEnv(overrides: Partial<ProbeEnv> = {}): ProbeEnv {
+  const helperPath = process.env.MACRO_SYSCALL_HELPER ?? DEFAULT_HELPER_PATH;
+  const env: ProbeEnv = {
+    readFile: (path) => readFile(path, "utf8"),
+    async readHead(path, bytes) {
+      const handle = await open(path, constants.O_RDONLY);
+      try {
+        const { bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0);
+        return bytesRead;
+      } finally {
+        await handle.close();
+      }
+    },
+    readdir: (path) => readdir(path),
+    readlink: (path) => readlink(path),
+    lstat: async (path) => ({ isSocket: (await lstat(path)).isSocket() }),
+    async openForWrite(path, create) {
+      const flags = create ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL : constants.O_WRONLY;
+      const handle = await open(path, flags, 0o600);
+      await handle.close();
+    },
+    unlink: (path) => unlink(path),
+    runHelper: (args) => runHelperAt(helperPath, args),
+    connect: connectOnce,
+    env: { ...process.env },
+    ids: () => ({
+      uid: process.getuid?.() ?? -1,
+      euid: process.geteuid?.() ?? -1,
+      gid: process.getgid?.() ?? -1,
+      egid: process.getegid?.() ?? -1,
+      groups: process.getgroups?.() ?? [],
+    }),
+    setuid(id) {
+      if (process.setuid === undefined) throw Object.assign(new Error("setuid unsupported"), { code: "ENOTSUP" });
+      process.setuid(id);
+    },
+    pid: process.pid,
+    kernelRelease: release(),
+    nonce: () => randomBytes(8).toString("hex"),
+  };
+  return { ...env, ...overrides };
+}
