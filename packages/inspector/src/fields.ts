@@ -15,16 +15,16 @@ const TYPE_CHECKS: Record<PacketField["type"], Check> = {
   number: (v) => (typeof v === "number" ? null : `expected number, got ${kindOf(v)}`),
   boolean: (v) => (typeof v === "boolean" ? null : `expected boolean, got ${kindOf(v)}`),
   datetime: (v) =>
-    typeof v === "string" && DATETIME.test(v) && !Number.isNaN(Date.parse(v)) ? null : `expected ISO 8601 datetime, got ${kindOf(v)}`,
-  uuid: (v) => (typeof v === "string" && UUID.test(v) ? null : `expected uuid, got ${kindOf(v)}`),
+    typeof v === "string" && DATETIME.test(v) && !Number.isNaN(Date.parse(v)) ? null : `expected ISO 8601 datetime, got ${kindOf(v, "datetime")}`,
+  uuid: (v) => (typeof v === "string" && UUID.test(v) ? null : `expected uuid, got ${kindOf(v, "uuid")}`),
   json: () => null,
 };
 
-function kindOf(v: unknown): string {
+function kindOf(v: unknown, format?: string): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
   if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-  if (typeof v === "string") return "a string that does not match";
+  if (typeof v === "string") return format === undefined ? "string" : `a string that is not a ${format}`;
   return typeof v;
 }
 

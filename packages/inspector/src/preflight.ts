@@ -4,6 +4,7 @@ import path from "node:path";
 import type * as z from "zod";
 import { err, ok, PacketManifest, PacketSchema, type Result } from "@macro/ssot";
 import { PacketInputCode, PacketInputError } from "./errors.ts";
+import { jsonErrorOffset, lineOf } from "./json-position.ts";
 
 /** Manifest and schema are small by nature; a huge one is an attack or a mistake. */
 const MAX_META_BYTES = 16 * 1024 * 1024;
@@ -192,10 +193,9 @@ function parseJson(raw: Buffer, file: string, code: PacketInputCode): Result<unk
   try {
     return ok(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
   } catch (cause) {
-    // The parser's message quotes the input; only the position is kept.
-    const pos = /position (\d+)/.exec(cause instanceof Error ? cause.message : "");
-    const line = pos?.[1] === undefined ? null : text.slice(0, Number(pos[1])).split("\n").length;
-    return refuse(code, "is not valid JSON", { file, line });
+    // The parser's message quotes the input (maybe a secret): the position is found anew.
+    const offset = jsonErrorOffset(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return refuse(code, "is not valid JSON", { file, line: offset === null ? null : lineOf(text, offset), cause });
   }
 }
 

@@ -41,3 +41,22 @@ export async function editManifest(dir: string, edit: (m: Record<string, unknown
   const out = edit(m);
   await writeFile(file, typeof out === "string" ? out : JSON.stringify(out ?? m, null, 2));
 }
+
+/**
+ * Proof that a file was never read: its atime is set far behind its mtime, and a read
+ * then moves it (relatime and strictatime both do). `works` says whether this filesystem
+ * shows that at all (noatime mounts do not), checked on a control file.
+ */
+export async function atimeWitness(file: string): Promise<{ works: boolean; untouched(): Promise<boolean> }> {
+  const { readFile: rf, stat, utimes } = await import("node:fs/promises");
+  const past = new Date(1_000_000_000);
+  const control = `${file}.control`;
+  await writeFile(control, "control");
+  await utimes(control, past, new Date());
+  await rf(control);
+  const works = (await stat(control)).atimeMs !== past.getTime();
+  const { rm: remove } = await import("node:fs/promises");
+  await remove(control);
+  await utimes(file, past, new Date());
+  return { works, untouched: async () => (await stat(file)).atimeMs === past.getTime() };
+}

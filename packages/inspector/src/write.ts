@@ -66,7 +66,13 @@ export async function writeReport(
     await writeFile(tmpJson, json, { flag: "wx", mode: 0o644 });
     await writeFile(tmpMd, markdown, { flag: "wx", mode: 0o644 });
     await rename(tmpJson, jsonPath);
-    await rename(tmpMd, markdownPath);
+    try {
+      await rename(tmpMd, markdownPath);
+    } catch (e) {
+      // A JSON without its Markdown is a partial report: take it back out.
+      await rm(jsonPath, { force: true });
+      throw e;
+    }
   } finally {
     await Promise.all([rm(tmpJson, { force: true }), rm(tmpMd, { force: true })]);
   }
