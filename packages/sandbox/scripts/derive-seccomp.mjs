@@ -38,6 +38,15 @@ const BASELINE = [
   "restart_syscall", "rt_sigreturn", "sched_yield", "sigaltstack", "tgkill", "wait4",
 ];
 
+// Calls the container runtime's init (runc) makes AFTER it installed the filter and before
+// execve(node): the filter covers them too, or the container never starts. Found by running
+// the image under this profile with defaultAction SCMP_ACT_LOG and reading the kernel's
+// audit lines (dmesg: type=1326 comm="runc:[2:INIT]"); see README "Re-deriving".
+// fstatfs: always (runc checks /proc/self/fd is procfs). The rest only when no-new-privileges
+// is off, because runc then installs the filter before it drops privileges; all of them can
+// only lower privileges without capabilities, and Docker's default profile allows them.
+const RUNTIME = ["capset", "chdir", "faccessat2", "fchown", "fstatfs", "setgid", "setgroups", "setuid"];
+
 const ARCH = { x64: "SCMP_ARCH_X86_64", arm64: "SCMP_ARCH_AARCH64" }[process.arch];
 if (ARCH === undefined) throw new Error(`unsupported architecture ${process.arch}`);
 
@@ -142,7 +151,7 @@ try {
   }
 
   const dropped = [...observed].filter((s) => DANGEROUS.includes(s)).sort();
-  const allow = [...new Set([...observed, ...BASELINE])]
+  const allow = [...new Set([...observed, ...BASELINE, ...RUNTIME])]
     .filter((s) => !CONDITIONAL.has(s) && !DANGEROUS.includes(s))
     .sort();
 

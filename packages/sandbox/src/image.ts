@@ -9,7 +9,7 @@ import type { SandboxError } from "./errors.ts";
 import { sandboxError } from "./errors.ts";
 import type { SideEffectRecorder } from "./recorder.ts";
 import { effect } from "./recorder.ts";
-import type { PayloadFile } from "./rootfs.ts";
+import type { PayloadFile, RootfsEntry } from "./rootfs.ts";
 import { manifestLines, materialize, rootfsEntries, sharedLibraries } from "./rootfs.ts";
 
 export const INPUTS_LABEL = "macro.inputs-sha256";
@@ -48,6 +48,48 @@ export function digestTag(image: string, inputsSha256: string): string {
   return `${repo}:${tag}-${inputsSha256.slice(0, 12)}`;
 }
 
+export interface ImageInputs {
+  entries: RootfsEntry[];
+  dockerfile: Buffer;
+  manifest: string[];
+  inputsSha256: string;
+  imageRef: string;
+  movingTag: string;
+}
+
+/**
+ * What the image would be made of, and the digest over it, without building anything:
+ * the Dockerfile and seccomp profile bytes, then path, mode and sha256 of every rootfs entry.
+ */
+export async function sandboxImageInputs(options: Omit<BuildImageOptions, "recorder">): Promise<Result<ImageInputs, SandboxError>> {
+  const baseDir = options.baseDir ?? process.cwd();
+  const env = options.env ?? { PATH: process.env["PATH"] };
+  const nodeBinary = options.nodeBinary ?? process.execPath;
+  let dockerfile: Buffer;
+  let seccomp: Buffer;
+  try {
+    [dockerfile, seccomp] = await Promise.all([
+      readFile(resolve(baseDir, options.profile.dockerfile)),
+      readFile(resolve(baseDir, options.profile.seccompProfile)),
+    ]);
+  } catch (cause) {
+    return err(sandboxError("RUN_FAILED", `cannot read the image inputs: ${String(cause)}`));
+  }
+  const libs = await sharedLibraries(nodeBinary, env);
+  if (!libs.ok) return err(sandboxError("RUN_FAILED", libs.error));
+  const entries = rootfsEntries(nodeBinary, libs.value, options.payload);
+  let lines: string[];
+  try {
+    lines = await manifestLines(entries);
+  } catch (cause) {
+    return err(sandboxError("RUN_FAILED", `cannot read an image input: ${String(cause)}`));
+  }
+  const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+  const manifest = [`dockerfile ${sha(dockerfile)}`, `seccomp ${sha(seccomp)}`, ...lines];
+  const inputsSha256 = createHash("sha256").update(manifest.join("\n") + "\n").digest("hex");
+  return ok({ entries, dockerfile, manifest, inputsSha256, imageRef: digestTag(options.profile.image, inputsSha256), movingTag: options.profile.image });
+}
+
 /**
  * Build the offline attestation image (FROM scratch + the host's Node, its libraries and
  * the payload). The tag carries a digest over every input, so an unchanged input set is
@@ -55,28 +97,9 @@ export function digestTag(image: string, inputsSha256: string): string {
  * every path.
  */
 export async function buildSandboxImage(engine: ContainerEngine, options: BuildImageOptions): Promise<Result<BuiltImage, SandboxError>> {
-  const baseDir = options.baseDir ?? process.cwd();
-  const env = options.env ?? { PATH: process.env["PATH"] };
-  const nodeBinary = options.nodeBinary ?? process.execPath;
-  const dockerfilePath = resolve(baseDir, options.profile.dockerfile);
-  const seccompPath = resolve(baseDir, options.profile.seccompProfile);
-
-  let dockerfile: Buffer;
-  let seccomp: Buffer;
-  try {
-    [dockerfile, seccomp] = await Promise.all([readFile(dockerfilePath), readFile(seccompPath)]);
-  } catch (cause) {
-    return err(sandboxError("RUN_FAILED", `cannot read the image inputs: ${String(cause)}`));
-  }
-  const libs = await sharedLibraries(nodeBinary, env);
-  if (!libs.ok) return err(sandboxError("RUN_FAILED", libs.error));
-  const entries = rootfsEntries(nodeBinary, libs.value, options.payload);
-
-  const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-  const manifest = [`dockerfile ${sha(dockerfile)}`, `seccomp ${sha(seccomp)}`, ...(await manifestLines(entries))];
-  const inputsSha256 = createHash("sha256").update(manifest.join("\n") + "\n").digest("hex");
-  const imageRef = digestTag(options.profile.image, inputsSha256);
-  const movingTag = options.profile.image;
+  const inputs = await sandboxImageInputs(options);
+  if (!inputs.ok) return inputs;
+  const { entries, dockerfile, manifest, inputsSha256, imageRef, movingTag } = inputs.value;
 
   const existing = await engine.inspectImage(imageRef);
   // A digest tag whose label disagrees was not made by us from these inputs: rebuild over it.
