@@ -13,9 +13,27 @@ export function inline(text: string): string {
     .replace(/\r?\n/g, " ");
 }
 
-/** A table cell: inline prose whose line breaks survive as `<br>`. */
+/**
+ * Prose that may carry `code spans` (SSOT authors write commands that way): spans become
+ * our own safe code spans, everything else is escaped; an unmatched backtick stays literal.
+ */
+export function prose(text: string, inTable: boolean): string {
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g)) {
+    const body = m[2] ?? "";
+    out += inline(text.slice(last, m.index)) + code(body, inTable);
+    last = m.index + m[0].length;
+  }
+  return out + inline(text.slice(last));
+}
+
+/** A table cell: prose whose line breaks survive as `<br>`. */
 export function cell(text: string): string {
-  return text.split(/\r?\n/).map(inline).join("<br>");
+  return text
+    .split(/\r?\n/)
+    .map((line) => prose(line, true))
+    .join("<br>");
 }
 
 /**
@@ -37,7 +55,7 @@ export function paragraph(text: string): string {
   return text
     .split(/\r?\n/)
     .map((line) =>
-      inline(line.trimStart())
+      prose(line.trimStart(), false)
         // Line starts that would open a list or a setext heading.
         .replace(/^(\s*)([-+=])/, "$1\\$2")
         .replace(/^(\s*\d+)([.)])/, "$1\\$2"),

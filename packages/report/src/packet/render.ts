@@ -136,7 +136,7 @@ function blockerTable(p: BlockerPacket): string {
   const matrixUnavailable = p.evidence.some((f) => f.id === "matrix.available" && f.value === false);
   const rows =
     b.blocks.matrixRows.length > 0
-      ? `${b.blocks.matrixRows.length}: ${b.blocks.matrixRows.map(cell).join(", ")}`
+      ? `${b.blocks.matrixRows.length}: ${compressRows(b.blocks.matrixRows).map(cell).join(", ")}`
       : matrixUnavailable
         ? "not computed: the acceptance matrix was not available (see Evidence)"
         : "none";
@@ -154,6 +154,29 @@ function blockerTable(p: BlockerPacket): string {
       ["Missing capability", b.missingCapability === null ? "none" : cell(b.missingCapability)],
     ],
   );
+}
+
+/**
+ * Consecutive `#NN` row ids as ranges (`#24–#37`) so 45 rows stay readable; any other id is
+ * listed as-is. The JSON keeps the full list.
+ */
+export function compressRows(ids: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < ids.length) {
+    const first = ids[i] ?? "";
+    const n = rowNumber(first);
+    let j = i;
+    while (n !== null && j + 1 < ids.length && rowNumber(ids[j + 1] ?? "") === n + (j + 1 - i) && (ids[j + 1] ?? "").length === first.length) j++;
+    out.push(j === i ? first : `${first}–${ids[j] ?? ""}`);
+    i = j + 1;
+  }
+  return out;
+}
+
+function rowNumber(id: string): number | null {
+  const m = /^#(\d+)$/.exec(id);
+  return m?.[1] === undefined ? null : Number(m[1]);
 }
 
 function factValue(v: Fact["value"]): string {
