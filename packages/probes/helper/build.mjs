@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cc = process.env.CC ?? "gcc";
-const out = join(pkg, "dist", "syscall-probe");
+// An explicit output path (used by the in-container test) or dist/syscall-probe.
+const out = process.argv[2] ?? join(pkg, "dist", "syscall-probe");
 mkdirSync(dirname(out), { recursive: true });
 const args = ["-static", "-Os", "-Wall", "-Wextra", "-Werror", "-o", out, join(pkg, "helper", "syscall-probe.c")];
 const run = spawnSync(cc, args, { stdio: "inherit" });
