@@ -18,6 +18,7 @@ export {
   LedgerEntry,
   appendLedger,
   entryHash,
+  readLedger,
   serializeEntry,
   verifyLedger,
   verifyLedgerText,

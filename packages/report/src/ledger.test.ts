@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GENESIS_HASH, appendLedger, entryHash, verifyLedger, verifyLedgerText, type LedgerAppend } from "./ledger.ts";
+import { GENESIS_HASH, appendLedger, entryHash, readLedger, verifyLedger, verifyLedgerText, type LedgerAppend } from "./ledger.ts";
 import { canonicalJson, sha256Hex } from "./hash.ts";
 
 async function ledgerPath() {
@@ -40,6 +40,14 @@ describe("appendLedger", () => {
     expect(hash).toBe(sha256Hex(canonicalJson({ ...rest })));
     expect(entryHash(rest)).toBe(hash);
     expect(verifyLedger(path)).toEqual({ ok: true, value: { entries: 2, headHash: second.hash } });
+  });
+
+  it("reads back the verified entries, oldest first, and nothing from a broken ledger", async () => {
+    const { path, lines } = await ledgerWith(3);
+    const read = readLedger(path);
+    expect(read.ok && read.value.entries.map((e) => e.runId)).toEqual(["run-1", "run-2", "run-3"]);
+    await writeFile(path, `${[lines[0], lines[2]].join("\n")}\n`);
+    expect(readLedger(path)).toMatchObject({ ok: false, error: { code: "SEQ_GAP" } });
   });
 
   it("serialises concurrent appends: every entry lands once, in one unbroken chain, lock released", async () => {

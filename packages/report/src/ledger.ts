@@ -84,6 +84,12 @@ export async function appendLedger(ledgerPath: string, entry: LedgerAppend, lock
  * invisible to any chain; compare `headHash` with the run record or an external anchor.
  */
 export function verifyLedger(path: string): Result<{ entries: number; headHash: string }, LedgerProblem> {
+  const read = readLedger(path);
+  return read.ok ? ok({ entries: read.value.entries.length, headHash: read.value.headHash }) : read;
+}
+
+/** The verified entries, oldest first (e.g. for `macro status`); the same checks as verifyLedger. */
+export function readLedger(path: string): Result<{ entries: LedgerEntry[]; headHash: string }, LedgerProblem> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -91,12 +97,18 @@ export function verifyLedger(path: string): Result<{ entries: number; headHash: 
     const code = error instanceof Error && "code" in error && error.code === "ENOENT" ? "LEDGER_MISSING" : "LEDGER_UNREADABLE";
     return err({ line: 0, code, message: `${path}: ${error instanceof Error ? error.message : String(error)}` });
   }
-  return verifyLedgerText(text);
+  return readLedgerText(text);
 }
 
 /** verifyLedger over text already in hand. An empty ledger is a valid chain of 0 entries. */
 export function verifyLedgerText(text: string): Result<{ entries: number; headHash: string }, LedgerProblem> {
-  if (text === "") return ok({ entries: 0, headHash: GENESIS_HASH });
+  const read = readLedgerText(text);
+  return read.ok ? ok({ entries: read.value.entries.length, headHash: read.value.headHash }) : read;
+}
+
+function readLedgerText(text: string): Result<{ entries: LedgerEntry[]; headHash: string }, LedgerProblem> {
+  const entries: LedgerEntry[] = [];
+  if (text === "") return ok({ entries, headHash: GENESIS_HASH });
   if (!text.endsWith("\n")) return err({ line: countLines(text), code: "TRUNCATED", message: "last line has no newline (torn write?)" });
   const lines = text.slice(0, -1).split("\n");
   let prev = GENESIS_HASH;
@@ -116,8 +128,9 @@ export function verifyLedgerText(text: string): Result<{ entries: number; headHa
     if (e.seq !== line) return err({ line, code: "SEQ_GAP", message: `expected seq ${line}, found ${e.seq} (line dropped, inserted or reordered)` });
     if (e.prevHash !== prev) return err({ line, code: "CHAIN_BROKEN", message: `prevHash does not match the hash of line ${line - 1}` });
     prev = e.hash;
+    entries.push(e);
   }
-  return ok({ entries: lines.length, headHash: prev });
+  return ok({ entries, headHash: prev });
 }
 
 // --- internal ---
