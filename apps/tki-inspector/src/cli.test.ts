@@ -3,12 +3,14 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { GuardContext, GuardInputs } from "@macro/inspector";
+import { GuardViolation, lockdownNetwork, type GuardContext, type GuardInputs } from "@macro/inspector";
 import { runCli } from "./cli.ts";
 
 // The success path needs guards that pass, which a host never does; so here the guards
-// observe a stand-in sandbox (the same checks, other files). runCli also locks down the
-// network of this worker for good, which is why the success path lives in its own file.
+// observe a stand-in sandbox (the same checks, other files). The network of this worker is
+// locked down for real; write confinement is recorded instead, because it is permanent and
+// each test writes to its own --out (it is unit-tested in the inspector package, and runs
+// for real in the container test).
 const PACKETS = resolve(import.meta.dirname, "../../../fixtures/packets");
 const RUN_ID = "run-cli-test";
 
@@ -32,7 +34,7 @@ function sandboxContext(inputs: GuardInputs, env: NodeJS.ProcessEnv): GuardConte
 }
 
 function capture() {
-  const chunks = { stdout: "", stderr: "" };
+  const chunks = { stdout: "", stderr: "", confinedTo: [] as string[] };
   return {
     chunks,
     io: {
@@ -40,6 +42,10 @@ function capture() {
       stderr: { write: (text: string) => (chunks.stderr += text) },
       env: { LANG: "C.UTF-8" },
       guardContext: sandboxContext,
+      lockdown: (outDir: string) => {
+        lockdownNetwork();
+        chunks.confinedTo.push(outDir);
+      },
     },
   };
 }
@@ -69,6 +75,7 @@ describe("runCli inside a (stand-in) sandbox", () => {
     expect(chunks.stderr).toBe("");
     expect(code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["report.json", "report.md"]);
+    expect(chunks.confinedTo).toEqual([out]);
     expect(chunks.stdout.trimEnd().split("\n")).toHaveLength(1);
     expect(chunks.stdout).toMatch(/^tki-inspector: (CLEAN|DEFECTS) packet /);
   });
@@ -95,6 +102,32 @@ describe("runCli inside a (stand-in) sandbox", () => {
     const { chunks, io } = capture();
     expect(await runCli(["inspect", join(PACKETS, "FIX1"), "--out", join(work, "never")], io)).toBe(3);
     expect(chunks.stderr).toMatch(/^tki-inspector: BLOCKED P1_NO_ATTESTATION: /);
+    expect(chunks.confinedTo).toEqual([]);
     expect(existsSync(join(work, "never"))).toBe(false);
+  });
+
+  it("[#43] a refused network call during inspection ends the run BLOCKED (exit 3), not as a defect", async () => {
+    const out = join(work, "out-violation");
+    const { chunks, io } = capture();
+    const tripped = {
+      ...io,
+      lockdown: () => {
+        throw new GuardViolation("net.connect");
+      },
+    };
+    expect(await runCli(["inspect", join(PACKETS, "FIX1"), "--out", out, ...flags], tripped)).toBe(3);
+    expect(chunks.stderr).toBe("tki-inspector: BLOCKED GUARD_NETWORK_REFUSED: network use refused: net.connect\n");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("lets an unexpected exception through to main (exit 1 there), never maps it to success", async () => {
+    const { io } = capture();
+    const broken = {
+      ...io,
+      lockdown: () => {
+        throw new TypeError("a defect");
+      },
+    };
+    await expect(runCli(["inspect", join(PACKETS, "FIX1"), "--out", join(work, "out-defect"), ...flags], broken)).rejects.toThrow(TypeError);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  confineWrites,
   guardedOutDir,
   GuardViolation,
   inspectPacket,
@@ -20,6 +21,13 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** What the guards observe; the real process unless a test stands in a sandbox. */
   guardContext?: (inputs: GuardInputs, env: NodeJS.ProcessEnv) => GuardContext;
+  /** Seals the process before the packet is read; permanent, so tests of the success path stand in. */
+  lockdown?: (outDir: string) => void;
+}
+
+function lockdown(outDir: string): void {
+  lockdownNetwork();
+  confineWrites(outDir);
 }
 
 const NAME = "tki-inspector";
@@ -50,8 +58,8 @@ function summary(report: InspectionReport, written: { jsonPath: string; markdown
 
 /**
  * The whole program, as a function of argv and io returning the exit code. Order matters:
- * arguments, then the guards (nothing written, no packet read), then the network lockdown,
- * and only then the packet.
+ * arguments, then the guards (nothing written, no packet read), then the lockdown (no
+ * network, no child process, writes only inside --out), and only then the packet.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(argv);
@@ -76,7 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return ExitCode.blocked;
   }
   try {
-    lockdownNetwork();
+    (io.lockdown ?? lockdown)(out.value);
     const inspected = await inspectPacket({ packetDir: command.packetDir });
     if (!inspected.ok) {
       io.stderr.write(`${NAME}: ${oneLine(inspected.error.message)}\n`);

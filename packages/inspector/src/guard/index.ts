@@ -11,4 +11,5 @@ export { checkEnvironment } from "./env.ts";
 export { checkSandbox, parseStatus, rootMountOptions, interfacesFromProcNetDev } from "./sandbox.ts";
 export { GUARD_ORDER, runGuards } from "./run.ts";
 export { lockdownNetwork } from "./lockdown.ts";
+export { confineWrites } from "./confine.ts";
 export { guardedOutDir, type OutDirRefusal, type OutDirRefusalCode } from "./out-dir.ts";

@@ -1,5 +1,5 @@
 import { lstatSync, realpathSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { err, ok, type Result } from "@macro/ssot";
 
 export type OutDirRefusalCode = "OUT_IS_SYMLINK" | "OUT_NOT_DIRECTORY" | "OUT_INSIDE_PACKET" | "OUT_UNRESOLVABLE";
@@ -33,7 +33,7 @@ function realpathOfPossiblyMissing(path: string): string {
 
 const isInside = (child: string, parent: string): boolean => {
   const rel = relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 };
 
 /**

@@ -24,14 +24,17 @@ export const PASS: GuardVerdict = { ok: true };
 export const block = (code: GuardCode, reason: string): GuardBlock => ({ ok: false, code, reason });
 
 /**
- * Thrown when code running after lockdown reaches for a refused capability. It is a
- * throw, not a result: a well-behaved inspector never gets here, so reaching it means
- * a dependency or a defect tried to talk to the outside, and the run must stop as BLOCKED.
+ * Thrown when code running after lockdown reaches for a refused capability: the network,
+ * a child process, or a write outside --out. It is a throw, not a result: a well-behaved
+ * inspector never gets here, so reaching it means a dependency or a defect tried to act
+ * outside its box, and the run must stop as BLOCKED.
  */
 export class GuardViolation extends MacroError {
   readonly api: string;
-  constructor(api: string) {
-    super("GUARD_NETWORK_REFUSED", `network use refused: ${api}`, ExitCode.blocked);
+  constructor(api: string, refused: "network" | "write" = "network", detail?: string) {
+    const code = refused === "network" ? "GUARD_NETWORK_REFUSED" : "GUARD_WRITE_REFUSED";
+    const what = refused === "network" ? "network use refused" : "write outside --out refused";
+    super(code, `${what}: ${api}${detail === undefined ? "" : ` (${detail})`}`, ExitCode.blocked);
     this.name = "GuardViolation";
     this.api = api;
   }
