@@ -4,4 +4,5 @@ export { inspectPacket, type InspectOptions, type InspectLimits } from "./inspec
 export { REPORT_FORMAT, type InspectionReport, type CollectionStatistics } from "./report.ts";
 export { renderReportJson, renderReportMarkdown } from "./render.ts";
 export { writeReport } from "./write.ts";
+export { generatePacket, DEFECT_FINDING, GENERATED_SCHEMA, type DefectKind, type GenerateOptions, type GenerateResult } from "./generate.ts";
 export * from "./guard/index.ts";
