@@ -1,8 +1,10 @@
-import { createActor, waitFor } from "xstate";
+import { createActor, fromPromise, waitFor } from "xstate";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import { Checkpoint, MACHINE_VERSION, restoreCheckpoint, toCheckpoint } from "./checkpoint.ts";
-import { INPUT, PASS, fakeMachine, noCalls } from "./_fakes.ts";
+import { INPUT, PASS, SHA, fakeMachine, noCalls } from "./_fakes.ts";
+import { TRACK_ACTORS } from "./machine.ts";
+import { MacroContext, type TrackInput } from "./types.ts";
 import { runMacro } from "./run.ts";
 
 /** A checkpoint taken after `venue` settled, while `attest` is in flight; the first process then dies. */
@@ -91,5 +93,57 @@ describe("checkpoints", () => {
     if (!r.ok) return;
     const out = await runMacro(fakeMachine(), INPUT, { snapshot: r.value });
     expect(out.status).toBe("closed");
+  });
+
+  it("refuses a forged snapshot that would skip tracks whose outputs do not pass", async () => {
+    const { json } = await checkpointAfterVenue();
+    const envelope = Checkpoint.parse(json);
+    const snap = z.looseObject({ context: MacroContext, children: z.record(z.string(), z.unknown()) }).parse(envelope.snapshot);
+    const ctx = snap.context;
+    const passedAll = ctx.tracks.map((t) => ({ ...t, status: t.id === "persist" ? "running" : "passed" }));
+    const child = z.looseObject({ snapshot: z.unknown() }).parse(snap.children["attest"]);
+    const forged = (context: object, value = "persist") => ({
+      ...envelope,
+      snapshot: { ...snap, value, context, children: { [value]: { ...child, src: TRACK_ACTORS.persist } } },
+    });
+    // Jump to persist with no outputs for attest..bind.
+    const skipped = restoreCheckpoint(forged({ ...ctx, tracks: passedAll }));
+    expect(skipped.ok ? "accepted" : skipped.error.message).toContain("track attest is passed but it has no output");
+    // Jump with outputs that fail their checks (tests skipped).
+    const outputs = { ...PASS, test: { ...PASS.test, skipped: 2 } };
+    const failing = restoreCheckpoint(forged({ ...ctx, tracks: passedAll, outputs: { ...outputs, persist: undefined } }));
+    expect(failing.ok ? "accepted" : failing.error.message).toContain("track test is passed but its output fails testsPassed");
+    // The same jump with honest outputs is a consistent checkpoint.
+    const honest = restoreCheckpoint(forged({ ...ctx, tracks: passedAll, outputs: { ...PASS, persist: undefined } }));
+    expect(honest.ok).toBe(true);
+  });
+
+  it("refuses to resume when the SSOT changed since the checkpoint", async () => {
+    const { json } = await checkpointAfterVenue();
+    const r = restoreCheckpoint(json, { ssotSha256: "c".repeat(64) });
+    expect(r.ok ? "accepted" : r.error.code).toBe("CHECKPOINT_SSOT_CHANGED");
+    expect(restoreCheckpoint(json, { ssotSha256: SHA }).ok).toBe(true);
+  });
+
+  it("re-runs the in-flight actor with an input rebuilt from the validated context, not the stored one", async () => {
+    const { json } = await checkpointAfterVenue();
+    const envelope = Checkpoint.parse(json);
+    const snap = z.looseObject({ children: z.record(z.string(), z.unknown()) }).parse(envelope.snapshot);
+    const tamperedChild = { src: TRACK_ACTORS.attest, snapshot: { status: "active", input: { track: "persist", evidence: [] } } };
+    const restored = restoreCheckpoint({ ...envelope, snapshot: { ...snap, children: { attest: tamperedChild } } });
+    if (!restored.ok) throw new Error(restored.error.message);
+    let got: TrackInput | null = null;
+    const machine = fakeMachine().provide({
+      actors: {
+        attest: fromPromise<typeof PASS.attest, TrackInput>(async ({ input }) => {
+          got = input;
+          return PASS.attest;
+        }),
+      },
+    });
+    const out = await runMacro(machine, INPUT, { snapshot: restored.value });
+    expect(out.status).toBe("closed");
+    expect(got).toMatchObject({ track: "attest", runId: "run-1" });
+    expect(got).toHaveProperty("evidence", [...PASS.ssot.evidence, ...PASS.venue.evidence]);
   });
 });

@@ -1,7 +1,8 @@
 import { TRACK_IDS, type TrackId, err, ok, type Result } from "@macro/ssot";
 import type { Snapshot } from "xstate";
 import * as z from "zod";
-import { TRACK_ACTORS } from "./machine.ts";
+import { inconsistency } from "./consistency.ts";
+import { TRACK_ACTORS, trackInput } from "./machine.ts";
 import { MacroContext } from "./types.ts";
 
 /**
@@ -45,7 +46,18 @@ export type RestoredCheckpoint = {
   context: MacroContext;
 };
 
-export type CheckpointError = { code: "CHECKPOINT_VERSION" | "CHECKPOINT_INVALID"; message: string };
+export type CheckpointError = {
+  code: "CHECKPOINT_VERSION" | "CHECKPOINT_INVALID" | "CHECKPOINT_SSOT_CHANGED";
+  message: string;
+};
+
+export type RestoreOptions = {
+  /**
+   * The sha256 of the SSOT as loaded now. A resumed run does not re-run `ssot`, so a
+   * changed SSOT must start a fresh run instead of resuming against the old one.
+   */
+  ssotSha256?: string;
+};
 
 /** Anything with a persisted snapshot and the machine's context: a running or stopped actor. */
 export type CheckpointSource = {
@@ -68,7 +80,7 @@ const invalid = (message: string) => err<CheckpointError>({ code: "CHECKPOINT_IN
 const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
 
 /** Stored state is untrusted input: validate the envelope and the snapshot before resuming. */
-export function restoreCheckpoint(json: unknown): Result<RestoredCheckpoint, CheckpointError> {
+export function restoreCheckpoint(json: unknown, opts: RestoreOptions = {}): Result<RestoredCheckpoint, CheckpointError> {
   const versioned = z.object({ version: z.unknown() }).safeParse(json);
   if (versioned.success && versioned.data.version !== MACHINE_VERSION) {
     return err({
@@ -95,7 +107,22 @@ export function restoreCheckpoint(json: unknown): Result<RestoredCheckpoint, Che
   } else if (isTrack(s.value)) {
     return invalid(`a finished checkpoint cannot be in track ${s.value}`);
   }
-  const snapshot: Snapshot<unknown> =
-    s.status === "active" ? { ...s, status: "active", output: undefined, error: undefined } : { ...s, status: "done", output: s.output, error: undefined };
+  const problem = inconsistency(s.value, s.context);
+  if (problem != null) return invalid(`checkpoint snapshot is inconsistent: ${problem}`);
+  if (opts.ssotSha256 != null && opts.ssotSha256 !== s.context.ssotSha256) {
+    return err({
+      code: "CHECKPOINT_SSOT_CHANGED",
+      message: `the SSOT changed since the checkpoint (sha256 ${s.context.ssotSha256} then, ${opts.ssotSha256} now): start a fresh run`,
+    });
+  }
+  // The in-flight actor re-runs with an input rebuilt from the validated context, never
+  // with the stored one, and no other child survives.
+  const children =
+    isTrack(s.value) && s.status === "active"
+      ? { [s.value]: { ...s.children[s.value], snapshot: { status: "active", input: trackInput(s.context, s.value) } } }
+      : {};
+  const active = { ...s, children, status: "active" as const, output: undefined, error: undefined };
+  const done = { ...s, children, status: "done" as const, output: s.output, error: undefined };
+  const snapshot: Snapshot<unknown> = s.status === "active" ? active : done;
   return ok({ snapshot, runId: envelope.data.runId, savedAt: envelope.data.savedAt, value: s.value, context: s.context });
 }

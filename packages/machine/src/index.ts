@@ -11,6 +11,7 @@ export {
   type RestoredCheckpoint,
   type CheckpointError,
   type CheckpointSource,
+  type RestoreOptions,
 } from "./checkpoint.ts";
 export { renderMermaid } from "./mermaid.ts";
 export { runMacro, type MacroMachine, type RunOptions } from "./run.ts";

@@ -52,6 +52,20 @@ function checkGuard<T extends TrackId>(track: T, check: CheckOf<T>) {
   };
 }
 
+/** What a track's actor receives: the run so far, derived from the context only. */
+export function trackInput(context: MacroContext, track: TrackId): TrackInput {
+  return {
+    runId: context.runId,
+    ssotSha256: context.ssotSha256,
+    track,
+    tracks: context.tracks,
+    outputs: context.outputs,
+    evidence: context.evidence,
+    facts: context.facts,
+    sideEffects: context.sideEffects,
+  };
+}
+
 type TrackParams = { track: TrackId };
 type CheckParams = { track: TrackId; check: CheckName };
 
@@ -191,16 +205,7 @@ function track<T extends TrackId>(id: T, next: string) {
     invoke: {
       id,
       src: TRACK_ACTORS[id],
-      input: ({ context }: { context: MacroContext }): TrackInput => ({
-        runId: context.runId,
-        ssotSha256: context.ssotSha256,
-        track: id,
-        tracks: context.tracks,
-        outputs: context.outputs,
-        evidence: context.evidence,
-        facts: context.facts,
-        sideEffects: context.sideEffects,
-      }),
+      input: ({ context }: { context: MacroContext }): TrackInput => trackInput(context, id),
       onDone: [
         { guard: not({ type: "outputValid", params: { track: id } }), target: "aborted", actions: { type: "abortInvalidOutput", params: { track: id } } },
         ...checks.flatMap((check) => [

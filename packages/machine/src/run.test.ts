@@ -48,4 +48,8 @@ describe("runMacro", () => {
     });
     await expect(run).rejects.toThrow("disk full");
   });
+
+  it("rejects on input the machine refuses, rather than reporting a status", async () => {
+    await expect(runMacro(fakeMachine(), { ...INPUT, ssotSha256: "" })).rejects.toThrow(/ssotSha256/);
+  });
 });
