@@ -24,13 +24,14 @@ describe("environment guard", () => {
     ["ANALYTICS_DSN", "mysql://u:p@h/db"],
     ["PGPASSWORD", "pg-pass-9f2"],
     ["PGHOST", "db-primary.internal"],
+    ["KB", "postgresql://reader@replica/kb"],
   ])("[#41] refuses %s as a database pointer", (key, value) => {
     const verdict = checkEnvironment({ [key]: value });
     expect(verdict).toMatchObject({ ok: false, code: "ENV_DATABASE_URL" });
     expect(verdict.ok ? "" : verdict.reason).not.toContain(value);
   });
 
-  it.each(["GITHUB_TOKEN", "DIRECTUS_TOKEN", "APP_SECRET", "ADMIN_PASSWORD", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "gcp_credentials"])(
+  it.each(["GITHUB_TOKEN", "DIRECTUS_TOKEN", "APP_SECRET", "ADMIN_PASSWORD", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "gcp_credentials", "npm_config__authToken", "APITOKEN"])(
     "[#42] refuses the credential-looking key %s",
     (key) => {
       const verdict = checkEnvironment({ PATH: "/usr/bin", [key]: "s3cr3t-value" });

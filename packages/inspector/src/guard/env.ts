@@ -3,10 +3,9 @@ import { block, PASS, type GuardVerdict } from "./verdict.ts";
 /** Keys that point at a live database whatever their value: the inspector reads exports only. */
 const DATABASE_KEYS = new Set(["DATABASE_URL", "PGPASSWORD", "PGHOST", "PGSERVICE", "PGPASSFILE", "MYSQL_PWD", "MYSQL_HOST"]);
 
-/** Connection-string schemes of databases and brokers; checked on the value of `*_URL`/`*_URI`/`*_DSN` keys. */
+/** Connection-string schemes of databases and brokers, whatever key carries them. */
 const DATABASE_URL_VALUE =
   /^\s*(postgres(ql)?|mysql|mariadb|mongodb(\+srv)?|redis|rediss|sqlserver|mssql|oracle|cockroach(db)?|clickhouse|amqps?|cassandra|couchdb|neo4j(\+s)?|jdbc:[a-z0-9]+)(\+[a-z0-9]+)?:/i;
-const URL_LIKE_KEY = /(_URL|_URI|_DSN)$/i;
 
 const CREDENTIAL_KEYS = new Set([
   "AWS_SECRET_ACCESS_KEY",
@@ -24,7 +23,8 @@ const CREDENTIAL_KEYS = new Set([
   "API_KEY",
   "APIKEY",
 ]);
-const CREDENTIAL_SUFFIX = /(_TOKEN|_SECRET|_PASSWORD|_PASSWD|_PWD|_API_KEY|_APIKEY|_PRIVATE_KEY|_SECRET_KEY|_ACCESS_KEY|_CREDENTIALS?|_AUTH)$/i;
+// No underscore required before most words: npm's `_authToken` and `APITOKEN` count too.
+const CREDENTIAL_SUFFIX = /(TOKEN|SECRET|PASSWORD|PASSWD|_PWD|API_?KEY|PRIVATE_?KEY|SECRET_?KEY|ACCESS_?KEY|CREDENTIALS?|_AUTH)$/i;
 
 /**
  * Refuse an environment that carries a way into a live database or a credential. The
@@ -36,7 +36,7 @@ export function checkEnvironment(env: Readonly<Record<string, string | undefined
   for (const key of keys) {
     const upper = key.toUpperCase();
     const value = env[key] ?? "";
-    if (DATABASE_KEYS.has(upper) || (URL_LIKE_KEY.test(upper) && DATABASE_URL_VALUE.test(value))) {
+    if (DATABASE_KEYS.has(upper) || DATABASE_URL_VALUE.test(value)) {
       return block("ENV_DATABASE_URL", `environment variable ${key} points at a live database; the inspector reads exported packets only`);
     }
   }
