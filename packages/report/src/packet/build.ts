@@ -53,8 +53,10 @@ const MAC_LOCAL_EVIDENCE = "mac-local-evidence-used";
 /**
  * Build the action-ready blocker packet from what the run recorded. Pure: no clock, no I/O.
  * Every statement comes from the input (SSOT catalog, track records, blocker facts, the
- * side-effect record); nothing is typed in here. Throws InternalError when the blocker is
- * not in the SSOT's catalog: the machine raised something the SSOT cannot route.
+ * side-effect record); nothing is typed in here. Throws InternalError (defects in the
+ * caller) when the blocker is not in the SSOT's catalog (BLOCKER_NOT_IN_CATALOG), when the
+ * blocked track's record is missing or not blocked/failed (TRACKS_INCONSISTENT), or when
+ * `now` is not a timestamp (BAD_TIMESTAMP).
  */
 export function buildBlockerPacket(input: PacketInput): BlockerPacket {
   const { blocker, ssot, runId } = input;
