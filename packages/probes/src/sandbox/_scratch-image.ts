@@ -84,13 +84,20 @@ export const HARDENED_RUN_FLAGS = [
   "--tmpfs", "/tmp:rw,noexec,nosuid,size=16m",
 ] as const;
 
+/** A deliberately weak container (root, writable root, default caps, no limits) for negative controls. */
+export const WEAK_RUN_FLAGS = ["--rm", "--network", "none"] as const;
+
 /** Runs probe-entry in a throwaway container; the container is force-removed whatever happens. */
-export function runProbeContainer(tag: string, expectationsJson: string): { status: number | null; stdout: string; stderr: string } {
+export function runProbeContainer(
+  tag: string,
+  expectationsJson: string,
+  flags: readonly string[] = HARDENED_RUN_FLAGS,
+): { status: number | null; stdout: string; stderr: string } {
   const name = `macro-probes-it-${randomBytes(6).toString("hex")}`;
   try {
     const result = spawnSync(
       "docker",
-      ["run", "--name", name, ...HARDENED_RUN_FLAGS, tag, "/opt/macro/probe-entry.js", "--expect-json", expectationsJson],
+      ["run", "--name", name, ...flags, tag, "/opt/macro/probe-entry.js", "--expect-json", expectationsJson],
       { encoding: "utf8", timeout: 120_000, maxBuffer: 16 << 20 },
     );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProbeReport } from "@macro/ssot";
-import { buildScratchImage, canBuildScratchImage, runProbeContainer, type ScratchImage } from "./_scratch-image.ts";
+import { buildScratchImage, canBuildScratchImage, runProbeContainer, WEAK_RUN_FLAGS, type ScratchImage } from "./_scratch-image.ts";
 import { ssotExpectations } from "./_test-support.ts";
 
 const engine = canBuildScratchImage();
@@ -41,5 +41,17 @@ describe("probes in a real hardened container", () => {
     for (const id of MUST_PASS) expect(`${id} ${verdicts[id]}`).toBe(`${id} PASS`);
     // --network none leaves lo alone, so the guarded connect must have run and been refused.
     expect(report.probes.find((p) => p.id === "P12-NET-EGRESS-UNREACHABLE")?.actual).toEqual({ connectErrno: "ENETUNREACH" });
+  }, 180_000);
+
+  it.skipIf(!engine)("fails the probes a weak container breaks: root, rw root, caps, no nnp, no limits (skipped: no container engine)", async () => {
+    if (image === undefined) throw new Error("image was not built");
+    const run = runProbeContainer(image.tag, JSON.stringify(await ssotExpectations()), WEAK_RUN_FLAGS);
+    expect(run.status).toBe(0);
+    const report = ProbeReport.parse(JSON.parse(run.stdout));
+    expect(report.probes.filter((p) => p.verdict === "ERROR").map((p) => p.id)).toEqual([]);
+    const failed = report.probes.filter((p) => p.verdict === "FAIL").map((p) => p.id);
+    for (const id of ["P01-FS-ROOT-RO", "P07-PROC-NO-NEW-PRIVS", "P08-PROC-CAPS-EMPTY", "P09-ID-NON-ROOT", "P16-CGROUP-LIMITS"]) {
+      expect(failed).toContain(id);
+    }
   }, 180_000);
 });
