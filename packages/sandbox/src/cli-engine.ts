@@ -60,6 +60,7 @@ export function cliEngine(kind: EngineKind, bin: string, endpoint: string, serve
       return runCli(bin, ["run", ...request.args], {
         env: { ...env, ...request.env },
         timeoutMs: request.timeoutMs,
+        killSignal: "SIGKILL",
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
     },

@@ -16,6 +16,11 @@ export interface CliOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   input?: string;
+  /**
+   * Signal for timeout/abort. SIGKILL for `run`: a SIGTERM would be proxied to the
+   * container's PID 1 (node), which ignores it, and the client would hang until force-killed.
+   */
+  killSignal?: "SIGTERM" | "SIGKILL";
 }
 
 /**
@@ -29,6 +34,7 @@ export async function runCli(file: string, args: readonly string[], options: Cli
     extendEnv: false,
     reject: false,
     stripFinalNewline: false,
+    killSignal: options.killSignal ?? "SIGTERM",
     ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     ...(options.signal === undefined ? {} : { cancelSignal: options.signal }),
     ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),

@@ -10,6 +10,8 @@ import type { SandboxMount } from "./run-args.ts";
 import { buildRunArgs } from "./run-args.ts";
 
 export const CONTAINER_PREFIX = "macro-";
+const SETTLE_CHECKS = 4;
+const SETTLE_INTERVAL_MS = 250;
 
 export interface SandboxRunOptions {
   image: string;
@@ -55,6 +57,7 @@ export async function runInSandbox(engine: ContainerEngine, options: SandboxRunO
 
   options.recorder.record(effect("container-created", `${containerName} from ${options.image}`));
   const started = performance.now();
+  let interrupted = true;
   try {
     const r = await engine.run({
       args,
@@ -63,6 +66,7 @@ export async function runInSandbox(engine: ContainerEngine, options: SandboxRunO
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const durationMs = Math.round(performance.now() - started);
+    interrupted = r.timedOut || r.aborted;
     if (r.timedOut) return err(sandboxError("TIMEOUT", `the container ${containerName} did not finish within ${options.timeoutMs} ms`, r.stderr));
     if (r.aborted) return err(sandboxError("ABORTED", `the run of ${containerName} was aborted`, r.stderr));
     if (r.spawnError !== null) return err(sandboxError("ENGINE_UNAVAILABLE", `${engine.kind} could not be started: ${r.spawnError}`));
@@ -73,7 +77,17 @@ export async function runInSandbox(engine: ContainerEngine, options: SandboxRunO
     return ok({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, containerName, durationMs, args });
   } finally {
     // The client being killed (timeout, abort) does not stop the container: remove it here.
-    const gone = await engine.removeContainer(containerName);
-    options.recorder.record(effect("container-removed", gone ? containerName : `${containerName} (removal FAILED: still present)`));
+    // A killed client may leave a create request still in flight at the daemon: keep
+    // sweeping briefly so a container created after the kill is removed too.
+    if (interrupted) {
+      for (let i = 0; i < SETTLE_CHECKS; i++) {
+        if (await engine.containerExists(containerName)) await engine.removeContainer(containerName);
+        await new Promise((done) => setTimeout(done, SETTLE_INTERVAL_MS));
+      }
+    }
+    // --rm normally removed it already; one inspect confirms, rm -f only when it did not.
+    const gone = !(await engine.containerExists(containerName)) || (await engine.removeContainer(containerName));
+    // Recorded only when true: a container that could not be removed stays "created" in the record.
+    if (gone) options.recorder.record(effect("container-removed", containerName));
   }
 }

@@ -179,6 +179,16 @@ fs.writeFileSync("/tmp/ok","1");console.log(JSON.stringify({root,tmp:fs.readFile
     await assertNoneLeft(recorder);
   });
 
+  it("an abort right after the start leaves no container even if the create was still in flight", async () => {
+    const recorder = memoryRecorder();
+    const controller = new AbortController();
+    const pending = run(recorder, { command: ["-e", "setInterval(()=>{},1000)"], signal: controller.signal });
+    setTimeout(() => controller.abort(), 150);
+    const r = await pending;
+    expect(r.ok ? "ok" : r.error.code).toBe("ABORTED");
+    await assertNoneLeft(recorder);
+  });
+
   it("says IMAGE_MISSING for an absent image and creates nothing", async () => {
     const recorder = memoryRecorder();
     const r = await run(recorder, { image: "macro-sandbox-test:does-not-exist", command: ["-e", "0"] });
