@@ -1,7 +1,16 @@
 export * from "./types.ts";
-export { CHECKS, CHECK_NAMES, OBSERVED_CLASS, firstFailure, type CheckName, type CheckOf, type CheckEnv } from "./checks.ts";
+export {
+  CHECKS,
+  CHECK_NAMES,
+  OBSERVED_CLASS,
+  firstFailure,
+  trackOfCheck,
+  type CheckName,
+  type CheckOf,
+  type CheckEnv,
+} from "./checks.ts";
 export { validateCatalog, catalogEntryFor, makeBlocker, type BlockerParts } from "./catalog.ts";
-export { macroMachine, TRACK_ACTORS } from "./machine.ts";
+export { macroMachine, TRACK_ACTORS, trackInput } from "./machine.ts";
 export {
   MACHINE_VERSION,
   STATE_NAMES,

@@ -45,6 +45,7 @@ function notProvided<T>(name: string) {
   });
 }
 
+/** Guards see the raw done event, so each validates the output itself: a malformed output fails closed. */
 function checkGuard<T extends TrackId>(track: T, check: CheckOf<T>) {
   return ({ context, event }: { context: MacroContext; event: { type: string } }): boolean => {
     const parsed = parseOutput(track, outputOf(event));
@@ -198,6 +199,11 @@ export const macroMachine = setup({
   }),
 });
 
+/**
+ * One track: invoke its actor, then on done, in order: an output that breaks the contract
+ * aborts; for each check, a failure the catalog cannot name aborts and any other failure
+ * blocks; only when every check passes does the run move on.
+ */
 function track<T extends TrackId>(id: T, next: string) {
   const checks: readonly CheckName[] = CHECKS[id];
   return {
