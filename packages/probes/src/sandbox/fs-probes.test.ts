@@ -24,6 +24,12 @@ describe("P01-FS-ROOT-RO", () => {
     expect((await judge(p01RootReadOnly, env)).verdict).toBe("FAIL");
   });
 
+  it("judges the topmost of stacked root mounts", async () => {
+    const stacked = `${HARDENED_MOUNTINFO}99 72 254:0 / / rw,relatime - ext4 /dev/vda rw\n`;
+    const env = fakeEnv({ files: { "/proc/self/mountinfo": stacked } });
+    expect(await judge(p01RootReadOnly, env)).toMatchObject({ verdict: "FAIL", actual: { rootMountReadOnly: false } });
+  });
+
   it("is inconclusive without mountinfo", async () => {
     const env = fakeEnv({ files: { "/proc/self/mountinfo": errno("EACCES") } });
     expect(await judge(p01RootReadOnly, env)).toMatchObject({ status: "inconclusive", verdict: "INCONCLUSIVE" });

@@ -14,7 +14,8 @@ export const p01RootReadOnly: ProbeDefinition = {
   async run(env) {
     const read = await readMounts(env);
     if ("errno" in read) return inconclusive({}, [`/proc/self/mountinfo unreadable (${read.errno})`]);
-    const root = read.mounts.find((entry) => entry.mountPoint === "/");
+    // Mounts can be stacked on /; the last entry is the one on top, the one we actually see.
+    const root = read.mounts.filter((entry) => entry.mountPoint === "/").at(-1);
     if (root === undefined) return inconclusive({}, ["/proc/self/mountinfo has no entry for /"]);
     const evidence = [`mountinfo /: ${root.fsType} ${root.readOnly ? "ro" : "rw"}`];
     const target = `/.macro-attest-${env.nonce()}`;

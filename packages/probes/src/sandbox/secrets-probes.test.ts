@@ -41,10 +41,10 @@ describe("P14-SECRETS-ENV-AND-FILES", () => {
   });
 
   it("matches secret-looking names only", () => {
-    expect(secretEnvKeys({ HOME: "/", NODE_VERSION: "20", DB_PASSWORD: "x", KUBECONFIG: "y", no_proxy: "z" })).toEqual([
+    expect(secretEnvKeys({ HOME: "/", NODE_VERSION: "20", DB_PASSWORD: "x", KUBECONFIG: "y", all_proxy: "z", NO_PROXY: "w" })).toEqual([
       "DB_PASSWORD",
       "KUBECONFIG",
-      "no_proxy",
+      "all_proxy",
     ]);
   });
 });

@@ -5,8 +5,8 @@ import { measured, type ProbeDefinition } from "./probe.ts";
 /** Key names that usually carry credentials. Only names are ever reported, never values. */
 const SECRET_KEY_PATTERN =
   /secret|token|passw|api[_-]?key|private[_-]?key|credential|^aws_|^gcp_|^google_application|^azure_|^ssh_|kube|docker_(auth|config|host)|^npm_config_.*auth|^github_pat/i;
-/** A proxy is an egress channel that needs no route. */
-const PROXY_KEY_PATTERN = /^(https?_proxy|all_proxy|ftp_proxy|no_proxy)$/i;
+/** A proxy is an egress channel that needs no route (NO_PROXY only lists exceptions, so it is not one). */
+const PROXY_KEY_PATTERN = /^(https?_proxy|all_proxy|ftp_proxy|socks_proxy)$/i;
 
 export function secretEnvKeys(env: Record<string, string | undefined>): string[] {
   return Object.keys(env)
