@@ -36,11 +36,12 @@ export function persistActor(deps: TrackDeps) {
     const at = deps.now().toISOString();
     const { recordSha256, entry } = await persistRunRecord({ recordPath, ledgerPath: join(deps.paths.reportsDir, "ledger.ndjson"), record, at });
     const path = relative(deps.paths.cwd, recordPath);
+    const { bytes: recordBytes } = await digestFile(recordPath);
     return {
       ok: true,
       reason: `run record ${path} written and chained as ledger entry ${entry.seq}`,
       facts: [{ id: "persist.ledgerHash", value: entry.hash, source: "reports/ledger.ndjson", observedAt: at }],
-      evidence: [{ id: "run-record", path, sha256: recordSha256, bytes: 0, track: "persist", origin: "produced", createdAt: at }],
+      evidence: [{ id: "run-record", path, sha256: recordSha256, bytes: recordBytes, track: "persist", origin: "produced", createdAt: at }],
       sideEffects: [{ kind: "file-written", detail: path, at }],
     };
   });

@@ -1,0 +1,140 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  ProbeReport,
+  err,
+  ok,
+  type Fact,
+  type LoadedSsot,
+  type Result,
+  type RunFlags,
+  type SandboxAttestationStatement,
+  type VenueClass,
+} from "@macro/ssot";
+import { buildSandboxImage, detectEngine, runInSandbox, type SideEffectRecorder } from "@macro/sandbox";
+import { buildAttestationStatement, judgeProbes, signEnvelope, type ProbeJudgement } from "@macro/verifier";
+import { ensureDir, serializeJson, sha256Hex, writeFileAtomic } from "@macro/report";
+import { readSandboxFiles, sandboxPaths } from "./files.ts";
+
+export const PROBE_ENTRY_IN_IMAGE = "/opt/macro/probe-entry.js";
+export const HELPER_IN_IMAGE = "/opt/macro/syscall-probe";
+const PROBE_TIMEOUT_MS = 120_000;
+
+export interface AttestRequest {
+  loaded: LoadedSsot;
+  reportsDir: string;
+  env: Record<string, string | undefined>;
+  recorder: SideEffectRecorder;
+  venue: { id: string; class: VenueClass; facts: Fact[] };
+  runId: string | null;
+  /** A variant of the SSOT's run flags (`macro attest --profile`); the bundle then names it. */
+  variant: { name: string; runFlags: RunFlags } | null;
+  signingKeyPem: string | null;
+  now: () => Date;
+  signal?: AbortSignal;
+}
+
+export interface Attestation {
+  attested: boolean;
+  bundlePath: string;
+  bundleSha256: string;
+  bundleBytes: number;
+  statement: SandboxAttestationStatement;
+  judgement: ProbeJudgement;
+  imageBuilt: boolean;
+}
+
+export type AttestFailure = { code: "NO_ENGINE" | "IMAGE_BUILD" | "SANDBOX_RUN" | "PROBE_OUTPUT"; message: string };
+
+/** `reports/sandbox-attestation-evidence-<venue>-<date>[-<variant>].json` */
+export function bundleFileName(venueId: string, date: Date, variant: string | null): string {
+  const day = date.toISOString().slice(0, 10);
+  return `sandbox-attestation-evidence-${venueId}-${day}${variant === null ? "" : `-${variant}`}.json`;
+}
+
+/**
+ * B4′: build the offline image, run every probe in ONE throwaway deny-by-default container,
+ * judge the results against the SSOT, and write the evidence bundle. A FAIL is a result
+ * (`attested: false` with the bundle written); only a failure to measure at all is an error.
+ */
+export async function attestSandbox(req: AttestRequest): Promise<Result<Attestation, AttestFailure>> {
+  const engine = await detectEngine(req.env);
+  if (!engine.ok) {
+    const tried = engine.error.tried.map((t) => `${t.kind} at ${t.endpoint}: ${t.error}`).join("; ");
+    return err({ code: "NO_ENGINE", message: `no container engine answered (${tried})` });
+  }
+  const { sandbox } = req.loaded.ssot;
+  const paths = sandboxPaths(req.loaded);
+  const built = await buildSandboxImage(engine.value, {
+    profile: sandbox,
+    payload: [
+      { source: paths.probeBundle, target: PROBE_ENTRY_IN_IMAGE },
+      { source: paths.syscallHelper, target: HELPER_IN_IMAGE, mode: 0o755 },
+    ],
+    recorder: req.recorder,
+    baseDir: req.loaded.dir,
+    env: req.env,
+  });
+  if (!built.ok) return err({ code: "IMAGE_BUILD", message: built.error.message });
+
+  const runFlags = req.variant?.runFlags ?? sandbox.runFlags;
+  const run = await runInSandbox(engine.value, {
+    image: built.value.imageRef,
+    profile: runFlags,
+    seccompProfilePath: runFlags.seccomp === "unconfined" ? "unconfined" : join(req.loaded.dir, runFlags.seccomp),
+    command: [PROBE_ENTRY_IN_IMAGE, "--expect-json", JSON.stringify(sandbox.probes)],
+    timeoutMs: PROBE_TIMEOUT_MS,
+    recorder: req.recorder,
+    ...(req.signal === undefined ? {} : { signal: req.signal }),
+  });
+  if (!run.ok) return err({ code: "SANDBOX_RUN", message: run.error.message });
+  const report = parseReport(run.value.stdout);
+  if (!report.ok) {
+    return err({ code: "PROBE_OUTPUT", message: `probe entry exited ${run.value.exitCode}: ${report.error}; stderr: ${run.value.stderr.slice(0, 500)}` });
+  }
+
+  const attestedAt = req.now();
+  const statement = buildAttestationStatement({
+    macroId: req.loaded.ssot.macro.id,
+    ssotSha256: req.loaded.sha256,
+    runId: req.runId,
+    venue: req.venue,
+    attestedAt: attestedAt.toISOString(),
+    engine: { kind: engine.value.kind, serverVersion: engine.value.serverVersion },
+    image: { ref: built.value.imageRef, id: built.value.imageId },
+    runFlags,
+    expectations: sandbox.probes,
+    probes: report.value.probes,
+    files: await readSandboxFiles(paths),
+  });
+  const judgement = judgeProbes(sandbox.probes, report.value.probes);
+  const body = req.signingKeyPem === null ? statement : signEnvelope(statement, req.signingKeyPem);
+  const text = serializeJson(body);
+  await ensureDir(req.reportsDir);
+  const bundlePath = join(req.reportsDir, bundleFileName(req.venue.id, attestedAt, req.variant?.name ?? null));
+  await writeFileAtomic(bundlePath, text);
+  return ok({
+    attested: judgement.verdict === "ATTESTED",
+    bundlePath,
+    bundleSha256: sha256Hex(text),
+    bundleBytes: Buffer.byteLength(text),
+    statement,
+    judgement,
+    imageBuilt: built.value.built,
+  });
+}
+
+function parseReport(stdout: string): Result<ProbeReport, string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    return err("stdout is not one JSON document");
+  }
+  const parsed = ProbeReport.safeParse(json);
+  return parsed.success ? ok(parsed.data) : err(`stdout is not a probe report: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+}
+
+export async function readKey(path: string | null): Promise<string | null> {
+  return path === null ? null : readFile(path, "utf8");
+}

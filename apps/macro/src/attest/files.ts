@@ -1,0 +1,42 @@
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LoadedSsot } from "@macro/ssot";
+import type { SandboxFiles } from "@macro/verifier";
+
+/** Where a workspace package's built files are, without hard-coding the repo layout. */
+function packageDir(name: string): string {
+  return dirname(fileURLToPath(import.meta.resolve(`${name}/package.json`)));
+}
+
+export interface SandboxPaths {
+  dockerfile: string;
+  seccompProfile: string;
+  probeBundle: string;
+  syscallHelper: string;
+  inspectorBundle: string;
+}
+
+/** The files that define the attested boundary: the SSOT names two, the build produces the rest. */
+export function sandboxPaths(loaded: LoadedSsot): SandboxPaths {
+  const fromSsot = (p: string) => (isAbsolute(p) ? p : resolve(loaded.dir, p));
+  const probes = packageDir("@macro/probes");
+  return {
+    dockerfile: fromSsot(loaded.ssot.sandbox.dockerfile),
+    seccompProfile: fromSsot(loaded.ssot.sandbox.seccompProfile),
+    probeBundle: join(probes, "dist/probe-entry.js"),
+    syscallHelper: join(probes, "dist/syscall-probe"),
+    inspectorBundle: join(packageDir("@macro/tki-inspector"), "dist/tki-inspector.js"),
+  };
+}
+
+/** Raw bytes, hashed as they are: never re-serialised. */
+export async function readSandboxFiles(paths: SandboxPaths): Promise<SandboxFiles> {
+  const [dockerfile, seccompProfile, probeBundle, syscallHelper] = await Promise.all([
+    readFile(paths.dockerfile),
+    readFile(paths.seccompProfile),
+    readFile(paths.probeBundle),
+    readFile(paths.syscallHelper),
+  ]);
+  return { dockerfile, seccompProfile, probeBundle, syscallHelper };
+}
