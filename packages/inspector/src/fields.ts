@@ -64,15 +64,14 @@ export function compileFields(collection: PacketCollection): {
       name: f.name,
       required: f.required === true,
       check(value, at) {
-        const where = { ...at, field: f.name };
         const typeProblem = typeCheck(value);
-        if (typeProblem !== null) return finding("RECORD_TYPE", where, typeProblem);
+        if (typeProblem !== null) return finding("RECORD_TYPE", { ...at, field: f.name }, typeProblem);
         if (max !== undefined && typeof value === "string" && value.length > max) {
           const n = codePoints(value);
-          if (n > max) return finding("RECORD_MAXLENGTH", where, `length ${n} exceeds maxLength ${max}`);
+          if (n > max) return finding("RECORD_MAXLENGTH", { ...at, field: f.name }, `length ${n} exceeds maxLength ${max}`);
         }
         if (allowed !== null && !allowed.has(value)) {
-          return finding("RECORD_ENUM", where, `value is not one of the ${allowed.size} allowed values`);
+          return finding("RECORD_ENUM", { ...at, field: f.name }, `value is not one of the ${allowed.size} allowed values`);
         }
         return null;
       },

@@ -5,4 +5,5 @@ export { REPORT_FORMAT, type InspectionReport, type CollectionStatistics } from 
 export { renderReportJson, renderReportMarkdown } from "./render.ts";
 export { writeReport } from "./write.ts";
 export { generatePacket, DEFECT_FINDING, GENERATED_SCHEMA, type DefectKind, type GenerateOptions, type GenerateResult } from "./generate.ts";
+export { fromDirectusSnapshot, DirectusMappingError, type DirectusMapping, type DirectusMappingCode } from "./directus.ts";
 export * from "./guard/index.ts";

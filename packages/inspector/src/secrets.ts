@@ -4,15 +4,16 @@ import type { FindingCode } from "./findings.ts";
  * Patterns for values that look like credentials. Findings name the kind and the place,
  * never the value: a report is shared more widely than the packet it describes.
  */
-const PATTERNS: readonly { code: FindingCode; kind: string; re: RegExp }[] = [
-  { code: "SECRET_PRIVATE_KEY", kind: "a PEM private key block", re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/ },
-  { code: "SECRET_AWS_KEY", kind: "an AWS access key id", re: /(?<![A-Z0-9])AKIA[0-9A-Z]{16}(?![A-Z0-9])/ },
+const PATTERNS: readonly { code: FindingCode; kind: string; hints: readonly string[]; re: RegExp }[] = [
+  { code: "SECRET_PRIVATE_KEY", kind: "a PEM private key block", hints: ["PRIVATE KEY-----"], re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/ },
+  { code: "SECRET_AWS_KEY", kind: "an AWS access key id", hints: ["AKIA"], re: /(?<![A-Z0-9])AKIA[0-9A-Z]{16}(?![A-Z0-9])/ },
   {
     code: "SECRET_TOKEN",
     kind: "an API token (GitHub, GitLab, Slack or JWT shaped)",
+    hints: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "eyJ"],
     re: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/,
   },
-  { code: "SECRET_URL_PASSWORD", kind: "a URL with an embedded password", re: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/ },
+  { code: "SECRET_URL_PASSWORD", kind: "a URL with an embedded password", hints: ["://"], re: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/ },
 ];
 
 export interface SecretHit {
@@ -20,14 +21,17 @@ export interface SecretHit {
   kind: string;
 }
 
+// A literal every match must contain: a cheap includes() spares the regex on almost all text.
+const mayMatch = (p: (typeof PATTERNS)[number], text: string): boolean => p.hints.some((h) => text.includes(h));
+
 /** The kinds of secret found in one string, each at most once. */
 export function secretsIn(text: string): SecretHit[] {
   const hits: SecretHit[] = [];
-  for (const p of PATTERNS) if (p.re.test(text)) hits.push({ code: p.code, kind: p.kind });
+  for (const p of PATTERNS) if (mayMatch(p, text) && p.re.test(text)) hits.push({ code: p.code, kind: p.kind });
   return hits;
 }
 
-export const looksSecret = (text: string): boolean => PATTERNS.some((p) => p.re.test(text));
+export const looksSecret = (text: string): boolean => PATTERNS.some((p) => mayMatch(p, text) && p.re.test(text));
 
 /** Calls `visit` on every string inside a JSON value (bounded depth: deeper values are data too, but rare). */
 export function eachString(value: unknown, visit: (s: string) => void, depth = 0): void {
@@ -44,6 +48,7 @@ export function eachString(value: unknown, visit: (s: string) => void, depth = 0
 /** A data-derived label (record key, unknown field name) made safe to print: short, never a secret. */
 export function safeLabel(text: string): string {
   if (looksSecret(text)) return "[redacted: secret-like]";
+  if (text.length <= 64) return text;
   const chars = Array.from(text.length > 256 ? text.slice(0, 256) : text);
   return chars.length > 64 ? `${chars.slice(0, 63).join("")}…` : text;
 }
