@@ -68,14 +68,14 @@ describe.skipIf(!engine)("tki-inspector in a deny-by-default container (skipped:
     rmSync(work, { recursive: true, force: true });
   });
 
-  function runContainer(name: string, extra: string[], args: string[]) {
+  function runContainer(name: string, extra: string[], args: string[], packet = "FIX1") {
     const out = join(work, `out-${name}`);
     mkdirSync(out);
     chmodSync(out, 0o777);
     const result = docker([
       "run", "--rm", "--network", "none", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
       "--security-opt", `seccomp=${SECCOMP}`, "--pids-limit", "64", "--memory", "256m", "--user", "65534:65534",
-      "-v", `${join(REPO, "fixtures/packets/FIX1")}:/in/packet:ro`,
+      "-v", `${join(REPO, "fixtures/packets", packet)}:/in/packet:ro`,
       "-v", `${join(work, "attestation.json")}:/in/attestation.json:ro`,
       "-v", `${out}:/out`,
       ...extra, IMAGE, "inspect", "/in/packet", "--out", "/out/report", ...args,
@@ -90,6 +90,15 @@ describe.skipIf(!engine)("tki-inspector in a deny-by-default container (skipped:
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "REPORT_WRITTEN" });
     expect(readdirSync(r.out).sort()).toEqual(["report.json", "report.md"]);
     expect(JSON.parse(readFileSync(join(r.out, "report.json"), "utf8"))).toMatchObject({ format: "tki-inspector-report/v1" });
+  });
+
+  it("[#17] [#18] FIX7 inside the sandbox reproduces the golden JSON and Markdown byte for byte", () => {
+    const r = runContainer("fix7", ["--read-only"], flags, "FIX7");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const golden = join(REPO, "fixtures/packets/FIX7.expected");
+    expect(readFileSync(join(r.out, "report.json"), "utf8")).toBe(readFileSync(join(golden, "report.json"), "utf8"));
+    expect(readFileSync(join(r.out, "report.md"), "utf8")).toBe(readFileSync(join(golden, "report.md"), "utf8"));
   });
 
   it("[#40] the same container with a writable root is refused by L3, nothing written", () => {
