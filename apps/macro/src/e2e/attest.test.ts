@@ -1,0 +1,91 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cleanup, listFiles, macro, type CliRun } from "./harness.ts";
+
+// Real Docker where an engine answers (CI starts one); otherwise reported skipped with the reason.
+const engine = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8" }).status === 0;
+const withEngine = { DOCKER_HOST: process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock" };
+const runs: CliRun[] = [];
+afterAll(() => runs.forEach(cleanup));
+
+interface AttestJson {
+  attested: boolean;
+  bundle: string;
+  probes: { id: string; verdict: string }[];
+}
+
+function attest(args: string[] = []): { run: CliRun; json: AttestJson } {
+  const run = macro(["attest", "--json", ...args], withEngine);
+  runs.push(run);
+  return { run, json: JSON.parse(run.stdout || "{}") as AttestJson };
+}
+
+const leftovers = () => spawnSync("docker", ["ps", "-a", "--filter", "name=macro-", "--format", "{{.Names}}"], { encoding: "utf8" }).stdout.trim();
+
+describe.skipIf(!engine)("macro attest on a real engine (skipped: no container engine)", () => {
+  it("passes every probe in one container run, leaves no container, and verify accepts the bundle it wrote", () => {
+    const { run, json } = attest();
+    expect(run.status, run.stderr).toBe(0);
+    expect(json.attested).toBe(true);
+    expect(json.probes.length).toBeGreaterThanOrEqual(12);
+    expect(json.probes.every((p) => p.verdict === "PASS")).toBe(true);
+    expect(leftovers()).toBe("");
+
+    const verify = macro(["verify", json.bundle, "--json"], withEngine, join(run.reports, ".."));
+    expect(verify.status, verify.stdout).toBe(0);
+    expect((JSON.parse(verify.stdout) as { accepted: boolean }).accepted).toBe(true);
+  });
+
+  it("a bundle with one actual edited is rejected with its reason, and verify writes nothing", () => {
+    const { run, json } = attest();
+    expect(run.status).toBe(0);
+    const bundle = JSON.parse(readFileSync(json.bundle, "utf8")) as { predicate: { probes: { actual: Record<string, unknown> }[] } };
+    const first = bundle.predicate.probes[0];
+    if (first === undefined) throw new Error("no probes in bundle");
+    first.actual = { ...first.actual, writeErrno: "none" };
+    const tampered = join(run.reports, "tampered.json");
+    writeFileSync(tampered, JSON.stringify(bundle));
+    const before = listFiles(run.reports);
+    const verify = macro(["verify", tampered, "--json"], withEngine, join(run.reports, ".."));
+    expect(verify.status).toBe(3);
+    const reasons = (JSON.parse(verify.stdout) as { reasons: { code: string }[] }).reasons.map((r) => r.code);
+    expect(reasons).toContain("PROBE_NOT_PASS");
+    expect(listFiles(run.reports)).toEqual(before);
+  });
+
+  const weakenings: [string, string[]][] = [
+    ["seccomp-unconfined", ["P05-SYS-SECCOMP-SENTINELS", "P06-PROC-SECCOMP-FILTER"]],
+    ["cap-added", ["P08-PROC-CAPS-EMPTY"]],
+    ["writable-root", ["P01-FS-ROOT-RO"]],
+    ["root-user", ["P09-ID-NON-ROOT"]],
+    ["engine-socket", ["P13-HOST-SOCKETS-AND-MOUNTS"]],
+    ["secret-env", ["P14-SECRETS-ENV-AND-FILES"]],
+    ["no-pids-limit", ["P16-CGROUP-LIMITS"]],
+  ];
+  it.each(weakenings)("weakened profile %s fails the attestation and names %j", (name, caughtBy) => {
+    const { run, json } = attest(["--profile", `fixtures/profiles/${name}.yaml`]);
+    expect(run.status, run.stderr).toBe(3);
+    expect(json.attested).toBe(false);
+    const failing = json.probes.filter((p) => p.verdict !== "PASS").map((p) => p.id);
+    for (const id of caughtBy) expect(failing).toContain(id);
+    expect(json.bundle).toContain(`-${name}.json`);
+    expect(leftovers()).toBe("");
+  });
+
+  it("weakened profile internal-network: a non-loopback interface is caught and egress is never attempted", () => {
+    const network = "macro-weak-internal";
+    const created = spawnSync("docker", ["network", "create", "--internal", "-o", "com.docker.network.bridge.inhibit_ipv4=true", network], { encoding: "utf8" });
+    expect(created.status, created.stderr).toBe(0);
+    try {
+      const { run, json } = attest(["--profile", "fixtures/profiles/internal-network.yaml"]);
+      expect(run.status, run.stderr).toBe(3);
+      const verdicts = Object.fromEntries(json.probes.map((p) => [p.id, p.verdict]));
+      expect(verdicts["P11-NET-TOPOLOGY-LO-ONLY"]).toBe("FAIL");
+      expect(verdicts["P12-NET-EGRESS-UNREACHABLE"]).toBe("NOT_RUN_UNSAFE");
+    } finally {
+      spawnSync("docker", ["network", "rm", network]);
+    }
+  });
+});
