@@ -1,0 +1,98 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect } from "vitest";
+import type { RunFlags } from "@macro/ssot";
+import type { ContainerEngine } from "./engine.ts";
+import { detectEngine } from "./engine.ts";
+import type { BuiltImage } from "./image.ts";
+import { buildSandboxImage } from "./image.ts";
+import { DOCKERFILE_PATH, SECCOMP_PROFILE_PATH } from "./paths.ts";
+import type { MemoryRecorder } from "./recorder.ts";
+import { memoryRecorder } from "./recorder.ts";
+import { REFERENCE_STRICT_RUN_FLAGS } from "./reference-profile.ts";
+import type { PayloadFile } from "./rootfs.ts";
+import type { SandboxRunOptions } from "./run.ts";
+import { runInSandbox } from "./run.ts";
+
+// Shared by the *.docker.test.ts files. Availability is decided once per file: with no
+// engine every engine test is reported as skipped.
+const detected = await detectEngine(process.env);
+export const engine: ContainerEngine | null = detected.ok ? detected.value : null;
+export const hasGcc = (() => {
+  try {
+    execFileSync("gcc", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const HELPER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), "..", "test-helper", "syscall-probe.c");
+export const strict: RunFlags = REFERENCE_STRICT_RUN_FLAGS;
+
+export interface TestImage {
+  profile: { image: string; dockerfile: string; seccompProfile: string };
+  scratch: string;
+  payload: PayloadFile[];
+  image: BuiltImage;
+  /** Digest tags to remove after the file's tests. */
+  refs: Set<string>;
+}
+
+/**
+ * Build a fresh test image (a per-file nonce makes the first build real) in beforeAll and
+ * remove every image it or the tests registered in afterAll.
+ */
+export function useTestImage(options: { withHelper: boolean; name: string }): () => TestImage {
+  // A test-only image name per file (files run in parallel), never the real tki-inspector:attest.
+  const profile = { image: `macro-sandbox-test-${options.name}:attest`, dockerfile: DOCKERFILE_PATH, seccompProfile: SECCOMP_PROFILE_PATH };
+  let state: TestImage | null = null;
+  beforeAll(async () => {
+    if (engine === null) return;
+    const scratch = await mkdtemp(join(tmpdir(), "macro-sandbox-test-"));
+    await writeFile(join(scratch, "hello.js"), 'process.stdout.write(JSON.stringify({ hello: "sandbox", uid: process.getuid() }));\n');
+    await writeFile(join(scratch, "nonce.txt"), randomBytes(16).toString("hex"));
+    const payload: PayloadFile[] = [
+      { source: join(scratch, "hello.js"), target: "/opt/macro/hello.js" },
+      { source: join(scratch, "nonce.txt"), target: "/opt/macro/nonce.txt" },
+    ];
+    if (options.withHelper && hasGcc) {
+      execFileSync("gcc", ["-static", "-O2", "-o", join(scratch, "syscall-probe"), HELPER_SOURCE]);
+      payload.push({ source: join(scratch, "syscall-probe"), target: "/opt/macro/syscall-probe", mode: 0o755 });
+    }
+    const r = await buildSandboxImage(engine, { profile, payload, recorder: memoryRecorder() });
+    if (!r.ok) throw new Error(`test image build failed: ${r.error.message}\n${r.error.stderr ?? ""}`);
+    state = { profile, scratch, payload, image: r.value, refs: new Set([r.value.imageRef]) };
+  });
+  afterAll(async () => {
+    if (engine === null || state === null) return;
+    for (const ref of state.refs) await engine.removeImage(ref);
+    await engine.removeImage(profile.image);
+    await rm(state.scratch, { recursive: true, force: true });
+  });
+  return () => {
+    if (state === null) throw new Error("no engine or test image");
+    return state;
+  };
+}
+
+export function runIn(image: () => TestImage) {
+  return (recorder: MemoryRecorder, over: Partial<SandboxRunOptions> & { command: string[] }) => {
+    if (engine === null) throw new Error("no engine");
+    return runInSandbox(engine, { image: image().image.imageRef, profile: strict, seccompProfilePath: SECCOMP_PROFILE_PATH, timeoutMs: 30_000, recorder, ...over });
+  };
+}
+
+/** The containers a recorder saw created; each must be gone, and its removal recorded. */
+export async function assertNoneLeft(recorder: MemoryRecorder): Promise<void> {
+  const names = recorder.effects.filter((e) => e.kind === "container-created").map((e) => e.detail.split(" ")[0] ?? "");
+  expect(names.length).toBeGreaterThan(0);
+  for (const name of names) expect(await engine?.containerExists(name)).toBe(false);
+  const left = (await engine?.listContainers("macro-")) ?? [];
+  expect(left.filter((n) => names.includes(n))).toEqual([]);
+  expect(recorder.effects.filter((e) => e.kind === "container-removed").map((e) => e.detail)).toEqual(names);
+}

@@ -1,0 +1,73 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ContainerEngine } from "./engine.ts";
+import { detectEngine } from "./engine.ts";
+import { buildSandboxImage, sandboxImageInputs } from "./image.ts";
+import { memoryRecorder } from "./recorder.ts";
+import { engine, useTestImage } from "./_docker-support.ts";
+
+const img = useTestImage({ withHelper: false, name: "image" });
+
+describe("detectEngine", () => {
+  it("reports NO_ENGINE with every attempt when nothing answers (unix sockets that do not exist)", async () => {
+    const r = await detectEngine({ PATH: process.env["PATH"], DOCKER_HOST: "unix:///nonexistent/macro-docker.sock", CONTAINER_HOST: "unix:///nonexistent/macro-podman.sock" });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe("NO_ENGINE");
+    expect(r.error.tried.map((t) => [t.kind, t.endpoint])).toEqual([
+      ["docker", "unix:///nonexistent/macro-docker.sock"],
+      ["podman", "unix:///nonexistent/macro-podman.sock"],
+    ]);
+    for (const t of r.error.tried) expect(t.error.length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(engine === null)("image build (skipped: no container engine)", () => {
+  it("builds FROM scratch, tags digest and moving tag, labels the inputs digest", async () => {
+    expect(img().image.built).toBe(true);
+    expect(img().image.imageRef).toMatch(/^macro-sandbox-test-image:attest-[0-9a-f]{12}$/);
+    expect(img().image.imageRef.endsWith(img().image.inputsSha256.slice(0, 12))).toBe(true);
+    const info = await engine?.inspectImage(img().profile.image);
+    expect(info?.id).toBe(img().image.imageId);
+    expect(info?.labels["macro.inputs-sha256"]).toBe(img().image.inputsSha256);
+    expect(img().image.layers.length).toBe(1);
+  });
+
+  it("does not rebuild unchanged inputs and records no image-built", async () => {
+    const recorder = memoryRecorder();
+    const again = await buildSandboxImage(engine as ContainerEngine, { profile: img().profile, payload: img().payload, recorder });
+    expect(again.ok && again.value.built).toBe(false);
+    expect(again.ok && again.value.imageId).toBe(img().image.imageId);
+    expect(recorder.effects).toEqual([]);
+  });
+
+  it("changes the inputs digest when a payload byte changes", async () => {
+    const before = await sandboxImageInputs({ profile: img().profile, payload: img().payload });
+    await writeFile(join(img().scratch, "changed.js"), "0\n");
+    await writeFile(join(img().scratch, "changed2.js"), "1\n");
+    const a = await sandboxImageInputs({ profile: img().profile, payload: [...img().payload, { source: join(img().scratch, "changed.js"), target: "/opt/macro/c.js" }] });
+    const b = await sandboxImageInputs({ profile: img().profile, payload: [...img().payload, { source: join(img().scratch, "changed2.js"), target: "/opt/macro/c.js" }] });
+    const c = await sandboxImageInputs({ profile: img().profile, payload: [...img().payload, { source: join(img().scratch, "changed.js"), target: "/opt/macro/d.js" }] });
+    const digests = [before, a, b, c].map((r) => (r.ok ? r.value.inputsSha256 : ""));
+    expect(digests[0]).toBe(img().image.inputsSha256);
+    expect(new Set(digests).size).toBe(4);
+  });
+
+  it("rebuilds over a digest tag that points at a foreign image (inputs label mismatch)", async () => {
+    const eng = engine as ContainerEngine;
+    await writeFile(join(img().scratch, "other.js"), "1\n");
+    const payloadB = [...img().payload, { source: join(img().scratch, "other.js"), target: "/opt/macro/other.js" }];
+    const inputsB = await sandboxImageInputs({ profile: img().profile, payload: payloadB });
+    if (!inputsB.ok) throw new Error(inputsB.error.message);
+    img().refs.add(inputsB.value.imageRef);
+    // Plant the first image (labelled with digest A) under B's digest tag.
+    expect((await eng.tagImage(img().image.imageRef, inputsB.value.imageRef)).ok).toBe(true);
+    const recorder = memoryRecorder();
+    const r = await buildSandboxImage(eng, { profile: img().profile, payload: payloadB, recorder });
+    expect(r.ok && r.value.built).toBe(true);
+    expect(r.ok && r.value.imageId).not.toBe(img().image.imageId);
+    expect((await eng.inspectImage(inputsB.value.imageRef))?.labels["macro.inputs-sha256"]).toBe(inputsB.value.inputsSha256);
+    expect(recorder.effects.map((e) => e.kind)).toEqual(["image-built"]);
+  });
+});
