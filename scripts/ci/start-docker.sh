@@ -9,6 +9,9 @@ PID_FILE="${MACRO_DOCKERD_PID_FILE:-/tmp/macro-dockerd.pid}"
 DOCKERD_LOG="${MACRO_DOCKERD_LOG:-/tmp/macro-dockerd.log}"
 APT_LOG="${MACRO_APT_LOG:-/tmp/macro-apt-docker.log}"
 WAIT_SECONDS="${MACRO_DOCKERD_WAIT:-60}"
+# Extra dockerd arguments, e.g. a private socket and data root to start a second, isolated
+# daemon (set DOCKER_HOST to the same socket so `docker info` checks that one).
+EXTRA_ARGS="${MACRO_DOCKERD_EXTRA_ARGS:-}"
 
 say() { printf 'start-docker: %s\n' "$*" >&2; }
 
@@ -35,7 +38,7 @@ else
   # No bridge and no iptables: containers get no network unless a run asks for one,
   # and the daemon never rewrites the host's firewall.
   say "starting dockerd (log: $DOCKERD_LOG)"
-  as_root sh -c "nohup dockerd --bridge=none --iptables=false --ip6tables=false >'$DOCKERD_LOG' 2>&1 & echo \$! >'$PID_FILE'" || {
+  as_root sh -c "nohup dockerd --bridge=none --iptables=false --ip6tables=false $EXTRA_ARGS >'$DOCKERD_LOG' 2>&1 & echo \$! >'$PID_FILE'" || {
     say "ERROR: could not launch dockerd (need root or passwordless sudo)"
     exit 1
   }
