@@ -7,6 +7,7 @@ import { eachString, safeLabel, secretsIn } from "./secrets.ts";
 export type Sink = (f: Finding) => void;
 
 const BOM = "\uFEFF";
+const LENIENT = new TextDecoder("utf-8", { fatal: false });
 
 /**
  * Everything checked per line of one collection's data file. Built once per collection;
@@ -42,6 +43,10 @@ export class CollectionChecker {
     } catch {
       this.records += 1;
       this.sink(finding("ENCODING_UTF8", { collection: name, line: lineNo }, "line is not valid UTF-8; record not checked"));
+      // Broken encoding does not make a credential in the line any less leaked.
+      for (const hit of secretsIn(LENIENT.decode(bytes.subarray(0, end)))) {
+        this.sink(finding(hit.code, { collection: name, line: lineNo }, `${hit.kind} in an undecodable line`));
+      }
       return;
     }
     if (lineNo === 1 && text.startsWith(BOM)) {
@@ -87,7 +92,7 @@ export class CollectionChecker {
 
     for (const [field, value] of Object.entries(record)) {
       const seen = new Set<string>();
-      eachString(value, (s) => {
+      eachString([field, value], (s) => {
         for (const hit of secretsIn(s)) {
           if (seen.has(hit.code)) continue;
           seen.add(hit.code);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { brief, fixture, inspectOk } from "./test-support.ts";
+import { brief, fixture, inspectOk, makePacket, NOTES_SCHEMA } from "./test-support.ts";
 import { renderReportJson, renderReportMarkdown } from "./render.ts";
 
 describe("inspectPacket on the fixtures", () => {
@@ -109,5 +109,37 @@ describe("inspectPacket on the fixtures", () => {
     ]) {
       expect(out).not.toContain(secret);
     }
+  });
+});
+
+describe("secrets outside well-formed values", () => {
+  const AWS = "AKIAIOSFODNN7EXAMPLE";
+  it("[#10] a secret in an unparsable or undecodable line, a JSON key or a primary key is flagged and never echoed", async () => {
+    const lines = [
+      JSON.stringify({ id: "n1", text: "fine" }),
+      `{"id": "n2", "text": "${AWS}`, // not JSON
+      Buffer.concat([Buffer.from(`{"id":"n3","text":"\xff ${AWS}"}`, "latin1")]).toString("latin1"),
+      JSON.stringify({ id: "n4", data: { [AWS]: 1 } }),
+      JSON.stringify({ id: AWS, text: "key is a secret" }),
+    ];
+    const dir = await makePacket(NOTES_SCHEMA, { notes: Buffer.from(`${lines.join("\n")}\n`, "latin1") });
+    const r = await inspectOk(dir);
+    expect(brief(r.findings)).toEqual([
+      "RECORD_JSON notes 2 -",
+      "SECRET_AWS_KEY notes 2 -",
+      "ENCODING_UTF8 notes 3 -",
+      "SECRET_AWS_KEY notes 3 -",
+      "SECRET_AWS_KEY notes 4 data",
+      "SECRET_AWS_KEY notes 5 id",
+    ]);
+    expect(r.findings.at(-1)?.recordKey).toBe("[redacted: secret-like]");
+    expect(renderReportJson(r) + renderReportMarkdown(r)).not.toContain(AWS);
+  });
+
+  it("[#05] an unknown field whose name is a secret is reported without the name", async () => {
+    const dir = await makePacket(NOTES_SCHEMA, { notes: `${JSON.stringify({ id: "n1", [AWS]: true })}\n` });
+    const r = await inspectOk(dir);
+    expect(brief(r.findings)).toEqual(["RECORD_UNKNOWN_FIELD notes 1 [redacted: secret-like]", "SECRET_AWS_KEY notes 1 [redacted: secret-like]"]);
+    expect(renderReportJson(r)).not.toContain(AWS);
   });
 });

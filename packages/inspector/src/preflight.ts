@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { lstat, readFile, realpath } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open, realpath, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type * as z from "zod";
 import { err, ok, PacketManifest, PacketSchema, type Result } from "@macro/ssot";
@@ -46,7 +47,7 @@ export async function preflight(packetDir: string): Promise<Result<PacketPlan, P
 
   const manifestCheck = await checkRegularFile(root, "manifest.json", PacketInputCode.manifest);
   if (!manifestCheck.ok) return manifestCheck;
-  const manifestRaw = await readMeta(root, "manifest.json", PacketInputCode.manifest);
+  const manifestRaw = await readMeta(root, "manifest.json", PacketInputCode.manifest, manifestCheck.value);
   if (!manifestRaw.ok) return manifestRaw;
   const manifestJson = parseJson(manifestRaw.value, "manifest.json", PacketInputCode.manifest);
   if (!manifestJson.ok) return manifestJson;
@@ -93,7 +94,7 @@ export async function preflight(packetDir: string): Promise<Result<PacketPlan, P
     });
   }
 
-  const schemaRaw = await readMeta(root, manifest.schema.path, PacketInputCode.schema);
+  const schemaRaw = await readMeta(root, manifest.schema.path, PacketInputCode.schema, schemaStat.value);
   if (!schemaRaw.ok) return schemaRaw;
   const schemaJson = parseJson(schemaRaw.value, "schema.json", PacketInputCode.schema);
   if (!schemaJson.ok) return schemaJson;
@@ -172,14 +173,30 @@ async function checkRegularFile(
   return refuse(missingCode, "empty path", { file: rel });
 }
 
-async function readMeta(root: string, rel: string, code: PacketInputCode): Promise<Result<Buffer, PacketInputError>> {
-  const abs = path.join(root, rel);
-  const st = await lstat(abs);
-  if (st.size > MAX_META_BYTES) return refuse(code, `larger than ${MAX_META_BYTES} bytes`, { file: rel });
+/** Reads a checked file without following a link swapped in since the check. */
+async function readMeta(
+  root: string,
+  rel: string,
+  code: PacketInputCode,
+  seen: { dev: number; ino: number },
+): Promise<Result<Buffer, PacketInputError>> {
+  let fh: FileHandle;
   try {
-    return ok(await readFile(abs, { flag: "r" }));
+    fh = await open(path.join(root, rel), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (cause) {
+    return refuse(PacketInputCode.link, "could not be opened without following links", { file: rel, cause });
+  }
+  try {
+    const st = await fh.stat();
+    if (st.dev !== seen.dev || st.ino !== seen.ino || !st.isFile()) {
+      return refuse(PacketInputCode.link, "file changed between checks and read", { file: rel });
+    }
+    if (st.size > MAX_META_BYTES) return refuse(code, `larger than ${MAX_META_BYTES} bytes`, { file: rel });
+    return ok(await fh.readFile());
   } catch (cause) {
     return refuse(code, "cannot be read", { file: rel, cause });
+  } finally {
+    await fh.close();
   }
 }
 

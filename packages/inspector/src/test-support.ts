@@ -60,3 +60,46 @@ export async function atimeWitness(file: string): Promise<{ works: boolean; unto
   await utimes(file, past, new Date());
   return { works, untouched: async () => (await stat(file)).atimeMs === past.getTime() };
 }
+
+/** Writes a consistent packet (manifest digests and counts computed) from in-memory parts. */
+export async function makePacket(
+  schema: unknown,
+  data: Record<string, Buffer | string>,
+): Promise<string> {
+  const { mkdir } = await import("node:fs/promises");
+  const dir = path.join(await tempDir(), "packet");
+  await mkdir(path.join(dir, "data"), { recursive: true });
+  const schemaBuf = Buffer.from(JSON.stringify(schema));
+  await writeFile(path.join(dir, "schema.json"), schemaBuf);
+  const files = [];
+  for (const [collection, content] of Object.entries(data)) {
+    const buf = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    await writeFile(path.join(dir, "data", `${collection}.ndjson`), buf);
+    const records = buf.toString("latin1").split("\n").filter((l) => l.trim() !== "").length;
+    files.push({ collection, path: `data/${collection}.ndjson`, sha256: sha256(buf), bytes: buf.length, records });
+  }
+  const manifest = {
+    format: "kb-packet/v1",
+    packetId: "test",
+    source: { system: "test" },
+    exportedAt: "2026-01-01T00:00:00Z",
+    schema: { path: "schema.json", sha256: sha256(schemaBuf) },
+    files,
+  };
+  await writeFile(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+  return dir;
+}
+
+export const NOTES_SCHEMA = {
+  collections: [
+    {
+      name: "notes",
+      primaryKey: "id",
+      fields: [
+        { name: "id", type: "string", required: true },
+        { name: "text", type: "text" },
+        { name: "data", type: "json" },
+      ],
+    },
+  ],
+};
