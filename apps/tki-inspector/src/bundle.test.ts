@@ -140,6 +140,16 @@ describe("tki-inspector bundle", () => {
     expect(readdirSync(packet)).toEqual(before);
   });
 
+  it("[#45] usage error: exit 2 with the usage on stderr, nothing on stdout, nothing written", () => {
+    const before = readdirSync(work).sort();
+    const r = run(["inspect", packet]);
+    expect(r.status).toBe(2);
+    expect(r.stderrLines[0]).toBe("tki-inspector: missing --out <dir>");
+    expect(r.stderr).toContain("Usage:");
+    expect(r.stdout).toBe("");
+    expect(readdirSync(work).sort()).toEqual(before);
+  });
+
   it.each([
     ["no arguments", []],
     ["an unknown command", ["frobnicate", "x", "--out", "y"]],

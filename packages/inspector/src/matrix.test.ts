@@ -62,13 +62,14 @@ describe("acceptance matrix binding", () => {
     expect(untagged).toEqual([]);
   });
 
-  it("every test a test-track row names exists, carrying the row's tag", () => {
+  it("every test a test-track row names exists by its exact title, carrying the row's tag", () => {
     const missing: string[] = [];
     for (const row of matrix.rows.filter((r) => r.track === "test")) {
       for (const name of row.tests) {
-        // The fragment must start with this row's tag, so a row cannot borrow another row's test.
-        const own = rowTags(name)[0] === row.id && name.startsWith(`[${row.id}]`);
-        const found = sources.some(({ text }) => text.includes(name));
+        // The title must start with this row's tag, so a row cannot borrow another row's test,
+        // and must be a whole string literal, so a prefix of some other title never counts.
+        const own = name.startsWith(`[${row.id}]`);
+        const found = sources.some(({ text }) => ['"', "'", "`"].some((q) => text.includes(`${q}${name}${q}`)));
         if (!own || !found) missing.push(`${row.id}: ${JSON.stringify(name)}${own ? " not found in any test" : " does not start with the row's tag"}`);
       }
     }
