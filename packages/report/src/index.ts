@@ -27,3 +27,4 @@ export {
 } from "./ledger.ts";
 export { withFileLock, type LockOptions } from "./lock.ts";
 export { persistRunRecord } from "./persist.ts";
+export { OPERATOR_SECTIONS, operatorPacketName, renderOperatorPacket } from "./packet/operator.ts";

@@ -19,7 +19,8 @@ export default macroCommand({
     } else if (summary.status === "blocked" && summary.blocker !== null && summary.packet !== null) {
       io.stdout.write(
         `BLOCKED at ${summary.blocker.track} by ${summary.blocker.id} (${summary.blocker.class.join(", ")})\n` +
-          `  why:    ${summary.blocker.reason}\n  packet: ${summary.packet.markdown}\n  json:   ${summary.packet.json}\n`,
+          `  why:    ${summary.blocker.reason}\n  packet: ${summary.packet.markdown}\n  json:   ${summary.packet.json}\n` +
+          (summary.packet.operator === null ? "" : `  operator runbook: ${summary.packet.operator}\n`),
       );
     } else {
       io.stdout.write(`ABORTED by an internal defect: ${summary.error ?? "unknown"}\n  log: ${summary.log}\n`);

@@ -31,9 +31,12 @@ describe("macro run — the blocked path, on venues observed or simulated", () =
     expect(packet.evidence.find((f) => f.id === "engine.docker.reachable")?.value).toBe(false);
     expect(packet.notDone.tracks.map((t) => t.track)).toEqual(["attest", "build", "test", "bind", "persist"]);
     expect(packet.nextActions[0]?.commands.join(" ")).toContain("pnpm macro attest");
-    const markdown = listFiles(run.checkpoints).find((f) => f.endsWith(".md"));
+    const markdown = listFiles(run.checkpoints).find((f) => f.startsWith("blocker-") && f.endsWith(".md"));
     expect(markdown).toBeDefined();
     expect(readFileSync(join(run.checkpoints, markdown ?? ""), "utf8")).toContain("## 5. What was NOT done");
+    const runbook = listFiles(run.checkpoints).find((f) => f.startsWith("operator-packet-B4prime-"));
+    expect(runbook, "B4′ is the operator's: it comes with an operator packet").toBeDefined();
+    expect(readFileSync(join(run.checkpoints, runbook ?? ""), "utf8")).toContain("pnpm macro attest --venue V1");
 
     const status = macro(["status"], {}, join(run.reports, ".."));
     expect(status.status).toBe(0);

@@ -7,7 +7,10 @@ import {
   clearLatestPacket,
   digestFile,
   findLatestPacket,
+  operatorPacketName,
   packetFileNames,
+  renderOperatorPacket,
+  slug,
   persistRunRecord,
   serializeJson,
   writeBlockerPacket,
@@ -27,7 +30,7 @@ export interface RunSummary {
   status: MacroOutput["status"];
   exitCode: number;
   blocker: { id: string; class: string[]; track: string; guard: string; reason: string } | null;
-  packet: { json: string; markdown: string } | null;
+  packet: { json: string; markdown: string; operator: string | null } | null;
   record: string;
   log: string;
   checkpoint: string | null;
@@ -69,7 +72,7 @@ export async function runMacroOnce(io: Io, paths: Paths): Promise<RunSummary> {
 
   const packet = output.status === "blocked" ? await writePacket(io, paths, loaded, runId, output, now()) : null;
   if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
-  const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(paths, loaded, runId, output, [packet?.json, packet?.markdown, checkpointPath]);
+  const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(paths, loaded, runId, output, [packet?.json, packet?.markdown, packet?.operator, checkpointPath]);
   if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
   log.flush();
 
@@ -78,7 +81,7 @@ export async function runMacroOnce(io: Io, paths: Paths): Promise<RunSummary> {
     status: output.status,
     exitCode: EXIT[output.status],
     blocker: output.blocker === null ? null : { id: output.blocker.id, class: output.blocker.class, track: output.blocker.track, guard: output.blocker.guard, reason: output.blocker.reason },
-    packet: packet === null ? null : { json: relative(paths.cwd, packet.json), markdown: relative(paths.cwd, packet.markdown) },
+    packet: packet === null ? null : { json: relative(paths.cwd, packet.json), markdown: relative(paths.cwd, packet.markdown), operator: packet.operator === undefined ? null : relative(paths.cwd, packet.operator) },
     record: relative(paths.cwd, record),
     log: relative(paths.cwd, logFile),
     checkpoint: relative(paths.cwd, checkpointPath),
@@ -115,7 +118,11 @@ async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: stri
     },
   });
   const written = await writeBlockerPacket(packet, paths, io.env);
-  return { json: written.jsonPath, markdown: written.markdownPath };
+  // A blocker the operator owns also gets a self-contained runbook they can be handed alone.
+  const owner = loaded.ssot.blockers.find((b) => b.id === blocker.id)?.owner;
+  const operator = owner === "operator" ? join(paths.checkpointsDir, operatorPacketName(slug(blocker.id), packet.generatedAt.slice(0, 10))) : undefined;
+  if (operator !== undefined) await writeFileAtomic(operator, renderOperatorPacket(loaded.ssot, packet));
+  return { json: written.jsonPath, markdown: written.markdownPath, operator };
 }
 
 /** Blocked and aborted runs are recorded too: the ledger is the history of every run. */
