@@ -80,4 +80,9 @@ describe("buildRunArgs", () => {
     const { args } = build(strict, [{ source: "rel/dir", target: "/in", readOnly: true }]);
     expect(values(args, "--mount")[0]).toMatch(/^type=bind,src=\/.+\/rel\/dir,dst=\/in,readonly$/);
   });
+
+  it("rejects mount paths with commas (they would add --mount options)", () => {
+    expect(() => build(strict, [{ source: "/in,readonly=false", target: "/in", readOnly: true }])).toThrow(InputError);
+    expect(() => build(strict, [{ source: "/in", target: "/in,bind-propagation=shared", readOnly: true }])).toThrow(InputError);
+  });
 });

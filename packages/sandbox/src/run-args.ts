@@ -58,6 +58,10 @@ export function buildRunArgs(input: RunArgsInput): RunArgs {
   }
 
   for (const m of mergeMounts(flags.mounts, input.mounts ?? [])) {
+    // The --mount spec is comma-separated: a comma in a path would smuggle in options.
+    if (m.source.includes(",") || m.target.includes(",")) {
+      throw new InputError("SANDBOX_MOUNT_PATH", `mount paths must not contain commas: ${m.source} -> ${m.target}`);
+    }
     const spec = `type=bind,src=${resolve(m.source)},dst=${m.target}${m.readOnly ? ",readonly" : ""}`;
     args.push("--mount", spec);
   }
