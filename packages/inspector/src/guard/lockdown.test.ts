@@ -47,6 +47,14 @@ describe("lockdownNetwork", () => {
     expect(() => tls.connect({ host: "127.0.0.1", port: 9 })).toThrow(GuardViolation);
   });
 
+  it("[#43] raw bindings, native addons and worker threads are refused too", () => {
+    const workerThreads = require("node:worker_threads") as typeof import("node:worker_threads");
+    const binding: unknown = Reflect.get(process, "binding");
+    expect(() => (typeof binding === "function" ? Reflect.apply(binding, process, ["tcp_wrap"]) : "missing")).toThrow(GuardViolation);
+    expect(() => process.dlopen({ exports: {} }, "/nonexistent.node")).toThrow(GuardViolation);
+    expect(() => new workerThreads.Worker("process.exit(0)", { eval: true })).toThrow(GuardViolation);
+  });
+
   it("cannot be undone by assignment and is idempotent", () => {
     const cjsNet = require("node:net") as typeof import("node:net");
     expect(() => Reflect.set(cjsNet, "connect", () => "restored")).not.toThrow();

@@ -48,8 +48,8 @@ function refuseResolver(resolver: unknown, prefix: string, refused: string[]): v
 }
 
 /**
- * Replace every network and process-spawning entry point of this process with one that
- * throws `GuardViolation`. Called after the guards pass and before the packet is read, so
+ * Replace every network and process-spawning entry point of this process (and the escape
+ * hatches around them) with one that throws `GuardViolation`. Called after the guards pass and before the packet is read, so
  * nothing a packet triggers can reach the network. A tripwire in depth: the sandbox's
  * `--network none` is the boundary, this makes a breach loud instead of silent.
  * Idempotent; returns the names of the refused APIs.
@@ -81,6 +81,12 @@ export function lockdownNetwork(): readonly string[] {
   refuseDns(dnsPromises, "dns.promises", refused);
   const childProcess = require("node:child_process") as typeof import("node:child_process");
   for (const key of CHILD_PROCESS_FUNCTIONS) refuse(childProcess, key, `child_process.${key}`, refused);
+  // Escape hatches around the patched modules: raw bindings, native addons, and workers
+  // (a worker gets fresh, unpatched module instances).
+  refuse(process, "binding", "process.binding", refused);
+  refuse(process, "dlopen", "process.dlopen", refused);
+  const workerThreads = require("node:worker_threads") as typeof import("node:worker_threads");
+  refuse(workerThreads, "Worker", "worker_threads.Worker", refused);
   if (typeof globalThis.fetch === "function") refuse(globalThis, "fetch", "fetch", refused);
   if ("WebSocket" in globalThis) refuse(globalThis, "WebSocket", "WebSocket", refused);
   syncBuiltinESMExports();
