@@ -11,7 +11,7 @@ import {
   type SandboxAttestationStatement,
   type VenueClass,
 } from "@macro/ssot";
-import { buildSandboxImage, detectEngine, runInSandbox, type SideEffectRecorder } from "@macro/sandbox";
+import { buildSandboxImage, detectEngine, runInSandbox, type ContainerEngine, type SideEffectRecorder } from "@macro/sandbox";
 import { buildAttestationStatement, judgeProbes, signEnvelope, type ProbeJudgement } from "@macro/verifier";
 import { ensureDir, serializeJson, sha256Hex, writeFileAtomic } from "@macro/report";
 import { readSandboxFiles, sandboxPaths } from "./files.ts";
@@ -42,6 +42,9 @@ export interface Attestation {
   statement: SandboxAttestationStatement;
   judgement: ProbeJudgement;
   imageBuilt: boolean;
+  /** The engine and image the probes ran on, for whatever runs next in the same sandbox. */
+  engine: ContainerEngine;
+  imageRef: string;
 }
 
 export type AttestFailure = { code: "NO_ENGINE" | "IMAGE_BUILD" | "SANDBOX_RUN" | "PROBE_OUTPUT"; message: string };
@@ -121,6 +124,8 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     statement,
     judgement,
     imageBuilt: built.value.built,
+    engine: engine.value,
+    imageRef: built.value.imageRef,
   });
 }
 

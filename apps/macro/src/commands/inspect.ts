@@ -1,0 +1,67 @@
+import { resolve } from "node:path";
+import { classifyVenue, observeVenue } from "@macro/probes";
+import { ExitCode } from "@macro/ssot";
+import { memoryRecorder } from "@macro/sandbox";
+import { attestSandbox } from "../attest/attest.ts";
+import { inspectInSandbox } from "../attest/inspect.ts";
+import { macroCommand } from "../lib/command.ts";
+import { ioFrom } from "../lib/io.ts";
+import { newRunId, resolvePaths } from "../lib/paths.ts";
+import { loadInputs } from "../lib/prepare.ts";
+
+export default macroCommand({
+  meta: { name: "inspect", description: "Inspect a knowledge-base packet with tki-inspector inside a freshly attested throwaway sandbox (exit code passed through: 0 report, 2 bad packet, 3 blocked)" },
+  args: {
+    packet: { type: "positional", description: "The packet folder (manifest.json, schema.json, data/)", required: true },
+    out: { type: "string", description: "Where the report goes (the only writable path in the sandbox)", valueHint: "DIR", required: true },
+    ssot: { type: "string", description: "The SSOT file", valueHint: "FILE", default: "macro.yaml" },
+    json: { type: "boolean", description: "Ask the inspector for a JSON summary on stdout", default: false },
+  },
+  async run({ args, data }) {
+    const io = ioFrom(data);
+    const paths = resolvePaths(io, args.ssot);
+    const { loaded, venueSource } = await loadInputs(io, paths);
+    const facts = await observeVenue(venueSource);
+    const verdict = classifyVenue(facts, loaded.ssot.venues, { simulated: venueSource.kind === "simulated" });
+    if (verdict.class !== "approved" || verdict.venueId === null) {
+      io.stderr.write(`macro inspect: BLOCKED: not an approved venue: ${verdict.reason}\n`);
+      return ExitCode.blocked;
+    }
+    const runId = newRunId(new Date());
+    const recorder = memoryRecorder();
+    // The inspector refuses to run without an attestation bound to this very run.
+    const attested = await attestSandbox({
+      loaded,
+      reportsDir: paths.reportsDir,
+      env: io.env,
+      recorder,
+      venue: { id: verdict.venueId, class: verdict.class, facts: [] },
+      runId,
+      variant: { name: `inspect-${runId}`, runFlags: loaded.ssot.sandbox.runFlags },
+      signingKeyPem: null,
+      now: () => new Date(),
+    });
+    if (!attested.ok || !attested.value.attested) {
+      io.stderr.write(`macro inspect: BLOCKED: the sandbox is not attested: ${attested.ok ? attested.value.judgement.reasons.map((r) => r.code).join(", ") : attested.error.message}\n`);
+      return ExitCode.blocked;
+    }
+    const run = await inspectInSandbox({
+      engine: attested.value.engine,
+      image: attested.value.imageRef,
+      loaded,
+      packetDir: resolve(io.cwd, args.packet),
+      outDir: resolve(io.cwd, args.out),
+      attestation: { path: attested.value.bundlePath, sha256: attested.value.bundleSha256 },
+      runId,
+      recorder,
+      json: args.json,
+    });
+    if (!run.ok) {
+      io.stderr.write(`macro inspect: BLOCKED: ${run.error.code}: ${run.error.message}\n`);
+      return ExitCode.blocked;
+    }
+    io.stdout.write(run.value.stdout);
+    io.stderr.write(run.value.stderr);
+    return run.value.exitCode;
+  },
+});
