@@ -1,4 +1,4 @@
-import type { PacketCollection } from "@macro/ssot";
+import type { PacketCollection, PacketRelation } from "@macro/ssot";
 import { compileFields } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
 import { isKeyable, KeyIndex, keyDigest } from "./keys.ts";
@@ -16,6 +16,9 @@ const LENIENT = new TextDecoder("utf-8", { fatal: false });
 export class CollectionChecker {
   readonly index: KeyIndex;
   records = 0;
+  /** Relation fields with references that could not be kept (index budget spent). */
+  readonly unresolved = new Set<string>();
+  private relations: (PacketRelation & { target: Set<string> | "not-checked" | "pending" })[] = [];
   private readonly compiled;
   private readonly uniques: string[];
   private readonly decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -31,6 +34,15 @@ export class CollectionChecker {
     this.uniques = collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name);
     const indexed = new Set([collection.primaryKey, ...this.uniques, ...referencedFields]);
     this.index = new KeyIndex(indexed, (collection.relations ?? []).map((r) => r.field), maxKeys);
+  }
+
+  /**
+   * How each relation is checked while this file is read: against the finished key set of a
+   * target read earlier (no memory spent), not at all if that target ran out of index, or
+   * by keeping the reference for later (self-references, cycles).
+   */
+  begin(targetOf: (collection: string, key: string) => Set<string> | "not-checked" | "pending"): void {
+    this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, target: targetOf(r.collection, r.key) }));
   }
 
   line(bytes: Buffer, lineNo: number): void {
@@ -114,10 +126,15 @@ export class CollectionChecker {
         this.sink(finding("UNIQUE_DUPLICATE", { ...at, field }, "unique field value already used by an earlier record"));
       }
     }
-    for (const rel of c.relations ?? []) {
+    for (const rel of this.relations) {
       const v = record[rel.field];
-      if (!isKeyable(v)) continue;
-      this.index.refer(rel.field, { digest: keyDigest(v), line, recordKey });
+      if (!isKeyable(v) || rel.target === "not-checked") continue;
+      const digest = keyDigest(v);
+      if (rel.target === "pending") {
+        if (!this.index.refer(rel.field, { digest, line, recordKey })) this.unresolved.add(rel.field);
+      } else if (!rel.target.has(digest)) {
+        this.sink(finding("RELATION_DANGLING", { ...at, field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
+      }
     }
   }
 }

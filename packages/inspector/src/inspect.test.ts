@@ -143,3 +143,55 @@ describe("secrets outside well-formed values", () => {
     expect(renderReportJson(r)).not.toContain(AWS);
   });
 });
+
+describe("relations read in any order", () => {
+  const TREE = {
+    collections: [
+      {
+        name: "nodes",
+        primaryKey: "id",
+        fields: [
+          { name: "id", type: "integer", required: true },
+          { name: "parent", type: "integer" },
+          { name: "owner", type: "string" },
+        ],
+        relations: [
+          { field: "parent", collection: "nodes", key: "id" },
+          { field: "owner", collection: "users", key: "login" },
+        ],
+      },
+      {
+        name: "users",
+        primaryKey: "login",
+        fields: [
+          { name: "login", type: "string", required: true },
+          { name: "home", type: "integer" },
+        ],
+        relations: [{ field: "home", collection: "nodes", key: "id" }],
+      },
+    ],
+  };
+
+  it("[#07] self-references (forward and backward) and cyclic relations resolve after all files are read", async () => {
+    const nodes = [
+      { id: 1, parent: 3, owner: "ada" }, // forward reference in the same file
+      { id: 2, parent: 1, owner: "bob" }, // owner missing
+      { id: 3, parent: 9 }, // parent missing
+    ];
+    const users = [
+      { login: "ada", home: 2 },
+      { login: "eve", home: 7 }, // home missing
+    ];
+    const dir = await makePacket(TREE, {
+      nodes: `${nodes.map((n) => JSON.stringify(n)).join("\n")}\n`,
+      users: `${users.map((n) => JSON.stringify(n)).join("\n")}\n`,
+    });
+    const r = await inspectOk(dir);
+    expect(brief(r.findings)).toEqual([
+      "RELATION_DANGLING nodes 2 owner",
+      "RELATION_DANGLING nodes 3 parent",
+      "RELATION_DANGLING users 2 home",
+    ]);
+    expect(r.findings.map((f) => f.recordKey)).toEqual(["2", "3", "eve"]);
+  });
+});

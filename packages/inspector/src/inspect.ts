@@ -55,12 +55,22 @@ export async function inspectPacket(opts: InspectOptions): Promise<Result<Inspec
   }
 
   const bytesRead = new Map<string, number>();
-  for (const file of plan.files) {
+  const done = new Set<string>();
+  for (const file of readOrder(plan)) {
     const checker = checkers.get(file.collection);
     if (checker === undefined) throw new Error(`preflight let through unknown collection ${file.collection}`);
+    checker.begin((collection, key) => {
+      const target = checkers.get(collection);
+      if (target === undefined || !done.has(collection)) return "pending";
+      if (target.index.overflowAt !== null) return "not-checked";
+      const keys = target.index.sets.get(key);
+      if (keys === undefined) throw new Error(`relation target ${collection}.${key} was not indexed`);
+      return keys;
+    });
     const read = await scanFile(file, checker, limits.maxLineBytes, (f) => sink.add(f));
     if (!read.ok) return read;
     bytesRead.set(file.collection, read.value);
+    done.add(file.collection);
   }
 
   resolveRelations(plan, checkers, (f) => sink.add(f));
@@ -107,10 +117,25 @@ async function scanFile(
 }
 
 /**
- * References are resolved only once every file has been read, because a record may point
- * at a collection whose file comes later (or at a later record of its own). Until then
- * they wait as digests in the referring collection's bounded index.
+ * Referenced collections are read first (manifest order otherwise), so most references are
+ * checked on the spot against a finished key set. The rest (self-references, cycles) can
+ * only be resolved once every file has been read, because they may point at a record that
+ * comes later; until then they wait as digests in the referring collection's bounded index.
  */
+function readOrder(plan: PacketPlan): PlannedFile[] {
+  const deps = new Map(plan.schema.collections.map((c) => [c.name, new Set((c.relations ?? []).map((r) => r.collection).filter((t) => t !== c.name))]));
+  const ordered: PlannedFile[] = [];
+  const left = [...plan.files];
+  while (left.length > 0) {
+    const placed = new Set(ordered.map((f) => f.collection));
+    // The first file whose targets are all read; on a cycle, simply the first left.
+    const i = Math.max(0, left.findIndex((f) => [...(deps.get(f.collection) ?? [])].every((t) => placed.has(t))));
+    ordered.push(...left.splice(i, 1));
+  }
+  return ordered;
+}
+
+/** Pending references (see `readOrder`) are resolved here, after every file has been read. */
 function resolveRelations(plan: PacketPlan, checkers: Map<string, CollectionChecker>, add: (f: Finding) => void): void {
   for (const c of plan.schema.collections) {
     const from = checkers.get(c.name);
@@ -128,7 +153,7 @@ function resolveRelations(plan: PacketPlan, checkers: Map<string, CollectionChec
       const to = checkers.get(r.collection);
       const keys = to?.index.sets.get(r.key);
       if (to === undefined || keys === undefined) throw new Error(`relation target ${r.collection}.${r.key} was not indexed`);
-      if (from.index.overflowAt !== null || to.index.overflowAt !== null) {
+      if (from.unresolved.has(r.field) || to.index.overflowAt !== null) {
         const whose = to.index.overflowAt !== null ? r.collection : c.name;
         add(finding("RELATION_NOT_CHECKED", { collection: c.name, field: r.field }, `relation to ${r.collection}.${r.key} not checked: key index limit reached in ${whose}`));
         continue;

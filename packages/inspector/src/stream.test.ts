@@ -6,7 +6,7 @@ import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { generatePacket } from "./generate.ts";
 import { splitLines } from "./lines.ts";
-import { brief, copyFixture, inspectOk, tempDir } from "./test-support.ts";
+import { brief, copyFixture, editManifest, inspectOk, tempDir } from "./test-support.ts";
 
 // A full GC before each sample makes heap numbers mean "live data", not "garbage not yet collected".
 setFlagsFromString("--expose-gc");
@@ -91,9 +91,23 @@ describe("key index bound", () => {
     await generatePacket({ dir, seed: 3, targetBytes: 60_000 });
     const unbounded = await inspectOk(dir);
     expect(unbounded.verdict).toBe("clean");
-    const bounded = await inspectOk(dir, { maxKeysPerCollection: 50 });
+    // 15 authors × 2 indexed fields (id, email) overflow a budget of 20.
+    const bounded = await inspectOk(dir, { maxKeysPerCollection: 20 });
     expect(bounded.verdict).toBe("defects");
     expect(Object.keys(bounded.statistics.findingsByCode).sort()).toEqual(["KEY_INDEX_LIMIT", "RELATION_NOT_CHECKED"]);
     expect(bounded.findings.some((f) => f.code === "RELATION_DANGLING")).toBe(false);
+  });
+});
+
+describe("read order", () => {
+  it("[#22] referenced collections are read first, so references into them cost no index budget", async () => {
+    const dir = await copyFixture("FIX1");
+    await editManifest(dir, (m) => ({ ...m, files: [...(m["files"] as unknown[])].reverse() }));
+    // 6 = the most any FIX1 collection needs for its own keys; pending references would not fit.
+    const r = await inspectOk(dir, { maxKeysPerCollection: 6 });
+    expect(r.findings).toEqual([]);
+    expect(r.verdict).toBe("clean");
+    const tight = await inspectOk(dir, { maxKeysPerCollection: 5 });
+    expect(brief(tight.findings)).toEqual(["RELATION_NOT_CHECKED articles - author", "KEY_INDEX_LIMIT authors 3 -"]);
   });
 });
