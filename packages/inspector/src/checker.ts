@@ -2,7 +2,7 @@ import type { PacketCollection, PacketRelation } from "@macro/ssot";
 import { compileFields } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
 import { isKeyable, KeyIndex, keyDigest } from "./keys.ts";
-import { eachString, safeLabel, secretsIn } from "./secrets.ts";
+import { eachString, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
 
 export type Sink = (f: Finding) => void;
 
@@ -102,7 +102,10 @@ export class CollectionChecker {
     const at = { collection: c.name, line, recordKey };
     for (const f of this.compiled.validate(record, at)) this.sink(f);
 
-    for (const [field, value] of Object.entries(record)) {
+    for (const field in record) {
+      const value = record[field];
+      // Fast path for the common case: a plain value with nothing secret-shaped in it.
+      if (!mayHoldSecret(field) && (typeof value !== "object" || value === null) && (typeof value !== "string" || !mayHoldSecret(value))) continue;
       const seen = new Set<string>();
       eachString([field, value], (s) => {
         for (const hit of secretsIn(s)) {

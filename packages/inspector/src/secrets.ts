@@ -21,17 +21,23 @@ export interface SecretHit {
   kind: string;
 }
 
-// A literal every match must contain: a cheap includes() spares the regex on almost all text.
+// A literal every match must contain. One scan for all of them spares the full patterns
+// on almost all text; this runs on every string of every record.
+const ANY_HINT = new RegExp(PATTERNS.flatMap((p) => p.hints).map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
 const mayMatch = (p: (typeof PATTERNS)[number], text: string): boolean => p.hints.some((h) => text.includes(h));
+
+/** False when no secret pattern can match: the cheap test before `secretsIn`. */
+export const mayHoldSecret = (text: string): boolean => ANY_HINT.test(text);
 
 /** The kinds of secret found in one string, each at most once. */
 export function secretsIn(text: string): SecretHit[] {
   const hits: SecretHit[] = [];
+  if (!ANY_HINT.test(text)) return hits;
   for (const p of PATTERNS) if (mayMatch(p, text) && p.re.test(text)) hits.push({ code: p.code, kind: p.kind });
   return hits;
 }
 
-export const looksSecret = (text: string): boolean => PATTERNS.some((p) => mayMatch(p, text) && p.re.test(text));
+export const looksSecret = (text: string): boolean => ANY_HINT.test(text) && PATTERNS.some((p) => mayMatch(p, text) && p.re.test(text));
 
 /** Calls `visit` on every string inside a JSON value (bounded depth: deeper values are data too, but rare). */
 export function eachString(value: unknown, visit: (s: string) => void, depth = 0): void {
