@@ -1,5 +1,5 @@
 import type { PacketCollection, PacketRelation } from "@macro/ssot";
-import { compileFields } from "./fields.ts";
+import { compileFields, own } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
 import { isKeyable, KeyIndex, keyDigest } from "./keys.ts";
 import { eachString, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
@@ -97,7 +97,7 @@ export class CollectionChecker {
 
   private record(record: Record<string, unknown>, line: number): void {
     const c = this.collection;
-    const pkValue = record[c.primaryKey];
+    const pkValue = own(record, c.primaryKey);
     const recordKey = isKeyable(pkValue) ? safeLabel(String(pkValue)) : null;
     const at = { collection: c.name, line, recordKey };
     for (const f of this.compiled.validate(record, at)) this.sink(f);
@@ -120,7 +120,7 @@ export class CollectionChecker {
       this.sink(finding("PK_MISSING", { ...at, field: c.primaryKey }, "primary key is missing or null"));
     }
     for (const field of this.index.sets.keys()) {
-      const v = record[field];
+      const v = own(record, field);
       if (!isKeyable(v)) continue;
       const r = this.index.add(field, keyDigest(v), line);
       if (r === "duplicate" && field === c.primaryKey) {
@@ -130,7 +130,7 @@ export class CollectionChecker {
       }
     }
     for (const rel of this.relations) {
-      const v = record[rel.field];
+      const v = own(record, rel.field);
       if (!isKeyable(v) || rel.target === "not-checked") continue;
       const digest = keyDigest(v);
       if (rel.target === "pending") {

@@ -40,6 +40,9 @@ interface FieldValidator {
   check(value: unknown, at: Where): Finding | null;
 }
 
+/** A record's own value: a field named like an Object.prototype member ("constructor") must not read the prototype. */
+export const own = (record: Record<string, unknown>, key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
+
 export interface Where {
   collection: string;
   line: number;
@@ -83,7 +86,7 @@ export function compileFields(collection: PacketCollection): {
     validate(record, at) {
       const out: Finding[] = [];
       for (const v of fields.values()) {
-        const value = record[v.name];
+        const value = own(record, v.name);
         if (value === undefined || value === null) {
           // A missing primary key is reported by the key check, once.
           if (v.required && v.name !== pk) out.push(finding("RECORD_REQUIRED", { ...at, field: v.name }, "required field is missing or null"));

@@ -195,3 +195,23 @@ describe("relations read in any order", () => {
     expect(r.findings.map((f) => f.recordKey)).toEqual(["2", "3", "eve"]);
   });
 });
+
+describe("field names that are also Object.prototype members", () => {
+  it("[#04] a missing field called constructor is missing, not a function", async () => {
+    const schema = {
+      collections: [
+        {
+          name: "things",
+          primaryKey: "toString",
+          fields: [
+            { name: "toString", type: "string", required: true },
+            { name: "constructor", type: "string", required: true },
+          ],
+        },
+      ],
+    };
+    const dir = await makePacket(schema, { things: `${JSON.stringify({ toString: "a", constructor: "x" })}\n${JSON.stringify({})}\n` });
+    const r = await inspectOk(dir);
+    expect(brief(r.findings)).toEqual(["PK_MISSING things 2 toString", "RECORD_REQUIRED things 2 constructor"]);
+  });
+});
