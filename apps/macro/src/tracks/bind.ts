@@ -21,7 +21,7 @@ export function bindActor(deps: TrackDeps) {
         sideEffects: [],
       };
     }
-    const evidence = await rowEvidenceFrom(deps, input.evidence);
+    const evidence = await rowEvidenceFrom(deps, matrix.value.rows, input.evidence);
     const bound = bindRows(matrix.value.rows, evidence);
     return {
       matrixPresent: true,

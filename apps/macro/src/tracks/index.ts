@@ -1,5 +1,6 @@
 import type { TrackDeps } from "./deps.ts";
-import { notBuiltGate, notBuiltTests } from "./not-built.ts";
+import { buildActor } from "./build.ts";
+import { testActor } from "./test.ts";
 import { persistActor } from "./persist.ts";
 import { readSsotActor } from "./ssot.ts";
 import { observeVenueActor } from "./venue.ts";
@@ -12,8 +13,8 @@ export function trackActors(deps: TrackDeps) {
     readSsot: readSsotActor(deps),
     observeVenue: observeVenueActor(deps),
     attest: attestActor(deps),
-    build: notBuiltGate("MVP build: tki-inspector bundled into one file for the sandbox image (apps/tki-inspector)"),
-    test: notBuiltTests("MVP tests inside the sandbox: the 45-row acceptance suite and the FIX7 golden report"),
+    build: buildActor(deps),
+    test: testActor(deps),
     bind: bindActor(deps),
     persist: persistActor(deps),
   };

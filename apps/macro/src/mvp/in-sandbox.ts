@@ -1,0 +1,59 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LoadedSsot } from "@macro/ssot";
+import type { ContainerEngine, SideEffectRecorder } from "@macro/sandbox";
+import { inspectInSandbox } from "../attest/inspect.ts";
+import { sandboxPaths } from "../attest/files.ts";
+import { execLogged } from "./exec.ts";
+import type { TestCase } from "./test-results.ts";
+
+export interface SandboxTestContext {
+  engine: ContainerEngine;
+  image: string;
+  loaded: LoadedSsot;
+  attestation: { path: string; sha256: string };
+  runId: string;
+  outDir: string;
+  recorder: SideEffectRecorder;
+  env: Record<string, string | undefined>;
+}
+
+const FIX7 = "fixtures/packets/FIX7";
+const GOLDEN = "fixtures/packets/FIX7.expected";
+
+/**
+ * The acceptance checks whose subject must run where the run attested: FIX7 through the built
+ * bundle inside the sandbox against its golden report, and the same bundle on the host, where
+ * it must fail closed.
+ */
+export async function sandboxAcceptance(ctx: SandboxTestContext): Promise<TestCase[]> {
+  const root = ctx.loaded.dir;
+  const cases: TestCase[] = [];
+  const run = await inspectInSandbox({ ...ctx, packetDir: join(root, FIX7), outDir: ctx.outDir });
+  const inside = run.ok && run.value.exitCode === 0;
+  for (const [tag, file] of [["[#17]", "report.json"], ["[#18]", "report.md"]] as const) {
+    const same = inside && (await readOrNull(join(ctx.outDir, file))) === (await readOrNull(join(root, GOLDEN, file)));
+    cases.push({ name: `macro run › sandbox › ${tag} FIX7 inside the attested sandbox reproduces the golden ${file}`, status: same ? "passed" : "failed" });
+  }
+
+  const scratch = await mkdtemp(join(tmpdir(), "macro-host-"));
+  try {
+    const out = join(scratch, "out");
+    const host = await execLogged(process.execPath, [sandboxPaths(ctx.loaded).inspectorBundle, "inspect", join(root, FIX7), "--out", out, "--attestation", ctx.attestation.path, "--attestation-sha256", ctx.attestation.sha256, "--run-id", ctx.runId], { cwd: scratch, env: { PATH: ctx.env.PATH } });
+    const closed = host.exitCode === 3 && !existsSync(out);
+    cases.push({ name: "macro run › host › [#40] the bundled inspector run directly on the host exits 3 and writes nothing", status: closed ? "passed" : "failed" });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return cases;
+}
+
+async function readOrNull(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return null;
+  }
+}
