@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PacketInputError } from "./errors.ts";
 import { renderReportJson, renderReportMarkdown } from "./render.ts";
-import { brief, copyFixture, fixture, inspectOk, PACKETS, tempDir } from "./test-support.ts";
+import { generatePacket } from "./generate.ts";
+import { brief, copyFixture, editManifest, fixture, inspectOk, PACKETS, tempDir } from "./test-support.ts";
 import { writeReport } from "./write.ts";
 
 const GOLDEN = path.join(PACKETS, "FIX7.expected");
@@ -102,5 +103,34 @@ describe("writeReport", () => {
     const left = await readdir(out);
     expect(left.filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect(left).toEqual(["report.md"]); // only the obstacle we put there; no report.json
+  });
+});
+
+describe("integrity of schema.json and capped findings", () => {
+  it("[#02] a schema.json whose sha256 differs from the manifest is found", async () => {
+    const dir = await copyFixture("FIX1");
+    await editManifest(dir, (m) => ({ ...m, schema: { path: "schema.json", sha256: "0".repeat(64) } }));
+    const r = await inspectOk(dir);
+    expect(brief(r.findings)).toEqual(["INTEGRITY_SHA256 - - schema.sha256"]);
+    expect(r.verdict).toBe("defects");
+  });
+
+  it("[#16] findings past the per-code cap are counted, not listed, and the report says so", async () => {
+    const dir = await tempDir();
+    const { injected } = await generatePacket({ dir, seed: 11, targetBytes: 100_000, defects: [{ kind: "type", rate: 0.5 }] });
+    const r = await inspectOk(dir, { maxFindingsPerCode: 2 });
+    expect(r.statistics.findingsByCode.RECORD_TYPE).toBe(injected.type);
+    expect(r.findings.filter((f) => f.code === "RECORD_TYPE")).toHaveLength(2);
+    expect(brief(r.findings.filter((f) => f.code === "FINDINGS_TRUNCATED"))).toEqual(["FINDINGS_TRUNCATED - - RECORD_TYPE"]);
+    expect(renderReportMarkdown(r)).toContain(`### RECORD_TYPE (${injected.type})\n\n${injected.type - 2} not listed (per-code cap).`);
+  });
+
+  it("[#19] an outDir reached through a symlink into the packet is refused", async () => {
+    const dir = await copyFixture("FIX1");
+    const report = await inspectOk(dir);
+    const link = path.join(await tempDir(), "sneaky");
+    await symlink(path.join(dir, "data"), link);
+    await expect(writeReport(report, path.join(link, "out"))).rejects.toMatchObject({ code: "REPORT_OUT_DIR" });
+    expect((await readdir(path.join(dir, "data"))).sort()).toEqual(["articles.ndjson", "authors.ndjson", "comments.ndjson"]);
   });
 });
