@@ -68,9 +68,11 @@ describe("macro run — the blocked path, on venues observed or simulated", () =
     expect(first.status).toBe(3);
     const second = macro(["run", "--json"], {}, join(first.reports, ".."));
     expect(second.status).toBe(3);
-    const packets = listFiles(second.reports).filter((f) => f.startsWith("blocker-"));
-    expect(packets).toHaveLength(2);
-    const latest = BlockerPacket.parse(JSON.parse(readFileSync(join(second.reports, packets[1] ?? ""), "utf8")));
+    expect(listFiles(second.reports).filter((f) => f.startsWith("blocker-"))).toHaveLength(2);
+    // Run ids sort by second only; the latest pointer says which packet is the second run's.
+    const pointer = JSON.parse(readFileSync(join(second.reports, "latest-blocker.json"), "utf8")) as { json: string };
+    const latest = BlockerPacket.parse(JSON.parse(readFileSync(join(second.reports, pointer.json), "utf8")));
+    expect(latest.runId).toBe((JSON.parse(second.stdout) as { runId: string }).runId);
     expect(latest.blocker.continuity).toBe("carried");
   });
 });
