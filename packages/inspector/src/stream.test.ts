@@ -37,8 +37,10 @@ describe("streaming", () => {
       clearInterval(timer);
     }
     peak = Math.max(peak, live());
-    // Holding the file (as a Buffer or a string) would add ≥ 20 MB; streaming adds a few chunks and the index.
-    expect(peak - before).toBeLessThan(10 * 1024 * 1024);
+    // Holding the file (as a Buffer or a string) would add ≥ 20 MB; streaming adds a few chunks and
+    // the index (≈ 3.5 MB when idle, up to ≈ 11 MB seen on a loaded machine, where reads outrun the
+    // checks by a few chunks before backpressure holds them).
+    expect(peak - before).toBeLessThan(15 * 1024 * 1024);
     // Control: the same probe does see a file held in memory.
     const base = live();
     const held = await readFile(path.join(dir, "data", "articles.ndjson"));

@@ -41,10 +41,25 @@ export async function rowEvidenceFrom(deps: TrackDeps, rows: MatrixRow[], eviden
         const statement = TestResultStatement.safeParse(JSON.parse(line));
         if (!statement.success || !statement.data.subject.some((s) => s.digest.sha256 === bundle.sha256)) continue;
         const { passedTests, failedTests } = statement.data.predicate;
-        for (const name of passedTests) for (const tag of rowTags(name)) out.push({ rowId: tag, test: `[${tag}]`, status: "PASS" });
-        for (const name of failedTests) for (const tag of rowTags(name)) out.push({ rowId: tag, test: `[${tag}]`, status: "FAIL" });
+        for (const name of passedTests) out.push(...testEvidence(rows, name, "PASS"));
+        for (const name of failedTests) out.push(...testEvidence(rows, name, "FAIL"));
       }
     }
   }
   return out;
+}
+
+/**
+ * A test result speaks for a row only through the row's tag in its name (exact id: #25 never
+ * binds #250) and for the matrix test entries its name contains; a failure speaks against the
+ * tagged row even when it matches no entry.
+ */
+function testEvidence(rows: MatrixRow[], name: string, status: "PASS" | "FAIL"): RowEvidence[] {
+  return rowTags(name).flatMap((tag): RowEvidence[] => {
+    const row = rows.find((r) => r.id === tag);
+    if (row === undefined) return [];
+    const entries = row.tests.filter((entry) => name.includes(entry));
+    if (entries.length === 0) return status === "FAIL" ? [{ rowId: tag, status }] : [];
+    return entries.map((test) => ({ rowId: tag, test, status }));
+  });
 }
