@@ -1,7 +1,8 @@
+import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fromPromise } from "xstate";
 import type { PersistOutput, TrackInput } from "@macro/machine";
-import { buildRunRecord, digestFile, persistRunRecord } from "@macro/report";
+import { buildRunRecord, digestFile, jsonlLineDigests, persistRunRecord } from "@macro/report";
 import { flagsFrom } from "@macro/ssot";
 import type { TrackDeps } from "./deps.ts";
 
@@ -21,6 +22,9 @@ export function persistActor(deps: TrackDeps) {
       }
       if (!products.some((p) => p.path === ref.path)) products.push({ path: ref.path, sha256 });
     }
+    // The bundle is not authenticated as a whole, so the record pins every line's digest.
+    const lines = input.evidence.find((e) => e.id === "test-results");
+    const evidenceLines = lines === undefined ? [] : jsonlLineDigests(await readFile(join(deps.paths.cwd, lines.path)));
     const recordPath = join(deps.paths.reportsDir, `run-record-${input.runId}.json`);
     const record = buildRunRecord({
       runId: input.runId,
@@ -31,7 +35,7 @@ export function persistActor(deps: TrackDeps) {
       blockerId: null,
       flags: flagsFrom(input.sideEffects),
       products,
-      evidenceLines: [],
+      evidenceLines,
     });
     const at = deps.now().toISOString();
     const { recordSha256, entry } = await persistRunRecord({ recordPath, ledgerPath: join(deps.paths.reportsDir, "ledger.ndjson"), record, at });
