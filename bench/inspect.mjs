@@ -1,58 +1,58 @@
-// Inspector throughput on a generated packet, as a ratio to a bare streaming sha256 of the
-// same files measured in the same run (the floor any single-pass reader pays), plus the
-// peak heap, which must stay flat as the packet grows. Needs `pnpm build` (run by `pnpm bench`).
-// BENCH_MB (default 64) sets the packet size.
-import { createHash } from "node:crypto";
-import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+// Inspector throughput and memory on generated packets of growing size. Throughput is a ratio
+// to `openssl dgst -sha256` over the same files, measured in the same run (target ≥ 0.25×);
+// peak RSS is measured per size in a fresh process (target: flat, ≤ 256 MB).
+// BENCH_SIZES_MB (default "10,100,1024") and BENCH_RUNS (default 1) change the work.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { median, report, root } from "./lib.mjs";
 
-const { generatePacket, inspectPacket } = await import(pathToFileURL(join(root, "packages/inspector/dist/index.js")).href);
-const MB = Number(process.env.BENCH_MB ?? 64);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const { generatePacket } = await import(pathToFileURL(join(root, "packages/inspector/dist/index.js")).href);
+const SIZES = (process.env.BENCH_SIZES_MB ?? "10,100,1024").split(",").map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 
-async function hashFile(file) {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) h.update(chunk);
-  return h.digest("hex");
+function timed(cmd, args) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, stdout: r.stdout };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "macro-bench-inspect-"));
-try {
-  const { manifest } = await generatePacket({
-    dir,
-    seed: 1,
-    targetBytes: MB * 1024 * 1024,
-    defects: [
-      { kind: "type", rate: 0.001 },
-      { kind: "dangling", rate: 0.001 },
-      { kind: "secret", rate: 0.001 },
-    ],
-  });
-  const bytes = manifest.files.reduce((s, f) => s + f.bytes, 0);
-  const baseline = [];
-  const inspect = [];
-  let peakHeap = 0;
-  for (let i = 0; i < RUNS; i += 1) {
-    let t = process.hrtime.bigint();
-    for (const f of manifest.files) await hashFile(join(dir, f.path));
-    baseline.push(Number(process.hrtime.bigint() - t) / 1e6);
-    const timer = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
-    t = process.hrtime.bigint();
-    const r = await inspectPacket({ packetDir: dir });
-    inspect.push(Number(process.hrtime.bigint() - t) / 1e6);
-    clearInterval(timer);
-    if (!r.ok) throw new Error(r.error.message);
+for (const mb of SIZES) {
+  const dir = mkdtempSync(join(tmpdir(), "macro-bench-inspect-"));
+  try {
+    const { manifest } = await generatePacket({
+      dir,
+      seed: 1,
+      targetBytes: mb * 1024 * 1024,
+      defects: [
+        { kind: "type", rate: 0.001 },
+        { kind: "dangling", rate: 0.001 },
+        { kind: "secret", rate: 0.001 },
+      ],
+    });
+    const files = manifest.files.map((f) => join(dir, f.path));
+    const bytes = manifest.files.reduce((s, f) => s + f.bytes, 0);
+    const baseline = [];
+    const inspect = [];
+    let rss = 0;
+    for (let i = 0; i < RUNS; i += 1) {
+      baseline.push(timed("openssl", ["dgst", "-sha256", ...files]).ms);
+      const child = timed(process.execPath, [join(root, "bench/inspect-one.mjs"), dir]);
+      const out = JSON.parse(child.stdout);
+      inspect.push(out.ms);
+      rss = Math.max(rss, out.maxRssBytes);
+    }
+    const mbps = (ms) => (bytes / 1024 / 1024) / (ms / 1000);
+    report(`inspect ${(bytes / 1024 / 1024).toFixed(0)} MB generated packet (${manifest.files.length} files, median of ${RUNS})`, [
+      { name: "openssl dgst -sha256 (baseline)", ms: median(baseline), value: undefined },
+      { name: "tki-inspector core (inspectPacket)", ms: median(inspect) },
+      { name: "throughput vs openssl", value: `${mbps(median(inspect)).toFixed(1)} MB/s vs ${mbps(median(baseline)).toFixed(1)} MB/s`, ratio: median(baseline) / median(inspect), target: "≥ 0.25×" },
+      { name: "peak RSS", value: `${(rss / 1024 / 1024).toFixed(0)} MB`, target: "flat, ≤ 256 MB" },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const mbps = (ms) => `${((bytes / 1024 / 1024) / (ms / 1000)).toFixed(1)} MB/s`;
-  report(`inspect (${(bytes / 1024 / 1024).toFixed(1)} MB generated packet, median of ${RUNS})`, [
-    { name: "streaming sha256 of the data files (baseline)", ms: median(baseline) },
-    { name: "inspectPacket", ms: median(inspect), ratio: median(inspect) / median(baseline) },
-    { name: "inspectPacket throughput", value: mbps(median(inspect)) },
-    { name: "peak heapUsed during inspection", value: `${(peakHeap / 1024 / 1024).toFixed(1)} MB` },
-  ]);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

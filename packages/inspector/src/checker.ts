@@ -1,6 +1,7 @@
 import type { PacketCollection, PacketRelation } from "@macro/ssot";
 import { compileFields, own } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
+import type { DigestSet } from "./digest-set.ts";
 import { isKeyable, KeyIndex, keyDigest } from "./keys.ts";
 import { eachString, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
 
@@ -18,7 +19,7 @@ export class CollectionChecker {
   records = 0;
   /** Relation fields with references that could not be kept (index budget spent). */
   readonly unresolved = new Set<string>();
-  private relations: (PacketRelation & { target: Set<string> | "not-checked" | "pending" })[] = [];
+  private relations: (PacketRelation & { target: DigestSet | "not-checked" | "pending" })[] = [];
   private readonly compiled;
   private readonly uniques: string[];
   private readonly decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -41,7 +42,7 @@ export class CollectionChecker {
    * target read earlier (no memory spent), not at all if that target ran out of index, or
    * by keeping the reference for later (self-references, cycles).
    */
-  begin(targetOf: (collection: string, key: string) => Set<string> | "not-checked" | "pending"): void {
+  begin(targetOf: (collection: string, key: string) => DigestSet | "not-checked" | "pending"): void {
     this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, target: targetOf(r.collection, r.key) }));
   }
 

@@ -1,21 +1,23 @@
 import { hash } from "node:crypto";
+import { DigestSet, type Digest } from "./digest-set.ts";
 
 /**
- * Key values are remembered as 12-byte digests, never as the values themselves: memory per
+ * Key values are remembered as 64-bit digests, never as the values themselves: memory per
  * key is fixed whatever the key's size, and a secret used as a key is never held or echoed.
- * The JSON form is hashed so 1 and "1" stay distinct keys. A 96-bit collision in one
- * collection is far below any other error rate here.
+ * The JSON form is hashed so 1 and "1" stay distinct keys. A 64-bit collision among the
+ * 5 million keys a collection may index has a chance below one in a million.
  */
-export function keyDigest(value: string | number | boolean): string {
+export function keyDigest(value: string | number | boolean): Digest {
   // One-shot hash: no Hash object per key, which matters at millions of keys.
-  return hash("sha1", JSON.stringify(value), "base64").slice(0, 16);
+  const h = hash("sha1", JSON.stringify(value), "buffer");
+  return { hi: h.readUInt32LE(0), lo: h.readUInt32LE(4) };
 }
 
 export const isKeyable = (v: unknown): v is string | number | boolean =>
   typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 
 export interface PendingRef {
-  digest: string;
+  digest: Digest;
   line: number;
   recordKey: string | null;
 }
@@ -27,7 +29,7 @@ export interface PendingRef {
  * and the checks that would need it are reported as not checked, never as passed.
  */
 export class KeyIndex {
-  readonly sets = new Map<string, Set<string>>();
+  readonly sets = new Map<string, DigestSet>();
   readonly pending = new Map<string, PendingRef[]>();
   private used = 0;
   /** Line at which the budget ran out, or null while it holds. */
@@ -38,7 +40,7 @@ export class KeyIndex {
     relationFields: Iterable<string>,
     private readonly budget: number,
   ) {
-    for (const f of indexedFields) this.sets.set(f, new Set());
+    for (const f of indexedFields) this.sets.set(f, new DigestSet());
     for (const f of relationFields) this.pending.set(f, []);
   }
 
@@ -54,7 +56,7 @@ export class KeyIndex {
   }
 
   /** Adds a key; returns "duplicate", "added" or "not-checked" (budget spent). */
-  add(field: string, digest: string, line: number): "added" | "duplicate" | "not-checked" {
+  add(field: string, digest: Digest, line: number): "added" | "duplicate" | "not-checked" {
     const set = this.sets.get(field);
     if (set === undefined) throw new Error(`field ${field} is not indexed`);
     if (set.has(digest)) return "duplicate";

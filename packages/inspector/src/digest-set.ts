@@ -1,0 +1,81 @@
+/** A key remembered as 64 bits of its hash: two 32-bit halves, never the value itself. */
+export interface Digest {
+  hi: number;
+  lo: number;
+}
+
+const EMPTY = 0;
+const MIN_CAPACITY = 1024;
+
+/**
+ * An open-addressing set of 64-bit digests in one Uint32Array: 8 bytes a slot at a load of at
+ * most one half, so ~16 bytes a key against ~130 for a Set of digest strings. This is what keeps
+ * the inspector's memory flat enough as packets grow: the key index is the only thing that grows
+ * with the packet. (0,0) marks an empty slot, so a digest of (0,0) is stored as (0,1); the one
+ * key it could be confused with is as likely as any other 64-bit collision.
+ */
+export class DigestSet {
+  private table: Uint32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(capacity = MIN_CAPACITY) {
+    let slots = MIN_CAPACITY;
+    while (slots < capacity * 2) slots *= 2;
+    this.table = new Uint32Array(slots * 2);
+    this.mask = slots - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(d: Digest): boolean {
+    return this.find(d.hi >>> 0, fix(d)) >= 0;
+  }
+
+  /** True when the digest was not there yet. */
+  add(d: Digest): boolean {
+    const hi = d.hi >>> 0;
+    const lo = fix(d);
+    if (this.find(hi, lo) >= 0) return false;
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    this.insert(hi, lo);
+    this.count += 1;
+    return true;
+  }
+
+  private find(hi: number, lo: number): number {
+    let slot = lo & this.mask;
+    for (;;) {
+      const h = this.table[slot * 2] ?? EMPTY;
+      const l = this.table[slot * 2 + 1] ?? EMPTY;
+      if (h === EMPTY && l === EMPTY) return -1;
+      if (h === hi && l === lo) return slot;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private insert(hi: number, lo: number): void {
+    let slot = lo & this.mask;
+    while ((this.table[slot * 2] ?? EMPTY) !== EMPTY || (this.table[slot * 2 + 1] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.mask;
+    this.table[slot * 2] = hi;
+    this.table[slot * 2 + 1] = lo;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Uint32Array(old.length * 2);
+    this.mask = (this.mask + 1) * 2 - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const hi = old[i] ?? EMPTY;
+      const lo = old[i + 1] ?? EMPTY;
+      if (hi !== EMPTY || lo !== EMPTY) this.insert(hi, lo);
+    }
+  }
+}
+
+const fix = (d: Digest): number => {
+  const lo = d.lo >>> 0;
+  return d.hi === 0 && lo === 0 ? 1 : lo;
+};
