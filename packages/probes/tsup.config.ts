@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from "tsup";
+import { libraryOptions } from "../../tsup.shared.ts";
 
 /** The in-container program: ONE self-contained file. Exported for the in-container test. */
 export const probeEntryOptions: Options = {
@@ -20,14 +21,4 @@ export const probeEntryOptions: Options = {
   },
 };
 
-export default defineConfig([
-  {
-    entry: ["src/index.ts"],
-    format: ["esm"],
-    target: "node20",
-    platform: "node",
-    sourcemap: true,
-    clean: true,
-  },
-  probeEntryOptions,
-]);
+export default defineConfig([libraryOptions, probeEntryOptions]);

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { classifyVenue, observeVenue } from "@macro/probes";
 import { InputError, ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
 import { attestSandbox, readKey } from "../attest/attest.ts";
@@ -8,6 +7,7 @@ import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
 import { resolvePaths } from "../lib/paths.ts";
 import { loadInputs } from "../lib/prepare.ts";
+import { classifyHere } from "../lib/venue.ts";
 
 export default macroCommand({
   meta: { name: "attest", description: "B4′ alone, for an operator: build the offline image, run the probes in one throwaway container, write the bundle (exit 0 attested, 3 not)" },
@@ -23,8 +23,7 @@ export default macroCommand({
     const paths = resolvePaths(io, args.ssot);
     const { loaded, venueSource } = await loadInputs(io, paths);
     const variant = args.profile === undefined ? null : await loadVariant(resolve(io.cwd, args.profile), loaded.ssot);
-    const facts = await observeVenue(venueSource);
-    const verdict = classifyVenue(facts, loaded.ssot.venues, { simulated: venueSource.kind === "simulated" });
+    const { verdict, facts } = await classifyHere(loaded, venueSource);
     if (args.venue !== undefined && args.venue !== verdict.venueId) {
       throw new InputError("VENUE_MISMATCH", `--venue ${args.venue} does not match the observed venue (${verdict.venueId ?? verdict.class}): ${verdict.reason}`);
     }
@@ -39,7 +38,7 @@ export default macroCommand({
       reportsDir: paths.reportsDir,
       env: io.env,
       recorder,
-      venue: { id: verdict.venueId, class: verdict.class, facts: facts.facts.filter((f) => ["platform", "ci.isCI", "ci.name", "host.hostId"].includes(f.id)) },
+      venue: { id: verdict.venueId, class: verdict.class, facts: facts.filter((f) => ["platform", "ci.isCI", "ci.name", "host.hostId"].includes(f.id)) },
       runId: null,
       variant,
       signingKeyPem: await readKey(signingKey === null ? null : resolve(loaded.dir, signingKey)),

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { classifyVenue, observeVenue } from "@macro/probes";
 import { ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
 import { attestSandbox } from "../attest/attest.ts";
@@ -8,6 +7,7 @@ import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
 import { newRunId, resolvePaths } from "../lib/paths.ts";
 import { loadInputs } from "../lib/prepare.ts";
+import { classifyHere } from "../lib/venue.ts";
 
 export default macroCommand({
   meta: { name: "inspect", description: "Inspect a knowledge-base packet with tki-inspector inside a freshly attested throwaway sandbox (exit code passed through: 0 report, 2 bad packet, 3 blocked)" },
@@ -21,8 +21,7 @@ export default macroCommand({
     const io = ioFrom(data);
     const paths = resolvePaths(io, args.ssot);
     const { loaded, venueSource } = await loadInputs(io, paths);
-    const facts = await observeVenue(venueSource);
-    const verdict = classifyVenue(facts, loaded.ssot.venues, { simulated: venueSource.kind === "simulated" });
+    const { verdict } = await classifyHere(loaded, venueSource);
     if (verdict.class !== "approved" || verdict.venueId === null) {
       io.stderr.write(`macro inspect: BLOCKED: not an approved venue: ${verdict.reason}\n`);
       return ExitCode.blocked;
