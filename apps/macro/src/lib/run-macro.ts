@@ -44,7 +44,7 @@ export async function runMacroOnce(io: Io, paths: Paths): Promise<RunSummary> {
   const { loaded, catalog, venueSource } = await loadInputs(io, paths);
   const now = () => new Date();
   const runId = newRunId(now());
-  const { log, file: logFile } = createRunLogger(io, paths.reportsDir, runId);
+  const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
   log.info({ ssot: loaded.path, sha256: loaded.sha256 }, "run started");
   const recorder = new SideEffectLog(log);
   const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource };

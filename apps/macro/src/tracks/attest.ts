@@ -1,5 +1,4 @@
 import { relative, resolve } from "node:path";
-import { fromPromise } from "xstate";
 import type { AttestOutput, TrackInput } from "@macro/machine";
 import type { Fact } from "@macro/ssot";
 import { attestSandbox, readKey } from "../attest/attest.ts";
@@ -12,52 +11,50 @@ const KEY_FACTS = new Set(["platform", "arch", "ci.isCI", "ci.name", "venue.clas
  * B4′ inside the run: attest the sandbox on this venue, bound to this run id, then verify the
  * bundle that was just written exactly as an operator's would be verified — read back from disk.
  */
-export function attestActor(deps: TrackDeps) {
-  return fromPromise<AttestOutput, TrackInput>(async ({ input, signal }) => {
-    const mark = deps.recorder.entries.length;
-    const verdict = input.outputs.venue?.verdict;
-    const at = () => deps.now().toISOString();
-    const base = { capability: "built" as const, evidence: [], facts: [] as Fact[] };
-    if (verdict === undefined || verdict.venueId === null) {
-      return { ...base, ok: false, reason: "no approved venue was recorded before B4′", sideEffects: [] };
-    }
-    const signingKey = deps.loaded.ssot.sandbox.signing.signingKey;
-    const result = await attestSandbox({
-      loaded: deps.loaded,
-      reportsDir: deps.paths.reportsDir,
-      env: deps.env,
-      recorder: deps.recorder,
-      venue: { id: verdict.venueId, class: verdict.class, facts: input.facts.filter((f) => KEY_FACTS.has(f.id)) },
-      runId: input.runId,
-      variant: null,
-      signingKeyPem: await readKey(signingKey === null ? null : resolve(deps.loaded.dir, signingKey)),
-      now: deps.now,
-      signal,
-    });
-    if (!result.ok) {
-      return { ...base, ok: false, reason: `B4′ could not measure the sandbox: ${result.error.code}: ${result.error.message}`, sideEffects: deps.recorder.since(mark) };
-    }
-    const attestation = result.value;
-    const checked = await verifyBundleFile(deps.loaded, attestation.bundlePath, await trustedKeys(deps.loaded, []), deps.now());
-    const path = relative(deps.paths.cwd, attestation.bundlePath);
-    const failing = attestation.judgement.probes.filter((p) => p.verdict !== "PASS");
-    const facts: Fact[] = [
-      { id: "attest.bundle", value: path, source: "macro run (B4′)", observedAt: at() },
-      { id: "attest.verdict", value: attestation.statement.predicate.verdict, source: `${path}: predicate.verdict (recomputed)`, observedAt: at() },
-      { id: "attest.image", value: attestation.statement.predicate.image.ref, source: `${path}: predicate.image`, observedAt: at() },
-      ...failing.map((p) => ({ id: `probe.${p.id}`, value: `${p.verdict}: ${p.mismatches.map((m) => `${m.key} expected ${JSON.stringify(m.expected)} got ${JSON.stringify(m.actual)}`).join("; ")}`, source: path, observedAt: at() })),
-      ...checked.reasons.map((r) => ({ id: `verify.${r.code}`, value: r.message, source: `verifyAttestationBundle(${path})`, observedAt: at() })),
-    ];
-    const ok = attestation.attested && checked.accepted;
-    return {
-      capability: "built",
-      ok,
-      reason: ok
-        ? `all ${attestation.judgement.probes.length} probes PASS in one throwaway container; bundle verified read-only`
-        : `attestation not verified: ${[...failing.map((p) => `${p.id} ${p.verdict}`), ...checked.reasons.map((r) => r.code)].join(", ")}`,
-      facts,
-      evidence: [{ id: "attestation", path, sha256: attestation.bundleSha256, bytes: attestation.bundleBytes, track: "attest", origin: "produced", createdAt: at() }],
-      sideEffects: deps.recorder.since(mark),
-    };
+export async function runAttest(deps: TrackDeps, { input, signal }: { input: TrackInput; signal: AbortSignal }): Promise<AttestOutput> {
+  const mark = deps.recorder.entries.length;
+  const verdict = input.outputs.venue?.verdict;
+  const at = () => deps.now().toISOString();
+  const base = { capability: "built" as const, evidence: [], facts: [] as Fact[] };
+  if (verdict === undefined || verdict.venueId === null) {
+    return { ...base, ok: false, reason: "no approved venue was recorded before B4′", sideEffects: [] };
+  }
+  const signingKey = deps.loaded.ssot.sandbox.signing.signingKey;
+  const result = await attestSandbox({
+    loaded: deps.loaded,
+    reportsDir: deps.paths.reportsDir,
+    env: deps.env,
+    recorder: deps.recorder,
+    venue: { id: verdict.venueId, class: verdict.class, facts: input.facts.filter((f) => KEY_FACTS.has(f.id)) },
+    runId: input.runId,
+    variant: null,
+    signingKeyPem: await readKey(signingKey === null ? null : resolve(deps.loaded.dir, signingKey)),
+    now: deps.now,
+    signal,
   });
+  if (!result.ok) {
+    return { ...base, ok: false, reason: `B4′ could not measure the sandbox: ${result.error.code}: ${result.error.message}`, sideEffects: deps.recorder.since(mark) };
+  }
+  const attestation = result.value;
+  const checked = await verifyBundleFile(deps.loaded, attestation.bundlePath, await trustedKeys(deps.loaded, []), deps.now());
+  const path = relative(deps.paths.cwd, attestation.bundlePath);
+  const failing = attestation.judgement.probes.filter((p) => p.verdict !== "PASS");
+  const facts: Fact[] = [
+    { id: "attest.bundle", value: path, source: "macro run (B4′)", observedAt: at() },
+    { id: "attest.verdict", value: attestation.statement.predicate.verdict, source: `${path}: predicate.verdict (recomputed)`, observedAt: at() },
+    { id: "attest.image", value: attestation.statement.predicate.image.ref, source: `${path}: predicate.image`, observedAt: at() },
+    ...failing.map((p) => ({ id: `probe.${p.id}`, value: `${p.verdict}: ${p.mismatches.map((m) => `${m.key} expected ${JSON.stringify(m.expected)} got ${JSON.stringify(m.actual)}`).join("; ")}`, source: path, observedAt: at() })),
+    ...checked.reasons.map((r) => ({ id: `verify.${r.code}`, value: r.message, source: `verifyAttestationBundle(${path})`, observedAt: at() })),
+  ];
+  const ok = attestation.attested && checked.accepted;
+  return {
+    capability: "built",
+    ok,
+    reason: ok
+      ? `all ${attestation.judgement.probes.length} probes PASS in one throwaway container; bundle verified read-only`
+      : `attestation not verified: ${[...failing.map((p) => `${p.id} ${p.verdict}`), ...checked.reasons.map((r) => r.code)].join(", ")}`,
+    facts,
+    evidence: [{ id: "attestation", path, sha256: attestation.bundleSha256, bytes: attestation.bundleBytes, track: "attest", origin: "produced", createdAt: at() }],
+    sideEffects: deps.recorder.since(mark),
+  };
 }

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { fromPromise } from "xstate";
 import type { TestOutput, TrackInput } from "@macro/machine";
 import { digestFile, writeFileAtomic } from "@macro/report";
 import { SandboxAttestationStatement, type EvidenceRef, type Fact } from "@macro/ssot";
@@ -19,73 +18,71 @@ export const SUITES = ["@macro/inspector", "@macro/tki-inspector"] as const;
  * in-toto test-result Statement, one a line in the run's evidence.intoto.jsonl. A skipped test
  * counts against the track: it proves nothing.
  */
-export function testActor(deps: TrackDeps) {
-  return fromPromise<TestOutput, TrackInput>(async ({ input, signal }) => {
-    const at = () => deps.now().toISOString();
-    const dir = await runDir(deps, input.runId);
-    const mark = deps.recorder.entries.length;
-    const bundle = input.evidence.find((e) => e.id === "mvp-bundle");
-    const attestation = input.evidence.find((e) => e.id === "attestation");
-    if (bundle === undefined || attestation === undefined) {
-      return fail("the build and attestation evidence of this run is missing", [], []);
-    }
-    const statements: object[] = [];
-    const evidence: EvidenceRef[] = [];
-    const facts: Fact[] = [];
-    const all: TestCase[] = [];
-    const subject = { name: bundle.path, sha256: bundle.sha256 };
+export async function runTests(deps: TrackDeps, { input, signal }: { input: TrackInput; signal: AbortSignal }): Promise<TestOutput> {
+  const at = () => deps.now().toISOString();
+  const dir = await runDir(deps, input.runId);
+  const mark = deps.recorder.entries.length;
+  const bundle = input.evidence.find((e) => e.id === "mvp-bundle");
+  const attestation = input.evidence.find((e) => e.id === "attestation");
+  if (bundle === undefined || attestation === undefined) {
+    return fail("the build and attestation evidence of this run is missing", [], []);
+  }
+  const statements: object[] = [];
+  const evidence: EvidenceRef[] = [];
+  const facts: Fact[] = [];
+  const all: TestCase[] = [];
+  const subject = { name: bundle.path, sha256: bundle.sha256 };
 
-    for (const suite of SUITES) {
-      const file = join(dir, `tests-${suite.replace(/[@/]/g, "_")}.json`);
-      const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.paths.cwd, env: deps.env, signal });
-      const parsed = parseVitestJson(await readFile(file, "utf8").catch(() => ""), suite);
-      const cases = parsed.ok ? parsed.value : [{ name: `${suite}: ${parsed.error} (exit ${run.exitCode}: ${run.output.trim().split("\n").slice(-2).join(" ")})`, status: "failed" as const }];
-      all.push(...cases);
-      statements.push(testResultStatement(subject, suite, cases));
-      facts.push({ id: `tests.${suite}`, value: summary(cases), source: relative(deps.paths.cwd, file), observedAt: at() });
-    }
+  for (const suite of SUITES) {
+    const file = join(dir, `tests-${suite.replace(/[@/]/g, "_")}.json`);
+    const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.paths.cwd, env: deps.env, signal });
+    const parsed = parseVitestJson(await readFile(file, "utf8").catch(() => ""), suite);
+    const cases = parsed.ok ? parsed.value : [{ name: `${suite}: ${parsed.error} (exit ${run.exitCode}: ${run.output.trim().split("\n").slice(-2).join(" ")})`, status: "failed" as const }];
+    all.push(...cases);
+    statements.push(testResultStatement(subject, suite, cases));
+    facts.push({ id: `tests.${suite}`, value: summary(cases), source: relative(deps.paths.cwd, file), observedAt: at() });
+  }
 
-    const engine = await detectEngine(deps.env);
-    const statement = SandboxAttestationStatement.safeParse(JSON.parse(await readFile(join(deps.paths.cwd, attestation.path), "utf8")));
-    if (!engine.ok || !statement.success) {
-      all.push({ name: "macro run › sandbox › the engine and image attested in this run are still there", status: "failed" });
-    } else {
-      const cases = await sandboxAcceptance({
-        engine: engine.value,
-        image: statement.data.predicate.image.ref,
-        loaded: deps.loaded,
-        attestation: { path: join(deps.paths.cwd, attestation.path), sha256: attestation.sha256 },
-        runId: input.runId,
-        outDir: join(dir, "fix7"),
-        recorder: deps.recorder,
-        env: deps.env,
-      });
-      all.push(...cases);
-      statements.push(testResultStatement(subject, "macro run: sandbox acceptance", cases));
-      facts.push({ id: "tests.sandbox", value: summary(cases), source: "macro run (tki-inspector in the attested sandbox)", observedAt: at() });
-    }
+  const engine = await detectEngine(deps.env);
+  const statement = SandboxAttestationStatement.safeParse(JSON.parse(await readFile(join(deps.paths.cwd, attestation.path), "utf8")));
+  if (!engine.ok || !statement.success) {
+    all.push({ name: "macro run › sandbox › the engine and image attested in this run are still there", status: "failed" });
+  } else {
+    const cases = await sandboxAcceptance({
+      engine: engine.value,
+      image: statement.data.predicate.image.ref,
+      loaded: deps.loaded,
+      attestation: { path: join(deps.paths.cwd, attestation.path), sha256: attestation.sha256 },
+      runId: input.runId,
+      outDir: join(dir, "fix7"),
+      recorder: deps.recorder,
+      env: deps.env,
+    });
+    all.push(...cases);
+    statements.push(testResultStatement(subject, "macro run: sandbox acceptance", cases));
+    facts.push({ id: "tests.sandbox", value: summary(cases), source: "macro run (tki-inspector in the attested sandbox)", observedAt: at() });
+  }
 
-    const jsonl = join(dir, "evidence.intoto.jsonl");
-    await writeFileAtomic(jsonl, statements.map((s) => `${JSON.stringify(s)}\n`).join(""));
-    const digest = await digestFile(jsonl);
-    evidence.push({ id: "test-results", path: relative(deps.paths.cwd, jsonl), sha256: digest.sha256, bytes: digest.bytes, track: "test", origin: "produced", createdAt: at() });
+  const jsonl = join(dir, "evidence.intoto.jsonl");
+  await writeFileAtomic(jsonl, statements.map((s) => `${JSON.stringify(s)}\n`).join(""));
+  const digest = await digestFile(jsonl);
+  evidence.push({ id: "test-results", path: relative(deps.paths.cwd, jsonl), sha256: digest.sha256, bytes: digest.bytes, track: "test", origin: "produced", createdAt: at() });
 
-    const count = (s: TestCase["status"]) => all.filter((c) => c.status === s).length;
-    const failed = all.filter((c) => c.status !== "passed");
-    for (const c of failed.slice(0, 20)) facts.push({ id: `test.${c.status}`, value: c.name, source: relative(deps.paths.cwd, jsonl), observedAt: at() });
-    return {
-      capability: "built",
-      ok: count("failed") === 0 && count("skipped") === 0 && count("passed") > 0,
-      reason: `${count("passed")} passed, ${count("failed")} failed, ${count("skipped")} skipped`,
-      passed: count("passed"),
-      failed: count("failed"),
-      skipped: count("skipped"),
-      notRun: 0,
-      facts,
-      evidence,
-      sideEffects: deps.recorder.since(mark),
-    };
-  });
+  const count = (s: TestCase["status"]) => all.filter((c) => c.status === s).length;
+  const failed = all.filter((c) => c.status !== "passed");
+  for (const c of failed.slice(0, 20)) facts.push({ id: `test.${c.status}`, value: c.name, source: relative(deps.paths.cwd, jsonl), observedAt: at() });
+  return {
+    capability: "built",
+    ok: count("failed") === 0 && count("skipped") === 0 && count("passed") > 0,
+    reason: `${count("passed")} passed, ${count("failed")} failed, ${count("skipped")} skipped`,
+    passed: count("passed"),
+    failed: count("failed"),
+    skipped: count("skipped"),
+    notRun: 0,
+    facts,
+    evidence,
+    sideEffects: deps.recorder.since(mark),
+  };
 }
 
 function summary(cases: TestCase[]): string {
