@@ -45,6 +45,8 @@ export interface Attestation {
   /** The engine and image the probes ran on, for whatever runs next in the same sandbox. */
   engine: ContainerEngine;
   imageRef: string;
+  /** How long the one container ran, all probes included: the attestation proper. */
+  containerMs: number;
 }
 
 export type AttestFailure = { code: "NO_ENGINE" | "IMAGE_BUILD" | "SANDBOX_RUN" | "PROBE_OUTPUT"; message: string };
@@ -126,6 +128,7 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     imageBuilt: built.value.built,
     engine: engine.value,
     imageRef: built.value.imageRef,
+    containerMs: run.value.durationMs,
   });
 }
 

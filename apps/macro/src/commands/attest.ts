@@ -48,9 +48,9 @@ export default macroCommand({
       io.stderr.write(`macro attest: ${result.error.code}: ${result.error.message}\n`);
       return ExitCode.blocked;
     }
-    const { judgement, bundlePath, attested } = result.value;
+    const { judgement, bundlePath, attested, containerMs, imageBuilt } = result.value;
     if (args.json) {
-      io.stdout.write(`${JSON.stringify({ attested, bundle: bundlePath, probes: judgement.probes.map((p) => ({ id: p.id, verdict: p.verdict, mismatches: p.mismatches })), reasons: judgement.reasons, sideEffects: recorder.effects }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ attested, bundle: bundlePath, probes: judgement.probes.map((p) => ({ id: p.id, verdict: p.verdict, mismatches: p.mismatches })), reasons: judgement.reasons, sideEffects: recorder.effects, timing: { containerMs, imageBuilt } }, null, 2)}\n`);
     } else {
       for (const p of judgement.probes) {
         const detail = p.mismatches.map((m) => `${m.key}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`).join("; ");
