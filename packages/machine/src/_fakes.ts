@@ -45,6 +45,7 @@ export const PASS: TrackOutputMap = {
   venue: {
     ...base("venue"),
     verdict: { class: "approved", venueId: "V1", title: "Server Docker", reason: "matched V1", executionSurface: true },
+    operatorBundle: null,
   },
   attest: gate("attest"),
   build: gate("build"),

@@ -36,6 +36,15 @@ describe("CHECKS", () => {
     // A rejected venue also fails venueApproved: the first check in order wins.
     expect(rejected && firstFailure("venue", rejected, { ssotSha256: SHA })?.check).toBe("venueNotRejected");
   });
+
+  it("an approved venue without an engine passes on a verified operator bundle, and only on an approved venue", () => {
+    const noEngine = FAILING.hasExecutionSurface.venue;
+    if (noEngine === undefined) throw new Error("fixture missing");
+    const operatorBundle = { path: "reports/sandbox-attestation-evidence-V1-2026-06-09.json", sha256: SHA, venueId: "V1" };
+    expect(firstFailure("venue", { ...noEngine, operatorBundle }, { ssotSha256: SHA })).toBeNull();
+    const unknown = FAILING.venueApproved.venue;
+    expect(unknown && firstFailure("venue", { ...unknown, operatorBundle }, { ssotSha256: SHA })?.check).toBe("venueApproved");
+  });
 });
 
 describe("validateCatalog", () => {

@@ -85,9 +85,9 @@ const TABLE: CheckTable = {
     venueApproved: (o) =>
       o.verdict.class === "approved" ? null : `This venue is not an approved venue: ${o.verdict.reason}`,
     hasExecutionSurface: (o) =>
-      o.verdict.executionSurface
+      o.verdict.executionSurface || o.operatorBundle !== null
         ? null
-        : `Venue ${o.verdict.venueId ?? "(unnamed)"} has no container engine able to create containers: ${o.verdict.reason}`,
+        : `Venue ${o.verdict.venueId ?? "(unnamed)"} has no container engine able to create containers, and no verified operator bundle is in reports/: ${o.verdict.reason}`,
   },
   attest: {
     attestCapabilityBuilt: capabilityBuilt("B4′ attestation"),
@@ -101,7 +101,7 @@ const TABLE: CheckTable = {
     testCapabilityBuilt: capabilityBuilt("test"),
     testsPassed: (o) => {
       const counts = `${o.passed} passed, ${o.failed} failed, ${o.skipped} skipped, ${o.notRun} not run`;
-      if (o.passed === 0) return `No test passed (${counts}): a suite that ran nothing proves nothing.`;
+      if (o.passed === 0) return `No test passed (${counts}): a suite that ran nothing proves nothing${o.reason === "" ? "" : ` — ${o.reason}`}.`;
       if (o.failed + o.skipped + o.notRun > 0) return `Tests did not all pass (${counts}): ${o.reason || "no reason given"}.`;
       if (!o.ok) return `The test run reported failure (${counts}): ${o.reason || "no reason given"}.`;
       return null;

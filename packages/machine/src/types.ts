@@ -20,7 +20,14 @@ export type Capability = z.infer<typeof Capability>;
 export const SsotOutput = z.object({ ...Base, ssotSha256Now: z.string() });
 export type SsotOutput = z.infer<typeof SsotOutput>;
 
-export const VenueOutput = z.object({ ...Base, verdict: VenueVerdict });
+/**
+ * An operator's attestation bundle for an approved venue, verified read-only at this venue:
+ * the surface B4′ needs was provided by the operator rather than by an engine here.
+ */
+export const OperatorBundle = z.object({ path: z.string().min(1), sha256: z.string().min(1), venueId: z.string().min(1) });
+export type OperatorBundle = z.infer<typeof OperatorBundle>;
+
+export const VenueOutput = z.object({ ...Base, verdict: VenueVerdict, operatorBundle: OperatorBundle.nullable() });
 export type VenueOutput = z.infer<typeof VenueOutput>;
 
 const Gate = { ...Base, capability: Capability, ok: z.boolean(), reason: z.string() };

@@ -1,8 +1,9 @@
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { AttestOutput, TrackInput } from "@macro/machine";
 import type { Fact } from "@macro/ssot";
 import { attestSandbox, readKey } from "../attest/attest.ts";
 import { trustedKeys, verifyBundleFile } from "../attest/verify.ts";
+import { digestFile } from "@macro/report";
 import type { TrackDeps } from "./deps.ts";
 
 const KEY_FACTS = new Set(["platform", "arch", "ci.isCI", "ci.name", "venue.class", "venue.id", "host.hostId"]);
@@ -19,6 +20,8 @@ export async function runAttest(deps: TrackDeps, { input, signal }: { input: Tra
   if (verdict === undefined || verdict.venueId === null) {
     return { ...base, ok: false, reason: "no approved venue was recorded before B4′", sideEffects: [] };
   }
+  const operatorBundle = input.outputs.venue?.operatorBundle ?? null;
+  if (!verdict.executionSurface && operatorBundle !== null) return acceptOperatorBundle(deps, operatorBundle);
   const signingKey = deps.loaded.ssot.sandbox.signing.signingKey;
   const result = await attestSandbox({
     loaded: deps.loaded,
@@ -56,5 +59,33 @@ export async function runAttest(deps: TrackDeps, { input, signal }: { input: Tra
     facts,
     evidence: [{ id: "attestation", path, sha256: attestation.bundleSha256, bytes: attestation.bundleBytes, track: "attest", origin: "produced", createdAt: at() }],
     sideEffects: deps.recorder.since(mark),
+  };
+}
+
+/**
+ * No engine here, but an operator attested an approved venue and returned the bundle: B4′ is
+ * accepted read-only from it (verified again now, and pinned by the digest the venue track saw).
+ */
+async function acceptOperatorBundle(deps: TrackDeps, bundle: { path: string; sha256: string; venueId: string }): Promise<AttestOutput> {
+  const at = deps.now().toISOString();
+  const abs = join(deps.paths.cwd, bundle.path);
+  const digest = await digestFile(abs);
+  const checked = await verifyBundleFile(deps.loaded, abs, await trustedKeys(deps.loaded, []), deps.now());
+  const same = digest.sha256 === bundle.sha256;
+  const ok = same && checked.accepted;
+  const macLocal = deps.loaded.ssot.venues.rejected.some((v) => v.id === bundle.venueId);
+  return {
+    capability: "built",
+    ok,
+    reason: ok
+      ? `operator bundle ${bundle.path} from venue ${bundle.venueId} verified read-only: every probe PASS`
+      : `operator bundle ${bundle.path} no longer verifies: ${same ? checked.reasons.map((r) => r.code).join(", ") : "its bytes changed since the venue track saw them"}`,
+    facts: [
+      { id: "attest.operatorBundle", value: bundle.path, source: "reports/ (returned by the operator)", observedAt: at },
+      { id: "attest.operatorBundle.sha256", value: digest.sha256, source: `sha256 of ${bundle.path}`, observedAt: at },
+      ...checked.reasons.map((r) => ({ id: `verify.${r.code}`, value: r.message, source: `verifyAttestationBundle(${bundle.path})`, observedAt: at })),
+    ],
+    evidence: ok ? [{ id: "attestation", path: bundle.path, sha256: digest.sha256, bytes: digest.bytes, track: "attest", origin: "verified-read-only", createdAt: at }] : [],
+    sideEffects: [{ kind: "evidence-used", detail: `operator bundle ${bundle.path}`, at, venueId: bundle.venueId, macLocal }],
   };
 }

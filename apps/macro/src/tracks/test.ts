@@ -27,6 +27,13 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
   if (bundle === undefined || attestation === undefined) {
     return fail("the build and attestation evidence of this run is missing", [], []);
   }
+  // The MVP's subject must run in the sandbox: without an engine here (an operator attested
+  // elsewhere) its tests cannot run as required, and a partial run would only produce skips.
+  const engine = await detectEngine(deps.env);
+  if (!engine.ok) {
+    const tried = engine.error.tried.map((t) => `${t.kind} at ${t.endpoint}: ${t.error}`).join("; ");
+    return fail(`no container engine on this venue to run the MVP's tests in the attested sandbox (${tried})`, [{ id: "test.engine", value: tried, source: "detectEngine", observedAt: at() }], []);
+  }
   const statements: object[] = [];
   const evidence: EvidenceRef[] = [];
   const facts: Fact[] = [];
@@ -43,10 +50,9 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
     facts.push({ id: `tests.${suite}`, value: summary(cases), source: relative(deps.paths.cwd, file), observedAt: at() });
   }
 
-  const engine = await detectEngine(deps.env);
   const statement = SandboxAttestationStatement.safeParse(JSON.parse(await readFile(join(deps.paths.cwd, attestation.path), "utf8")));
-  if (!engine.ok || !statement.success) {
-    all.push({ name: "macro run › sandbox › the engine and image attested in this run are still there", status: "failed" });
+  if (!statement.success) {
+    all.push({ name: "macro run › sandbox › the attestation of this run names the image to run in", status: "failed" });
   } else {
     const cases = await sandboxAcceptance({
       engine: engine.value,

@@ -1,6 +1,7 @@
 import { fromPromise } from "xstate";
 import type { TrackInput, VenueOutput } from "@macro/machine";
 import { classifyVenue, observeVenue } from "@macro/probes";
+import { findOperatorBundle } from "../attest/operator-bundle.ts";
 import type { TrackDeps } from "./deps.ts";
 
 /**
@@ -13,13 +14,19 @@ export function observeVenueActor(deps: TrackDeps) {
     const facts = await observeVenue(source);
     const verdict = classifyVenue(facts, deps.loaded.ssot.venues, { simulated: source.kind === "simulated" });
     const at = deps.now().toISOString();
+    // Only an approved venue that cannot run the sandbox itself looks for an operator's bundle.
+    const operator = verdict.class === "approved" && !verdict.executionSurface
+      ? await findOperatorBundle(deps.loaded, deps.paths.reportsDir, deps.paths.cwd, deps.now())
+      : { bundle: null, facts: [] };
     return {
       verdict,
+      operatorBundle: operator.bundle,
       facts: [
         ...facts.facts,
         { id: "venue.class", value: verdict.class, source: "classifyVenue(facts, ssot.venues)", observedAt: at },
         { id: "venue.id", value: verdict.venueId, source: "classifyVenue(facts, ssot.venues)", observedAt: at },
         { id: "venue.executionSurface", value: verdict.executionSurface, source: "approved venue with an engine able to create containers", observedAt: at },
+        ...operator.facts,
       ],
       evidence: [],
       sideEffects: [],
