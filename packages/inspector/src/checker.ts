@@ -1,9 +1,10 @@
+import { isUtf8 } from "node:buffer";
 import type { PacketCollection, PacketRelation } from "@macro/ssot";
-import { compileFields, own } from "./fields.ts";
+import { compileFields, own, type Where } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
 import type { DigestSet } from "./digest-set.ts";
 import { isKeyable, KeyIndex, keyDigest } from "./keys.ts";
-import { eachString, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
+import { eachString, jsonMayHoldSecret, mayHoldSecret, safeLabel, secretsIn, shortLabel } from "./secrets.ts";
 
 export type Sink = (f: Finding) => void;
 
@@ -22,7 +23,6 @@ export class CollectionChecker {
   private relations: (PacketRelation & { target: DigestSet | "not-checked" | "pending" })[] = [];
   private readonly compiled;
   private readonly uniques: string[];
-  private readonly decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
   constructor(
     readonly collection: PacketCollection,
@@ -30,11 +30,13 @@ export class CollectionChecker {
     referencedFields: Iterable<string>,
     maxKeys: number,
     private readonly sink: Sink,
+    /** Records the manifest announces: the key index is sized for them up front. */
+    expectedRecords = 0,
   ) {
     this.compiled = compileFields(collection);
     this.uniques = collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name);
     const indexed = new Set([collection.primaryKey, ...this.uniques, ...referencedFields]);
-    this.index = new KeyIndex(indexed, (collection.relations ?? []).map((r) => r.field), maxKeys);
+    this.index = new KeyIndex(indexed, (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
   }
 
   /**
@@ -46,22 +48,32 @@ export class CollectionChecker {
     this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, target: targetOf(r.collection, r.key) }));
   }
 
+  /** A line as bytes: decoded here (UTF-8, fatal) before the common checks. */
   line(bytes: Buffer, lineNo: number): void {
-    const name = this.collection.name;
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 13) end -= 1; // CRLF files are accepted
-    let text: string;
-    try {
-      text = this.decoder.decode(bytes.subarray(0, end));
-    } catch {
+    const body = bytes.subarray(0, end);
+    // isUtf8 accepts exactly what a fatal TextDecoder decodes, and toString keeps a BOM as ignoreBOM does.
+    if (!isUtf8(body)) {
       this.records += 1;
+      const name = this.collection.name;
       this.sink(finding("ENCODING_UTF8", { collection: name, line: lineNo }, "line is not valid UTF-8; record not checked"));
       // Broken encoding does not make a credential in the line any less leaked.
-      for (const hit of secretsIn(LENIENT.decode(bytes.subarray(0, end)))) {
+      for (const hit of secretsIn(LENIENT.decode(body))) {
         this.sink(finding(hit.code, { collection: name, line: lineNo }, `${hit.kind} in an undecodable line`));
       }
       return;
     }
+    this.decoded(body.toString("utf8"), lineNo);
+  }
+
+  /** A line already decoded from valid UTF-8, possibly still ending in `\r`. */
+  text(text: string, lineNo: number): void {
+    this.decoded(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text, lineNo);
+  }
+
+  private decoded(text: string, lineNo: number): void {
+    const name = this.collection.name;
     if (lineNo === 1 && text.startsWith(BOM)) {
       text = text.slice(1);
       this.sink(finding("ENCODING_BOM", { collection: name, line: 1 }, "UTF-8 byte order mark at file start (accepted)"));
@@ -86,7 +98,7 @@ export class CollectionChecker {
       this.sink(finding("RECORD_TYPE", { collection: name, line: lineNo }, "record is not a JSON object"));
       return;
     }
-    this.record(record as Record<string, unknown>, lineNo);
+    this.record(record as Record<string, unknown>, lineNo, !jsonMayHoldSecret(text));
   }
 
   tooLong(lineNo: number, bytes: number, limit: number): void {
@@ -96,34 +108,23 @@ export class CollectionChecker {
     );
   }
 
-  private record(record: Record<string, unknown>, line: number): void {
+  /** `plain`: no string in this record can hold a secret (see `jsonMayHoldSecret`). */
+  private record(record: Record<string, unknown>, line: number, plain: boolean): void {
     const c = this.collection;
     const pkValue = own(record, c.primaryKey);
-    const recordKey = isKeyable(pkValue) ? safeLabel(String(pkValue)) : null;
+    const recordKey = isKeyable(pkValue) ? (plain ? shortLabel(String(pkValue)) : safeLabel(String(pkValue))) : null;
     const at = { collection: c.name, line, recordKey };
-    for (const f of this.compiled.validate(record, at)) this.sink(f);
+    this.compiled.validate(record, at, this.sink);
 
-    for (const field in record) {
-      const value = record[field];
-      // Fast path for the common case: a plain value with nothing secret-shaped in it.
-      if (!mayHoldSecret(field) && (typeof value !== "object" || value === null) && (typeof value !== "string" || !mayHoldSecret(value))) continue;
-      const seen = new Set<string>();
-      eachString([field, value], (s) => {
-        for (const hit of secretsIn(s)) {
-          if (seen.has(hit.code)) continue;
-          seen.add(hit.code);
-          this.sink(finding(hit.code, { ...at, field: safeLabel(field) }, `${hit.kind} (value withheld)`));
-        }
-      });
-    }
+    if (!plain) this.secrets(record, at);
 
     if (pkValue === undefined || pkValue === null) {
       this.sink(finding("PK_MISSING", { ...at, field: c.primaryKey }, "primary key is missing or null"));
     }
-    for (const field of this.index.sets.keys()) {
+    for (const [field, set] of this.index.sets) {
       const v = own(record, field);
       if (!isKeyable(v)) continue;
-      const r = this.index.add(field, keyDigest(v), line);
+      const r = this.index.addTo(set, keyDigest(v), line);
       if (r === "duplicate" && field === c.primaryKey) {
         this.sink(finding("PK_DUPLICATE", { ...at, field }, "primary key value already used by an earlier record"));
       } else if (r === "duplicate" && this.uniques.includes(field)) {
@@ -139,6 +140,22 @@ export class CollectionChecker {
       } else if (!rel.target.has(digest)) {
         this.sink(finding("RELATION_DANGLING", { ...at, field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
       }
+    }
+  }
+
+  private secrets(record: Record<string, unknown>, at: Where): void {
+    for (const field in record) {
+      const value = record[field];
+      // Fast path for the common case: a plain value with nothing secret-shaped in it.
+      if (!mayHoldSecret(field) && (typeof value !== "object" || value === null) && (typeof value !== "string" || !mayHoldSecret(value))) continue;
+      const seen = new Set<string>();
+      eachString([field, value], (s) => {
+        for (const hit of secretsIn(s)) {
+          if (seen.has(hit.code)) continue;
+          seen.add(hit.code);
+          this.sink(finding(hit.code, { ...at, field: safeLabel(field) }, `${hit.kind} (value withheld)`));
+        }
+      });
     }
   }
 }

@@ -36,13 +36,18 @@ export class DigestSet {
 
   /** True when the digest was not there yet. */
   add(d: Digest): boolean {
+    if (this.has(d)) return false;
+    this.addNew(d);
+    return true;
+  }
+
+  /** `add` for a digest the caller has just seen `has` deny: spares the second probe. */
+  addNew(d: Digest): void {
     const hi = d.hi >>> 0;
     const lo = fix(d);
-    if (this.find(hi, lo) >= 0) return false;
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     this.insert(hi, lo);
     this.count += 1;
-    return true;
   }
 
   private find(hi: number, lo: number): number {

@@ -7,6 +7,71 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 
 type Check = (value: unknown) => string | null;
 
+/** The DATETIME test (the pattern, then Date.parse); exported for the test that pins the fast path to it. */
+export const isDatetimeSlow = (v: string): boolean => DATETIME.test(v) && !Number.isNaN(Date.parse(v));
+
+const digit = (v: string, i: number): number => {
+  const d = v.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+};
+const two = (v: string, i: number): number => {
+  const a = digit(v, i);
+  const b = digit(v, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+};
+
+/**
+ * `isDatetimeSlow` with a fast path for the shape nearly every export uses,
+ * "YYYY-MM-DDTHH:MM:SS.sssZ": there the pattern reduces to digits in place, and Date.parse to
+ * the ranges V8 checks (month 1–12, day 1–31, 00:00–23:59:59.999 or exactly 24:00:00.000).
+ * A test compares the two over every month/day and hour/minute/second combination.
+ */
+export function isDatetime(v: string): boolean {
+  if (
+    v.length !== 24 ||
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    v.charCodeAt(10) !== 84 ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58 ||
+    v.charCodeAt(19) !== 46 ||
+    v.charCodeAt(23) !== 90
+  ) {
+    return isDatetimeSlow(v);
+  }
+  const year = two(v, 0) | two(v, 2); // only "are these digits" matters for the year
+  const month = two(v, 5);
+  const day = two(v, 8);
+  const hour = two(v, 11);
+  const minute = two(v, 14);
+  const second = two(v, 17);
+  const msHigh = digit(v, 20);
+  const ms = two(v, 21);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || msHigh < 0 || ms < 0) return false;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  if (hour === 24) return minute === 0 && second === 0 && msHigh === 0 && ms === 0;
+  return hour < 24 && minute < 60 && second < 60;
+}
+
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+
+/** The UUID pattern, by hand: 8-4-4-4-12 hex digits of either case (the pattern is /i). */
+export function isUuid(v: string): boolean {
+  if (v.length !== 36) return false;
+  for (let i = 0; i < 36; i += 1) {
+    const c = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!isHex(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The UUID pattern itself; exported for the test that pins `isUuid` to it. */
+export const isUuidSlow = (v: string): boolean => UUID.test(v);
+
 /** Type checks return a description of the problem without quoting the value. */
 const TYPE_CHECKS: Record<PacketField["type"], Check> = {
   string: (v) => (typeof v === "string" ? null : `expected string, got ${kindOf(v)}`),
@@ -14,9 +79,8 @@ const TYPE_CHECKS: Record<PacketField["type"], Check> = {
   integer: (v) => (typeof v === "number" && Number.isInteger(v) ? null : `expected integer, got ${kindOf(v)}`),
   number: (v) => (typeof v === "number" ? null : `expected number, got ${kindOf(v)}`),
   boolean: (v) => (typeof v === "boolean" ? null : `expected boolean, got ${kindOf(v)}`),
-  datetime: (v) =>
-    typeof v === "string" && DATETIME.test(v) && !Number.isNaN(Date.parse(v)) ? null : `expected ISO 8601 datetime, got ${kindOf(v, "datetime")}`,
-  uuid: (v) => (typeof v === "string" && UUID.test(v) ? null : `expected uuid, got ${kindOf(v, "uuid")}`),
+  datetime: (v) => (typeof v === "string" && isDatetime(v) ? null : `expected ISO 8601 datetime, got ${kindOf(v, "datetime")}`),
+  uuid: (v) => (typeof v === "string" && isUuid(v) ? null : `expected uuid, got ${kindOf(v, "uuid")}`),
   json: () => null,
 };
 
@@ -56,7 +120,8 @@ export interface Where {
  */
 export function compileFields(collection: PacketCollection): {
   fields: ReadonlyMap<string, FieldValidator>;
-  validate(record: Record<string, unknown>, at: Where): Finding[];
+  /** Hands each finding to `sink` in field order, then the unknown fields in record order. */
+  validate(record: Record<string, unknown>, at: Where, sink: (f: Finding) => void): void;
 } {
   const fields = new Map<string, FieldValidator>();
   for (const f of collection.fields) {
@@ -81,24 +146,23 @@ export function compileFields(collection: PacketCollection): {
     });
   }
   const pk = collection.primaryKey;
+  const validators = [...fields.values()];
   return {
     fields,
-    validate(record, at) {
-      const out: Finding[] = [];
-      for (const v of fields.values()) {
+    validate(record, at, sink) {
+      for (const v of validators) {
         const value = own(record, v.name);
         if (value === undefined || value === null) {
           // A missing primary key is reported by the key check, once.
-          if (v.required && v.name !== pk) out.push(finding("RECORD_REQUIRED", { ...at, field: v.name }, "required field is missing or null"));
+          if (v.required && v.name !== pk) sink(finding("RECORD_REQUIRED", { ...at, field: v.name }, "required field is missing or null"));
           continue;
         }
         const f = v.check(value, at);
-        if (f !== null) out.push(f);
+        if (f !== null) sink(f);
       }
       for (const key of Object.keys(record)) {
-        if (!fields.has(key)) out.push(finding("RECORD_UNKNOWN_FIELD", { ...at, field: safeLabel(key) }, "field is not in the schema"));
+        if (!fields.has(key)) sink(finding("RECORD_UNKNOWN_FIELD", { ...at, field: safeLabel(key) }, "field is not in the schema"));
       }
-      return out;
     },
   };
 }

@@ -23,6 +23,7 @@ export interface InspectOptions {
   limits?: InspectLimits;
 }
 
+const READ_BYTES = 1024 * 1024;
 const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxFindingsPerCode: 10_000 };
 
 /**
@@ -51,7 +52,8 @@ export async function inspectPacket(opts: InspectOptions): Promise<Result<Inspec
   }
   const checkers = new Map<string, CollectionChecker>();
   for (const c of plan.schema.collections) {
-    checkers.set(c.name, new CollectionChecker(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f)));
+    const expected = plan.files.find((f) => f.collection === c.name)?.expected.records ?? 0;
+    checkers.set(c.name, new CollectionChecker(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected));
   }
 
   const bytesRead = new Map<string, number>();
@@ -97,9 +99,11 @@ async function scanFile(
     if (!st.isFile() || st.dev !== file.dev || st.ino !== file.ino || st.nlink > 1) {
       return err(new PacketInputError(PacketInputCode.link, "file changed between checks and read", { file: file.relPath }));
     }
-    const stream = fh.createReadStream({ highWaterMark: 64 * 1024, autoClose: false });
+    // Large reads: each is validated and decoded as one run, so per-read costs are spread thin.
+    const stream = fh.createReadStream({ highWaterMark: READ_BYTES, autoClose: false });
     const totals = await splitLines(stream, maxLineBytes, {
       line: (bytes, n) => checker.line(bytes, n),
+      text: (text, n) => checker.text(text, n),
       tooLong: (n, len) => checker.tooLong(n, len, maxLineBytes),
     });
     const where = { collection: file.collection };

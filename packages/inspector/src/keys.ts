@@ -1,16 +1,47 @@
-import { hash } from "node:crypto";
 import { DigestSet, type Digest } from "./digest-set.ts";
+
+// Two 32-bit multiply-xor lanes with a cross-lane finaliser (bryc's public-domain cyrb53,
+// kept at the full 64 bits). It runs in JS over the key's characters: a native hash call
+// per key (sha1 before) cost more in call overhead than the hashing itself.
+const SEED_HI = 0xdeadbeef;
+const SEED_LO = 0x41c6ce57;
+const QUOTE = 0x22;
 
 /**
  * Key values are remembered as 64-bit digests, never as the values themselves: memory per
  * key is fixed whatever the key's size, and a secret used as a key is never held or echoed.
- * The JSON form is hashed so 1 and "1" stay distinct keys. A 64-bit collision among the
- * 5 million keys a collection may index has a chance below one in a million.
+ * Equal keys are exactly the values with equal JSON forms, as before: a string is hashed
+ * as `"` + its characters, a number or boolean as its JSON text (which never starts with
+ * `"`), so 1 and "1" stay distinct and 1.0 and 1 do not.
+ *
+ * The hash is not cryptographic. For honest data a 64-bit collision among the 5 million keys
+ * a collection may index has a chance of about n²/2⁶⁵ ≈ 7 × 10⁻⁷; a collision shows up as a
+ * false PK/unique duplicate or as a reference wrongly taken as resolved. A packet crafted to
+ * collide can do that on purpose (as it could with 64 bits of sha1, at more cost): digests
+ * bound memory, they are not an integrity proof.
  */
 export function keyDigest(value: string | number | boolean): Digest {
-  // One-shot hash: no Hash object per key, which matters at millions of keys.
-  const h = hash("sha1", JSON.stringify(value), "buffer");
-  return { hi: h.readUInt32LE(0), lo: h.readUInt32LE(4) };
+  let h1 = SEED_HI;
+  let h2 = SEED_LO;
+  let text: string;
+  if (typeof value === "string") {
+    text = value;
+    h1 = Math.imul(h1 ^ QUOTE, 2654435761);
+    h2 = Math.imul(h2 ^ QUOTE, 1597334677);
+  } else {
+    // JSON.parse yields only finite numbers, whose JSON text is String(n) (-0 included: "0").
+    text = String(value);
+  }
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return { hi: h1 >>> 0, lo: h2 >>> 0 };
 }
 
 export const isKeyable = (v: unknown): v is string | number | boolean =>
@@ -39,8 +70,13 @@ export class KeyIndex {
     indexedFields: Iterable<string>,
     relationFields: Iterable<string>,
     private readonly budget: number,
+    /** Keys expected per field (the manifest's record count): sized up front, no regrowth. */
+    expected = 0,
   ) {
-    for (const f of indexedFields) this.sets.set(f, new DigestSet());
+    // Capped by the budget, so a manifest that overstates its records cannot reserve more than
+    // the index may hold anyway (and untouched table pages are never resident).
+    const capacity = Math.max(0, Math.min(expected, budget));
+    for (const f of indexedFields) this.sets.set(f, new DigestSet(capacity));
     for (const f of relationFields) this.pending.set(f, []);
   }
 
@@ -59,9 +95,14 @@ export class KeyIndex {
   add(field: string, digest: Digest, line: number): "added" | "duplicate" | "not-checked" {
     const set = this.sets.get(field);
     if (set === undefined) throw new Error(`field ${field} is not indexed`);
+    return this.addTo(set, digest, line);
+  }
+
+  /** `add` for a set already looked up (the per-record loop holds them). */
+  addTo(set: DigestSet, digest: Digest, line: number): "added" | "duplicate" | "not-checked" {
     if (set.has(digest)) return "duplicate";
     if (!this.reserve(line)) return "not-checked";
-    set.add(digest);
+    set.addNew(digest);
     return "added";
   }
 

@@ -1,9 +1,16 @@
+import { isAscii, isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 
 export interface LineHandlers {
   /** `bytes` is only valid during the call: it may be a view into the read buffer. */
   line(bytes: Buffer, lineNo: number): void;
+  /**
+   * When given, lines known to be valid UTF-8 arrive here already decoded (a trailing `\r`
+   * kept, as `line` would get it), so a file is decoded in large runs instead of line by line.
+   * Lines that are not valid UTF-8, and lines split across reads, still go to `line`.
+   */
+  text?(text: string, lineNo: number): void;
   /** The line was longer than the limit; it was skipped without being held in memory. */
   tooLong(lineNo: number, bytes: number): void;
 }
@@ -13,6 +20,9 @@ export interface StreamTotals {
   bytes: number;
   lines: number;
 }
+
+// Below this a region that failed UTF-8 validation is taken line by line rather than halved again.
+const SMALL_REGION = 4096;
 
 /**
  * One pass over a byte stream: hashes and counts every byte and splits lines on `\n`
@@ -39,7 +49,8 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
     lineLen = 0;
     open = false;
   };
-  const take = (seg: Buffer): void => {
+  /** A piece of a line that may continue in the next read; `copy` when it must outlive the read buffer. */
+  const take = (seg: Buffer, copy: boolean): void => {
     open = true;
     lineLen += seg.length;
     if (skipping) return;
@@ -50,8 +61,55 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
       return;
     }
     if (seg.length > 0) {
-      pending.push(seg);
+      pending.push(copy ? Buffer.from(seg) : seg);
       pendingLen += seg.length;
+    }
+  };
+
+  /** Whole lines, one by one, as views into the read buffer. */
+  const byLine = (chunk: Buffer, start: number, end: number): void => {
+    let pos = start;
+    for (;;) {
+      const nl = chunk.indexOf(10, pos);
+      const stop = nl === -1 || nl > end ? end : nl;
+      const len = stop - pos;
+      lineNo += 1;
+      if (len > maxLineBytes) on.tooLong(lineNo, len);
+      else on.line(chunk.subarray(pos, stop), lineNo);
+      if (stop === end) return;
+      pos = stop + 1;
+    }
+  };
+
+  /** Whole lines, decoded in one go when the region is valid UTF-8 (the common case). */
+  const byRegion = (text: (t: string, n: number) => void, chunk: Buffer, start: number, end: number): void => {
+    const region = chunk.subarray(start, end);
+    if (!isUtf8(region)) {
+      // Halve around a line break, so one bad line does not slow the lines around it.
+      const mid = end - start > SMALL_REGION ? chunk.indexOf(10, start + ((end - start) >>> 1)) : -1;
+      if (mid === -1 || mid >= end) {
+        byLine(chunk, start, end);
+      } else {
+        byRegion(text, chunk, start, mid);
+        byRegion(text, chunk, mid + 1, end);
+      }
+      return;
+    }
+    // ASCII is decoded as latin1, which is byte-for-byte the same text and cheaper.
+    const ascii = isAscii(region);
+    const s = ascii ? region.toString("latin1") : region.toString("utf8");
+    let pos = 0;
+    for (;;) {
+      const nl = s.indexOf("\n", pos);
+      const stop = nl === -1 ? s.length : nl;
+      let len = stop - pos;
+      // A UTF-16 unit is at most 3 UTF-8 bytes: only a line that could be too long is measured.
+      if (!ascii && len * 3 > maxLineBytes) len = Buffer.byteLength(s.slice(pos, stop), "utf8");
+      lineNo += 1;
+      if (len > maxLineBytes) on.tooLong(lineNo, len);
+      else text(s.slice(pos, stop), lineNo);
+      if (nl === -1) return;
+      pos = nl + 1;
     }
   };
 
@@ -60,29 +118,26 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
     hash.update(chunk);
     bytes += chunk.length;
     let pos = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, pos);
+    if (open) {
+      // The line carried over from the previous read ends in this one (or goes on past it).
+      const nl = chunk.indexOf(10);
       if (nl === -1) {
-        // The tail may be kept past this chunk, so it is copied out of the read buffer.
-        if (pos < chunk.length) take(Buffer.from(chunk.subarray(pos)));
-        break;
+        take(chunk, true);
+        continue;
       }
-      const seg = chunk.subarray(pos, nl);
-      if (pending.length === 0 && !skipping) {
-        // Fast path: the whole line is inside this chunk, hand out a view.
-        lineLen = seg.length;
-        if (seg.length > maxLineBytes) {
-          skipping = true;
-        } else {
-          pending = [seg];
-          pendingLen = seg.length;
-        }
-      } else {
-        take(seg);
-      }
+      take(chunk.subarray(0, nl), false);
       finish();
       pos = nl + 1;
     }
+    const last = chunk.lastIndexOf(10);
+    if (last >= pos) {
+      // chunk[pos, last) holds whole lines only.
+      if (on.text === undefined) byLine(chunk, pos, last);
+      else byRegion(on.text, chunk, pos, last);
+      pos = last + 1;
+    }
+    // The tail may be kept past this chunk, so it is copied out of the read buffer.
+    if (pos < chunk.length) take(chunk.subarray(pos), true);
   }
   if (open) finish();
   return { sha256: hash.digest("hex"), bytes, lines: lineNo };
