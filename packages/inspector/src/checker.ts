@@ -4,7 +4,7 @@ import { compileFields, own, type Where } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
 import type { DigestSet } from "./digest-set.ts";
 import { isKeyable, KeyIndex, keyDigest } from "./keys.ts";
-import { eachString, jsonMayHoldSecret, mayHoldSecret, safeLabel, secretsIn, shortLabel } from "./secrets.ts";
+import { eachString, jsonMayHoldSecret, linesMayHoldSecret, mayHoldSecret, safeLabel, secretsIn, shortLabel } from "./secrets.ts";
 
 export type Sink = (f: Finding) => void;
 
@@ -23,6 +23,10 @@ export class CollectionChecker {
   private relations: (PacketRelation & { target: DigestSet | "not-checked" | "pending" })[] = [];
   private readonly compiled;
   private readonly uniques: string[];
+  /** Offsets of the lines in the current block that may hold a secret. */
+  private hinted = new Set<number>();
+  /** The index's sets in its order, with what a duplicate in each means: looked up once, not per record. */
+  private readonly keyed: { field: string; set: DigestSet; duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null }[];
 
   constructor(
     readonly collection: PacketCollection,
@@ -37,6 +41,11 @@ export class CollectionChecker {
     this.uniques = collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name);
     const indexed = new Set([collection.primaryKey, ...this.uniques, ...referencedFields]);
     this.index = new KeyIndex(indexed, (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
+    this.keyed = [...this.index.sets].map(([field, set]) => ({
+      field,
+      set,
+      duplicate: field === collection.primaryKey ? "PK_DUPLICATE" : this.uniques.includes(field) ? "UNIQUE_DUPLICATE" : null,
+    }));
   }
 
   /**
@@ -67,18 +76,25 @@ export class CollectionChecker {
     this.decoded(body.toString("utf8"), lineNo);
   }
 
-  /** A line already decoded from valid UTF-8, possibly still ending in `\r`. */
-  text(text: string, lineNo: number): void {
-    this.decoded(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text, lineNo);
+  /** The decoded run of lines that the next `text` calls come from. */
+  block(text: string): void {
+    this.hinted = linesMayHoldSecret(text);
   }
 
-  private decoded(text: string, lineNo: number): void {
+  /** A line of the last `block`, starting at `offset` in it, possibly still ending in `\r`. */
+  text(text: string, lineNo: number, offset: number): void {
+    this.decoded(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text, lineNo, this.hinted.has(offset));
+  }
+
+  /** `hinted`: the line may hold a secret (`jsonMayHoldSecret`); computed here when not known. */
+  private decoded(text: string, lineNo: number, hinted = jsonMayHoldSecret(text)): void {
     const name = this.collection.name;
     if (lineNo === 1 && text.startsWith(BOM)) {
       text = text.slice(1);
       this.sink(finding("ENCODING_BOM", { collection: name, line: 1 }, "UTF-8 byte order mark at file start (accepted)"));
     }
-    if (text.trim() === "") {
+    // A line opening with "{" (nearly all) is not blank; only others need the trim.
+    if (text.charCodeAt(0) !== 123 && text.trim() === "") {
       this.sink(finding("LINE_EMPTY", { collection: name, line: lineNo }, "empty line (not counted as a record)"));
       return;
     }
@@ -98,7 +114,7 @@ export class CollectionChecker {
       this.sink(finding("RECORD_TYPE", { collection: name, line: lineNo }, "record is not a JSON object"));
       return;
     }
-    this.record(record as Record<string, unknown>, lineNo, !jsonMayHoldSecret(text));
+    this.record(record as Record<string, unknown>, lineNo, !hinted);
   }
 
   tooLong(lineNo: number, bytes: number, limit: number): void {
@@ -121,13 +137,13 @@ export class CollectionChecker {
     if (pkValue === undefined || pkValue === null) {
       this.sink(finding("PK_MISSING", { ...at, field: c.primaryKey }, "primary key is missing or null"));
     }
-    for (const [field, set] of this.index.sets) {
+    for (const { field, set, duplicate } of this.keyed) {
       const v = own(record, field);
       if (!isKeyable(v)) continue;
-      const r = this.index.addTo(set, keyDigest(v), line);
-      if (r === "duplicate" && field === c.primaryKey) {
+      if (this.index.addTo(set, keyDigest(v), line) !== "duplicate") continue;
+      if (duplicate === "PK_DUPLICATE") {
         this.sink(finding("PK_DUPLICATE", { ...at, field }, "primary key value already used by an earlier record"));
-      } else if (r === "duplicate" && this.uniques.includes(field)) {
+      } else if (duplicate === "UNIQUE_DUPLICATE") {
         this.sink(finding("UNIQUE_DUPLICATE", { ...at, field }, "unique field value already used by an earlier record"));
       }
     }

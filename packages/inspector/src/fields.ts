@@ -53,18 +53,18 @@ export function isDatetime(v: string): boolean {
   return hour < 24 && minute < 60 && second < 60;
 }
 
-const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+// What each character may be in a UUID: 1 a hex digit of either case (the pattern is /i), 2 the dash.
+const UUID_CLASS = new Uint8Array(128);
+for (const c of "0123456789abcdefABCDEF") UUID_CLASS[c.charCodeAt(0)] = 1;
+UUID_CLASS[45] = 2;
+const UUID_SHAPE = Array.from("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", (c) => (c === "-" ? 2 : 1));
 
-/** The UUID pattern, by hand: 8-4-4-4-12 hex digits of either case (the pattern is /i). */
+/** The UUID pattern, by hand: 8-4-4-4-12 hex digits. */
 export function isUuid(v: string): boolean {
   if (v.length !== 36) return false;
   for (let i = 0; i < 36; i += 1) {
     const c = v.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-    } else if (!isHex(c)) {
-      return false;
-    }
+    if (c >= 128 || UUID_CLASS[c] !== UUID_SHAPE[i]) return false;
   }
   return true;
 }
@@ -97,6 +97,44 @@ const codePoints = (s: string): number => {
   for (const _ of s) n += 1;
   return n;
 };
+
+interface QuickField {
+  type: PacketField["type"];
+  /** Required and not the primary key (whose absence the key check reports). */
+  required: boolean;
+  /** maxLength, or -1 when there is none. */
+  max: number;
+  allowed: Set<unknown> | null;
+}
+
+/** True exactly when the field's `check` would return null for this (non-null) value. */
+function quickOk(q: QuickField, value: unknown): boolean {
+  switch (q.type) {
+    case "string":
+    case "text":
+      if (typeof value !== "string") return false;
+      break;
+    case "integer":
+      if (typeof value !== "number" || !Number.isInteger(value)) return false;
+      break;
+    case "number":
+      if (typeof value !== "number") return false;
+      break;
+    case "boolean":
+      if (typeof value !== "boolean") return false;
+      break;
+    case "datetime":
+      if (typeof value !== "string" || !isDatetime(value)) return false;
+      break;
+    case "uuid":
+      if (typeof value !== "string" || !isUuid(value)) return false;
+      break;
+    case "json":
+      break;
+  }
+  if (q.max >= 0 && typeof value === "string" && value.length > q.max && codePoints(value) > q.max) return false;
+  return q.allowed === null || q.allowed.has(value);
+}
 
 interface FieldValidator {
   name: string;
@@ -147,9 +185,53 @@ export function compileFields(collection: PacketCollection): {
   }
   const pk = collection.primaryKey;
   const validators = [...fields.values()];
+  const quick = new Map<string, QuickField>();
+  for (const [name, v] of fields) {
+    const f = collection.fields.findLast((x) => x.name === name);
+    if (f === undefined) throw new Error(`field ${name} vanished`);
+    quick.set(name, { type: f.type, required: v.required && name !== pk, max: f.maxLength ?? -1, allowed: f.enum === undefined ? null : new Set<unknown>(f.enum) });
+  }
+  const requiredCount = [...quick.values()].filter((q) => q.required).length;
+
+  /**
+   * Would `validate` find nothing? The same checks, as one predicate in the record's key
+   * order (no finding built, no call per field), so a clean record (nearly all of them)
+   * costs one walk over its keys. Any doubt goes to the full, ordered walk below.
+   */
+  // Records of one export nearly always list their keys in one order: the last record's order
+  // is tried first, by identity of the (internalised) key strings, before the map.
+  const lastKeys: string[] = [];
+  const lastQuick: QuickField[] = [];
+  const clean = (record: Record<string, unknown>): boolean => {
+    let required = 0;
+    let i = 0;
+    for (const key in record) {
+      let q: QuickField | undefined;
+      if (lastKeys[i] === key) q = lastQuick[i];
+      else {
+        q = quick.get(key);
+        if (q !== undefined) {
+          lastKeys[i] = key;
+          lastQuick[i] = q;
+        }
+      }
+      i += 1;
+      if (q === undefined || !Object.hasOwn(record, key)) return false;
+      const value = record[key];
+      if (value === undefined || value === null) {
+        if (q.required) return false;
+        continue;
+      }
+      if (q.required) required += 1;
+      if (!quickOk(q, value)) return false;
+    }
+    return required === requiredCount;
+  };
+
   return {
     fields,
     validate(record, at, sink) {
+      if (clean(record)) return;
       for (const v of validators) {
         const value = own(record, v.name);
         if (value === undefined || value === null) {
@@ -160,8 +242,10 @@ export function compileFields(collection: PacketCollection): {
         const f = v.check(value, at);
         if (f !== null) sink(f);
       }
-      for (const key of Object.keys(record)) {
-        if (!fields.has(key)) sink(finding("RECORD_UNKNOWN_FIELD", { ...at, field: safeLabel(key) }, "field is not in the schema"));
+      // for-in walks the same own keys in the same order as Object.keys, without the array;
+      // hasOwn drops anything a polluted prototype would add.
+      for (const key in record) {
+        if (!fields.has(key) && Object.hasOwn(record, key)) sink(finding("RECORD_UNKNOWN_FIELD", { ...at, field: safeLabel(key) }, "field is not in the schema"));
       }
     },
   };

@@ -23,7 +23,7 @@ export interface InspectOptions {
   limits?: InspectLimits;
 }
 
-const READ_BYTES = 1024 * 1024;
+const READ_BYTES = 512 * 1024;
 const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxFindingsPerCode: 10_000 };
 
 /**
@@ -103,7 +103,8 @@ async function scanFile(
     const stream = fh.createReadStream({ highWaterMark: READ_BYTES, autoClose: false });
     const totals = await splitLines(stream, maxLineBytes, {
       line: (bytes, n) => checker.line(bytes, n),
-      text: (text, n) => checker.text(text, n),
+      block: (text) => checker.block(text),
+      text: (text, n, at) => checker.text(text, n, at),
       tooLong: (n, len) => checker.tooLong(n, len, maxLineBytes),
     });
     const where = { collection: file.collection };

@@ -6,13 +6,19 @@ import { DigestSet, type Digest } from "./digest-set.ts";
 const SEED_HI = 0xdeadbeef;
 const SEED_LO = 0x41c6ce57;
 const QUOTE = 0x22;
+const TAG_INT32 = 0x10000;
+const TAG_FLOAT = 0x10001;
+const TAG_TRUE = 0x10002;
+const TAG_FALSE = 0x10003;
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
 
 /**
  * Key values are remembered as 64-bit digests, never as the values themselves: memory per
  * key is fixed whatever the key's size, and a secret used as a key is never held or echoed.
- * Equal keys are exactly the values with equal JSON forms, as before: a string is hashed
- * as `"` + its characters, a number or boolean as its JSON text (which never starts with
- * `"`), so 1 and "1" stay distinct and 1.0 and 1 do not.
+ * Equal keys are exactly the values with equal JSON forms, as before: a string is hashed as
+ * `"` + its characters, a number by its value (without printing it), a boolean by a tag, so
+ * 1 and "1" stay distinct and 1.0 and 1 do not.
  *
  * The hash is not cryptographic. For honest data a 64-bit collision among the 5 million keys
  * a collection may index has a chance of about n²/2⁶⁵ ≈ 7 × 10⁻⁷; a collision shows up as a
@@ -23,19 +29,42 @@ const QUOTE = 0x22;
 export function keyDigest(value: string | number | boolean): Digest {
   let h1 = SEED_HI;
   let h2 = SEED_LO;
-  let text: string;
   if (typeof value === "string") {
-    text = value;
     h1 = Math.imul(h1 ^ QUOTE, 2654435761);
     h2 = Math.imul(h2 ^ QUOTE, 1597334677);
+    for (let i = 0; i < value.length; i += 1) {
+      const c = value.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
   } else {
-    // JSON.parse yields only finite numbers, whose JSON text is String(n) (-0 included: "0").
-    text = String(value);
-  }
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+    // Numbers and booleans are fed as words above 0xFFFF, which no string's first unit (the
+    // quote) can be. JSON.parse yields only finite numbers; two have the same JSON text
+    // exactly when they are equal (-0 and 0 both print "0", and compare equal).
+    let w0: number;
+    let w1 = -1;
+    let w2 = -1;
+    if (typeof value === "boolean") w0 = value ? TAG_TRUE : TAG_FALSE;
+    else if ((value | 0) === value) {
+      w0 = TAG_INT32;
+      w1 = value | 0;
+    } else {
+      F64[0] = value;
+      w0 = TAG_FLOAT;
+      w1 = U32[0] ?? 0;
+      w2 = U32[1] ?? 0;
+    }
+    // A tag fixes how many words follow, so the word sequences cannot run into each other.
+    h1 = Math.imul(h1 ^ w0, 2654435761);
+    h2 = Math.imul(h2 ^ w0, 1597334677);
+    if (w0 !== TAG_TRUE && w0 !== TAG_FALSE) {
+      h1 = Math.imul(h1 ^ w1, 2654435761);
+      h2 = Math.imul(h2 ^ w1, 1597334677);
+    }
+    if (w0 === TAG_FLOAT) {
+      h1 = Math.imul(h1 ^ w2, 2654435761);
+      h2 = Math.imul(h2 ^ w2, 1597334677);
+    }
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);

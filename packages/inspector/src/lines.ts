@@ -10,7 +10,9 @@ export interface LineHandlers {
    * kept, as `line` would get it), so a file is decoded in large runs instead of line by line.
    * Lines that are not valid UTF-8, and lines split across reads, still go to `line`.
    */
-  text?(text: string, lineNo: number): void;
+  text?(text: string, lineNo: number, offset: number): void;
+  /** Called with each decoded run before its lines go to `text`, which then gets each line's offset in it. */
+  block?(text: string): void;
   /** The line was longer than the limit; it was skipped without being held in memory. */
   tooLong(lineNo: number, bytes: number): void;
 }
@@ -82,9 +84,11 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
   };
 
   /** Whole lines, decoded in one go when the region is valid UTF-8 (the common case). */
-  const byRegion = (text: (t: string, n: number) => void, chunk: Buffer, start: number, end: number): void => {
+  const byRegion = (text: (t: string, n: number, at: number) => void, chunk: Buffer, start: number, end: number): void => {
     const region = chunk.subarray(start, end);
-    if (!isUtf8(region)) {
+    // ASCII is valid UTF-8 and is decoded as latin1, which is byte-for-byte the same text and cheaper.
+    const ascii = isAscii(region);
+    if (!ascii && !isUtf8(region)) {
       // Halve around a line break, so one bad line does not slow the lines around it.
       const mid = end - start > SMALL_REGION ? chunk.indexOf(10, start + ((end - start) >>> 1)) : -1;
       if (mid === -1 || mid >= end) {
@@ -95,9 +99,8 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
       }
       return;
     }
-    // ASCII is decoded as latin1, which is byte-for-byte the same text and cheaper.
-    const ascii = isAscii(region);
     const s = ascii ? region.toString("latin1") : region.toString("utf8");
+    on.block?.(s);
     let pos = 0;
     for (;;) {
       const nl = s.indexOf("\n", pos);
@@ -107,7 +110,7 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
       if (!ascii && len * 3 > maxLineBytes) len = Buffer.byteLength(s.slice(pos, stop), "utf8");
       lineNo += 1;
       if (len > maxLineBytes) on.tooLong(lineNo, len);
-      else text(s.slice(pos, stop), lineNo);
+      else text(s.slice(pos, stop), lineNo, pos);
       if (nl === -1) return;
       pos = nl + 1;
     }

@@ -48,6 +48,28 @@ export function jsonMayHoldSecret(json: string): boolean {
   return false;
 }
 
+/**
+ * `jsonMayHoldSecret` for every line of a block of `\n`-separated lines at once: the start
+ * offsets of the lines it would say "maybe" for. A few searches over the whole block cost
+ * far less than a few per line.
+ */
+export function linesMayHoldSecret(block: string): Set<number> {
+  const starts = new Set<number>();
+  for (const n of ["\\", ...NEEDLES]) {
+    let from = 0;
+    for (;;) {
+      const hit = block.indexOf(n, from);
+      if (hit === -1) break;
+      starts.add(block.lastIndexOf("\n", hit) + 1);
+      // The rest of this line is marked already: go on from the next line.
+      const next = block.indexOf("\n", hit);
+      if (next === -1) break;
+      from = next + 1;
+    }
+  }
+  return starts;
+}
+
 /** The kinds of secret found in one string, each at most once. */
 export function secretsIn(text: string): SecretHit[] {
   const hits: SecretHit[] = [];
