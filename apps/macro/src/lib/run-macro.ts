@@ -1,6 +1,5 @@
 import { join, relative } from "node:path";
 import { macroMachine, runMacro, type Checkpoint, type MacroOutput } from "@macro/machine";
-import type { VenueFactSource } from "@macro/probes";
 import { ExitCode, flagsFrom, loadMatrix, type LoadedSsot } from "@macro/ssot";
 import {
   buildBlockerPacket,
@@ -42,20 +41,7 @@ const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, b
 
 /** One run of the macro: inputs checked, machine driven with real actors, outcome persisted. */
 export async function runMacroOnce(io: Io, paths: Paths): Promise<RunSummary> {
-  const inputs = await loadInputs(io, paths);
-  const { loaded, catalog } = inputs;
-  // Only a blocker packet reads the matrix, and parsing it is the largest piece of CPU after the
-  // machine. Started once the venue track has an engine client running, the parse fills the time
-  // that track waits on the clients instead of following the run. Same one read, same packet.
-  let matrix: ReturnType<typeof loadMatrix> | null = null;
-  const venueSource: VenueFactSource = {
-    ...inputs.venueSource,
-    probeEngine: (kind, endpoint) => {
-      const probe = inputs.venueSource.probeEngine(kind, endpoint);
-      matrix ??= startMatrixLoad(loaded);
-      return probe;
-    },
-  };
+  const { loaded, catalog, venueSource } = await loadInputs(io, paths);
   const now = () => new Date();
   const runId = newRunId(now());
   const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
@@ -84,7 +70,7 @@ export async function runMacroOnce(io: Io, paths: Paths): Promise<RunSummary> {
   await writes;
   log.info({ status: output.status, blocker: output.blocker?.id ?? null }, "run finished");
 
-  const packet = output.status === "blocked" ? await writePacket(io, paths, loaded, runId, output, now(), matrix ?? startMatrixLoad(loaded)) : null;
+  const packet = output.status === "blocked" ? await writePacket(io, paths, loaded, runId, output, now()) : null;
   if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
   const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(paths, loaded, runId, output, [packet?.json, packet?.markdown, packet?.operator, checkpointPath]);
   if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
@@ -107,18 +93,10 @@ export function recordPathFor(paths: Paths, runId: string): string {
   return join(paths.reportsDir, `run-record-${runId}.json`);
 }
 
-function startMatrixLoad(loaded: LoadedSsot): ReturnType<typeof loadMatrix> {
-  const load = loadMatrix(join(loaded.dir, loaded.ssot.matrix.path));
-  // A closed or aborted run never awaits it: a defect in it must not end the process as an
-  // unhandled rejection there. writePacket awaits the same promise and still sees the error.
-  load.catch(() => undefined);
-  return load;
-}
-
-async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, at: Date, matrixLoad: ReturnType<typeof loadMatrix>) {
+async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, at: Date) {
   const blocker = output.blocker;
   if (blocker === null) throw new Error("blocked run without a blocker");
-  const matrix = await matrixLoad;
+  const matrix = await loadMatrix(join(loaded.dir, loaded.ssot.matrix.path));
   const previous = await findLatestPacket(paths.reportsDir);
   const names = packetFileNames(blocker.id, runId);
   const venueId = output.outputs.venue?.verdict.venueId ?? null;
