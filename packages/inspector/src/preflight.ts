@@ -19,6 +19,8 @@ export interface PlannedFile {
   /** Identity seen by lstat; the opened descriptor must match it (no swap in between). */
   dev: number;
   ino: number;
+  /** Bytes on disk when preflight looked: bounds how many records the file can hold. */
+  size: number;
 }
 
 export interface PacketPlan {
@@ -91,6 +93,7 @@ export async function preflight(packetDir: string): Promise<Result<PacketPlan, P
       expected: { sha256: f.sha256, bytes: f.bytes, records: f.records },
       dev: st.value.dev,
       ino: st.value.ino,
+      size: st.value.size,
     });
   }
 
@@ -149,7 +152,7 @@ async function checkRegularFile(
   root: string,
   rel: string,
   missingCode: PacketInputCode,
-): Promise<Result<{ dev: number; ino: number }, PacketInputError>> {
+): Promise<Result<{ dev: number; ino: number; size: number }, PacketInputError>> {
   const parts = rel.split("/");
   let cur = root;
   for (const [i, part] of parts.entries()) {
@@ -167,7 +170,7 @@ async function checkRegularFile(
     if (last) {
       if (!st.isFile()) return refuse(PacketInputCode.link, "not a regular file", { file: rel });
       if (st.nlink > 1) return refuse(PacketInputCode.link, `hard-linked file refused (nlink ${st.nlink})`, { file: rel });
-      return ok({ dev: st.dev, ino: st.ino });
+      return ok({ dev: st.dev, ino: st.ino, size: st.size });
     }
   }
   return refuse(missingCode, "empty path", { file: rel });
