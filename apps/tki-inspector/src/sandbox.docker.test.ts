@@ -11,7 +11,8 @@ import { BUNDLE, ensureBundle, REPO } from "./test-bundle.ts";
 // passes and the report lands in --out. Built FROM scratch out of the host's own node, so
 // no registry is touched; skipped where no container engine answers.
 const SECCOMP = join(REPO, "packages/sandbox/seccomp-deny-by-default.json");
-const IMAGE = "macro-tki-inspector-e2e:test";
+// Per process: `macro run` runs this suite again inside its own test track.
+const IMAGE = `macro-tki-inspector-e2e:test-${process.pid}`;
 const RUN_ID = "run-docker-e2e";
 
 const docker = (args: string[], input?: string) =>
