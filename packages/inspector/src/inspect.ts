@@ -23,7 +23,7 @@ export interface InspectOptions {
   limits?: InspectLimits;
 }
 
-const READ_BYTES = 512 * 1024;
+const READ_BYTES = 128 * 1024;
 const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxFindingsPerCode: 10_000 };
 
 /**
