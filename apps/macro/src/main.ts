@@ -7,6 +7,7 @@ type Loader = () => Promise<MacroCommand>;
 // One lazily imported module per command: `macro status` never loads the sandbox adapters.
 const COMMANDS: Record<string, { description: string; load: Loader }> = {
   run: { description: "Run the program macro end to end (exit 0 closed, 3 blocked, 2 input error, 1 defect)", load: () => import("./commands/run.ts").then((m) => m.default) },
+  resume: { description: "Continue an interrupted run from its last checkpoint", load: () => import("./commands/resume.ts").then((m) => m.default) },
   status: { description: "Where the last run stopped, its blocker and its packet", load: () => import("./commands/status.ts").then((m) => m.default) },
   schema: { description: "Print the SSOT's JSON Schema", load: () => import("./commands/schema.ts").then((m) => m.default) },
   attest: { description: "B4′ alone: build the sandbox image, run the probes, write the evidence bundle", load: () => import("./commands/attest.ts").then((m) => m.default) },
@@ -52,7 +53,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return ExitCode.closed;
   }
   try {
-    return await command.run(rest, io);
+    const code = await command.run(rest, io);
+    // A command that noticed the interrupt and wound down still ends as interrupted.
+    return io.signal.aborted ? ExitCode.interrupted : code;
   } catch (error) {
     if (isCittyUsageError(error)) {
       io.stderr.write(`macro ${name}: ${error.message}\n\n${await command.usage()}\n`);

@@ -6,7 +6,12 @@ import { join, resolve } from "node:path";
 // sandbox image runs it, so they rebuild it when any source it inlines is newer.
 export const APP = resolve(import.meta.dirname, "..");
 export const REPO = resolve(APP, "../..");
-export const BUNDLE = join(APP, "dist", "tki-inspector.js");
+/**
+ * The bundle under test. `macro run` builds its own into the run's folder and points
+ * TKI_INSPECTOR_BUNDLE at it, so the suite it runs proves the artifact the run recorded.
+ */
+const GIVEN = process.env["TKI_INSPECTOR_BUNDLE"];
+export const BUNDLE = GIVEN === undefined || GIVEN === "" ? join(APP, "dist", "tki-inspector.js") : resolve(GIVEN);
 const SOURCES = [join(APP, "src"), join(REPO, "packages/inspector/src"), join(REPO, "packages/ssot/src")];
 
 function newestSource(dir: string): number {
@@ -19,6 +24,10 @@ function newestSource(dir: string): number {
 }
 
 export function ensureBundle(): void {
+  if (GIVEN !== undefined && GIVEN !== "") {
+    if (!existsSync(BUNDLE)) throw new Error(`TKI_INSPECTOR_BUNDLE names ${BUNDLE}, which does not exist`);
+    return;
+  }
   const stale = !existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < Math.max(...SOURCES.map(newestSource));
   if (!stale) return;
   const build = spawnSync("pnpm", ["--filter", "@macro/tki-inspector", "build"], { cwd: REPO, encoding: "utf8" });

@@ -1,5 +1,7 @@
-import { TRACK_IDS } from "@macro/ssot";
+import { InterruptedError, TRACK_IDS } from "@macro/ssot";
+import { fromPromise } from "xstate";
 import { describe, expect, it } from "vitest";
+import type { AttestOutput, TrackInput } from "./types.ts";
 import { restoreCheckpoint, type Checkpoint } from "./checkpoint.ts";
 import { FAILING, INPUT, fakeMachine } from "./_fakes.ts";
 import { runMacro } from "./run.ts";
@@ -51,5 +53,27 @@ describe("runMacro", () => {
 
   it("rejects on input the machine refuses, rather than reporting a status", async () => {
     await expect(runMacro(fakeMachine(), { ...INPUT, ssotSha256: "" })).rejects.toThrow(/ssotSha256/);
+  });
+});
+
+describe("runMacro interrupted", () => {
+  it("stops the in-flight track (its signal aborts), rejects with InterruptedError, keeps the last checkpoint", async () => {
+    const controller = new AbortController();
+    const checkpoints: Checkpoint[] = [];
+    let trackSignal: AbortSignal | null = null;
+    const machine = fakeMachine().provide({
+      actors: {
+        attest: fromPromise<AttestOutput, TrackInput>(({ signal }) => {
+          trackSignal = signal;
+          controller.abort();
+          return new Promise(() => {});
+        }),
+      },
+    });
+    const run = runMacro(machine, INPUT, { signal: controller.signal, onSnapshot: (c) => checkpoints.push(c) });
+    await expect(run).rejects.toBeInstanceOf(InterruptedError);
+    expect((trackSignal as AbortSignal | null)?.aborted).toBe(true);
+    const last = checkpoints.at(-1);
+    expect(last && restoreCheckpoint(JSON.parse(JSON.stringify(last))).ok && JSON.stringify(last.snapshot)).toContain('"attest"');
   });
 });

@@ -1,4 +1,4 @@
-import type { TrackRecord } from "@macro/ssot";
+import { InterruptedError, type TrackRecord } from "@macro/ssot";
 import { createActor } from "xstate";
 import { toCheckpoint, type Checkpoint, type RestoredCheckpoint } from "./checkpoint.ts";
 import type { macroMachine } from "./machine.ts";
@@ -14,6 +14,12 @@ export type RunOptions = {
   onSnapshot?: (checkpoint: Checkpoint) => void;
   /** Resume from a restored checkpoint instead of starting fresh (`input` is then ignored). */
   snapshot?: RestoredCheckpoint;
+  /**
+   * Aborting stops the machine: the in-flight track actor's own signal is aborted, so it can
+   * clean up (a container removed), and the run rejects with InterruptedError. The last
+   * checkpoint handed to onSnapshot is where a later run resumes.
+   */
+  signal?: AbortSignal;
 };
 
 const SETTLED = new Set(["passed", "failed", "blocked"]);
@@ -60,6 +66,16 @@ export function runMacro(machine: MacroMachine, input: MacroInput, opts: RunOpti
       },
       error: fail,
     });
+    const interrupt = () => {
+      subscription.unsubscribe();
+      actor.stop();
+      reject(new InterruptedError("interrupted: the running track was stopped; resume from the last checkpoint with `pnpm macro resume`"));
+    };
+    if (opts.signal?.aborted === true) {
+      interrupt();
+      return;
+    }
+    opts.signal?.addEventListener("abort", interrupt, { once: true });
     actor.start();
   });
 }

@@ -8,6 +8,8 @@ export const ExitCode = {
   internal: 1,
   usage: 2,
   blocked: 3,
+  /** SIGINT/SIGTERM: what was running was stopped and cleaned up; the last checkpoint stays. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -37,6 +39,14 @@ export class InternalError extends MacroError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(code, message, ExitCode.internal, options);
     this.name = "InternalError";
+  }
+}
+
+/** The user interrupted the command. Exit 130, as a shell reports SIGINT. */
+export class InterruptedError extends MacroError {
+  constructor(message = "interrupted") {
+    super("INTERRUPTED", message, ExitCode.interrupted);
+    this.name = "InterruptedError";
   }
 }
 

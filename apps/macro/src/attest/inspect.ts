@@ -18,6 +18,9 @@ export interface InspectRequest {
   runId: string;
   recorder: SideEffectRecorder;
   json?: boolean;
+  signal?: AbortSignal;
+  /** Default: the workspace build of tki-inspector. */
+  inspectorBundle?: string;
 }
 
 /**
@@ -43,10 +46,11 @@ export async function inspectInSandbox(req: InspectRequest): Promise<Result<Sand
     mounts: [
       { source: await realpath(req.packetDir), target: IN_PACKET, readOnly: true },
       { source: await realpath(req.attestation.path), target: IN_ATTESTATION, readOnly: true },
-      { source: sandboxPaths(req.loaded).inspectorBundle, target: IN_INSPECTOR, readOnly: true },
+      { source: req.inspectorBundle ?? sandboxPaths(req.loaded).inspectorBundle, target: IN_INSPECTOR, readOnly: true },
     ],
     timeoutMs: 300_000,
     recorder: req.recorder,
+    ...(req.signal === undefined ? {} : { signal: req.signal }),
   });
   return run.ok ? ok(run.value) : err({ code: run.error.code, message: run.error.message });
 }

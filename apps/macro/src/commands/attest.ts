@@ -43,6 +43,7 @@ export default macroCommand({
       variant,
       signingKeyPem: await readKey(signingKey === null ? null : resolve(loaded.dir, signingKey)),
       now: () => new Date(),
+      signal: io.signal,
     });
     if (!result.ok) {
       io.stderr.write(`macro attest: ${result.error.code}: ${result.error.message}\n`);

@@ -39,6 +39,7 @@ export default macroCommand({
       variant: { name: `inspect-${runId}`, runFlags: loaded.ssot.sandbox.runFlags },
       signingKeyPem: null,
       now: () => new Date(),
+      signal: io.signal,
     });
     if (!attested.ok || !attested.value.attested) {
       io.stderr.write(`macro inspect: BLOCKED: the sandbox is not attested: ${attested.ok ? attested.value.judgement.reasons.map((r) => r.code).join(", ") : attested.error.message}\n`);
@@ -54,6 +55,7 @@ export default macroCommand({
       runId,
       recorder,
       json: args.json,
+      signal: io.signal,
     });
     if (!run.ok) {
       io.stderr.write(`macro inspect: BLOCKED: ${run.error.code}: ${run.error.message}\n`);

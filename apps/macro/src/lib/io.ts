@@ -4,10 +4,12 @@ export interface Io {
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
 }
 
 const isIo = (value: unknown): value is Io =>
-  typeof value === "object" && value !== null && "stdout" in value && "stderr" in value && "env" in value && "cwd" in value;
+  typeof value === "object" && value !== null && "stdout" in value && "stderr" in value && "env" in value && "cwd" in value && "signal" in value;
 
 /** citty passes our Io through as untyped `data`; check it once at the boundary. */
 export function ioFrom(data: unknown): Io {

@@ -1,5 +1,5 @@
 import { join, relative } from "node:path";
-import { macroMachine, runMacro, type Checkpoint, type MacroOutput } from "@macro/machine";
+import { macroMachine, runMacro, type Checkpoint, type MacroOutput, type RestoredCheckpoint } from "@macro/machine";
 import { ExitCode, flagsFrom, loadMatrix, type LoadedSsot } from "@macro/ssot";
 import {
   buildBlockerPacket,
@@ -39,13 +39,17 @@ export interface RunSummary {
 
 const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, blocked: ExitCode.blocked, aborted: ExitCode.internal };
 
-/** One run of the macro: inputs checked, machine driven with real actors, outcome persisted. */
-export async function runMacroOnce(io: Io, paths: Paths): Promise<RunSummary> {
+/**
+ * One run of the macro: inputs checked, machine driven with real actors, outcome persisted.
+ * With `resume`, the run continues from a checkpoint (same run id, its log appended to).
+ */
+export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: string) => RestoredCheckpoint): Promise<RunSummary> {
   const { loaded, catalog, venueSource } = await loadInputs(io, paths);
+  const restored = resume?.(loaded.sha256);
   const now = () => new Date();
-  const runId = newRunId(now());
+  const runId = restored?.runId ?? newRunId(now());
   const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
-  log.info({ ssot: loaded.path, sha256: loaded.sha256 }, "run started");
+  log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
   const recorder = new SideEffectLog(log);
   const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource };
 
@@ -65,6 +69,8 @@ export async function runMacroOnce(io: Io, paths: Paths): Promise<RunSummary> {
         printTrack(track);
       },
       onSnapshot: saveCheckpoint,
+      signal: io.signal,
+      ...(restored === undefined ? {} : { snapshot: restored }),
     },
   );
   await writes;

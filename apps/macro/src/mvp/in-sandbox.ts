@@ -5,7 +5,6 @@ import { join } from "node:path";
 import type { LoadedSsot } from "@macro/ssot";
 import type { ContainerEngine, SideEffectRecorder } from "@macro/sandbox";
 import { inspectInSandbox } from "../attest/inspect.ts";
-import { sandboxPaths } from "../attest/files.ts";
 import { execLogged } from "./exec.ts";
 import type { TestCase } from "./test-results.ts";
 
@@ -18,6 +17,9 @@ export interface SandboxTestContext {
   outDir: string;
   recorder: SideEffectRecorder;
   env: Record<string, string | undefined>;
+  signal: AbortSignal;
+  /** The bundle this run built (and records as its MVP artifact). */
+  inspectorBundle: string;
 }
 
 const FIX7 = "fixtures/packets/FIX7";
@@ -41,7 +43,7 @@ export async function sandboxAcceptance(ctx: SandboxTestContext): Promise<TestCa
   const scratch = await mkdtemp(join(tmpdir(), "macro-host-"));
   try {
     const out = join(scratch, "out");
-    const host = await execLogged(process.execPath, [sandboxPaths(ctx.loaded).inspectorBundle, "inspect", join(root, FIX7), "--out", out, "--attestation", ctx.attestation.path, "--attestation-sha256", ctx.attestation.sha256, "--run-id", ctx.runId], { cwd: scratch, env: { PATH: ctx.env.PATH } });
+    const host = await execLogged(process.execPath, [ctx.inspectorBundle, "inspect", join(root, FIX7), "--out", out, "--attestation", ctx.attestation.path, "--attestation-sha256", ctx.attestation.sha256, "--run-id", ctx.runId], { cwd: scratch, env: { PATH: ctx.env.PATH } });
     const closed = host.exitCode === 3 && !existsSync(out);
     cases.push({ name: "macro run › host › [#40] the bundled inspector run directly on the host exits 3 and writes nothing", status: closed ? "passed" : "failed" });
   } finally {

@@ -3,7 +3,6 @@ import { join, relative } from "node:path";
 import type { BuildOutput, TrackInput } from "@macro/machine";
 import { digestFile, writeFileAtomic } from "@macro/report";
 import type { Fact } from "@macro/ssot";
-import { sandboxPaths } from "../attest/files.ts";
 import { foreignImports } from "../mvp/bundle-check.ts";
 import { execLogged } from "../mvp/exec.ts";
 import { runDir } from "../mvp/run-dir.ts";
@@ -17,18 +16,21 @@ import type { TrackDeps } from "./deps.ts";
 export async function runBuild(deps: TrackDeps, { input, signal }: { input: TrackInput; signal: AbortSignal }): Promise<BuildOutput> {
   const at = () => deps.now().toISOString();
   const dir = await runDir(deps, input.runId);
-  const build = await execLogged("pnpm", ["--filter", "@macro/tki-inspector", "build"], { cwd: deps.paths.cwd, env: deps.env, signal });
+  // Built into the run's own folder: the artifact this run tests and records is never the one a
+  // concurrent run or a developer's rebuild rewrites under it.
+  const outDir = join(dir, "mvp");
+  const build = await execLogged("pnpm", ["--filter", "@macro/tki-inspector", "exec", "tsup", "--out-dir", outDir], { cwd: deps.paths.cwd, env: deps.env, signal });
   const logPath = join(dir, "build.log");
   await writeFileAtomic(logPath, build.output);
   const log = relative(deps.paths.cwd, logPath);
   const logDigest = await digestFile(logPath);
   const evidence = [{ id: "build-log", path: log, sha256: logDigest.sha256, bytes: logDigest.bytes, track: "build" as const, origin: "produced" as const, createdAt: at() }];
-  const facts: Fact[] = [{ id: "build.command", value: "pnpm --filter @macro/tki-inspector build", source: log, observedAt: at() }];
+  const facts: Fact[] = [{ id: "build.command", value: `pnpm --filter @macro/tki-inspector exec tsup --out-dir ${relative(deps.paths.cwd, outDir)}`, source: log, observedAt: at() }];
   if (build.exitCode !== 0) {
     const why = build.error ?? `exit ${build.exitCode}: ${build.output.trim().split("\n").slice(-3).join(" ")}`;
     return { capability: "built", ok: false, reason: `the MVP build failed (${why}); log: ${log}`, facts, evidence, sideEffects: [] };
   }
-  const bundlePath = sandboxPaths(deps.loaded).inspectorBundle;
+  const bundlePath = join(outDir, "tki-inspector.js");
   const bundle = await readFile(bundlePath, "utf8");
   const foreign = foreignImports(bundle);
   const digest = await digestFile(bundlePath);

@@ -42,7 +42,8 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
 
   for (const suite of SUITES) {
     const file = join(dir, `tests-${suite.replace(/[@/]/g, "_")}.json`);
-    const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.paths.cwd, env: deps.env, signal });
+    const env = { ...deps.env, TKI_INSPECTOR_BUNDLE: join(deps.paths.cwd, bundle.path) };
+    const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.paths.cwd, env, signal });
     const parsed = parseVitestJson(await readFile(file, "utf8").catch(() => ""), suite);
     const cases = parsed.ok ? parsed.value : [{ name: `${suite}: ${parsed.error} (exit ${run.exitCode}: ${run.output.trim().split("\n").slice(-2).join(" ")})`, status: "failed" as const }];
     all.push(...cases);
@@ -63,6 +64,8 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
       outDir: join(dir, "fix7"),
       recorder: deps.recorder,
       env: deps.env,
+      signal,
+      inspectorBundle: join(deps.paths.cwd, bundle.path),
     });
     all.push(...cases);
     statements.push(testResultStatement(subject, "macro run: sandbox acceptance", cases));

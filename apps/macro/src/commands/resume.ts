@@ -1,0 +1,26 @@
+import { resolve } from "node:path";
+import { InputError } from "@macro/ssot";
+import { loadResumable, newestCheckpoint } from "../lib/checkpoint.ts";
+import { macroCommand } from "../lib/command.ts";
+import { ioFrom } from "../lib/io.ts";
+import { resolvePaths } from "../lib/paths.ts";
+import { runMacroOnce } from "../lib/run-macro.ts";
+import { printSummary } from "../lib/summary.ts";
+
+export default macroCommand({
+  meta: { name: "resume", description: "Continue an interrupted run from its last checkpoint: the track that was in flight runs again (exit codes as run)" },
+  args: {
+    checkpoint: { type: "string", description: "The checkpoint to resume (default: the newest in checkpoints/)", valueHint: "FILE" },
+    ssot: { type: "string", description: "The SSOT file (must be unchanged since the checkpoint)", valueHint: "FILE", default: "macro.yaml" },
+    json: { type: "boolean", description: "Print the machine-readable result on stdout", default: false },
+  },
+  async run({ args, data }) {
+    const io = ioFrom(data);
+    const paths = resolvePaths(io, args.ssot);
+    const file = args.checkpoint === undefined ? await newestCheckpoint(paths.checkpointsDir) : resolve(io.cwd, args.checkpoint);
+    if (file === null) throw new InputError("CHECKPOINT_NONE", `no checkpoint in ${paths.checkpointsDir}: nothing to resume`);
+    const summary = await runMacroOnce(io, paths, await loadResumable(file));
+    printSummary(io, summary, args.json);
+    return summary.exitCode;
+  },
+});
