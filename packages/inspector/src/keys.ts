@@ -1,10 +1,15 @@
+import { randomBytes } from "node:crypto";
 import { DigestSet, type Digest } from "./digest-set.ts";
 
 // Two 32-bit multiply-xor lanes with a cross-lane finaliser (bryc's public-domain cyrb53,
 // kept at the full 64 bits). It runs in JS over the key's characters: a native hash call
 // per key (sha1 before) cost more in call overhead than the hashing itself.
-const SEED_HI = 0xdeadbeef;
-const SEED_LO = 0x41c6ce57;
+// The seeds are drawn fresh for every process: the packet is untrusted input, and with known
+// seeds a crafted packet could search out a colliding key offline and make a dangling
+// reference read as resolved. Digests never reach a report, so the report does not change.
+const SEEDS = randomBytes(8);
+const SEED_HI = SEEDS.readUInt32LE(0);
+const SEED_LO = SEEDS.readUInt32LE(4);
 const QUOTE = 0x22;
 const TAG_INT32 = 0x10000;
 const TAG_FLOAT = 0x10001;
@@ -22,9 +27,9 @@ const U32 = new Uint32Array(F64.buffer);
  *
  * The hash is not cryptographic. For honest data a 64-bit collision among the 5 million keys
  * a collection may index has a chance of about n²/2⁶⁵ ≈ 7 × 10⁻⁷; a collision shows up as a
- * false PK/unique duplicate or as a reference wrongly taken as resolved. A packet crafted to
- * collide can do that on purpose (as it could with 64 bits of sha1, at more cost): digests
- * bound memory, they are not an integrity proof.
+ * false PK/unique duplicate (a finding, so it fails closed) or as a reference wrongly taken as
+ * resolved. Per-process random seeds keep a crafted packet from aiming at the latter: it would
+ * have to collide for seeds it cannot know. Digests bound memory; they are not a proof.
  */
 export function keyDigest(value: string | number | boolean): Digest {
   let h1 = SEED_HI;
