@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { description: string; load: Loader }> = {
   status: { description: "Where the last run stopped, its blocker and its packet", load: () => import("./commands/status.ts").then((m) => m.default) },
   schema: { description: "Print the SSOT's JSON Schema", load: () => import("./commands/schema.ts").then((m) => m.default) },
   attest: { description: "B4′ alone: build the sandbox image, run the probes, write the evidence bundle", load: () => import("./commands/attest.ts").then((m) => m.default) },
+  keygen: { description: "Make an ed25519 key pair for signing attestation bundles", load: () => import("./commands/keygen.ts").then((m) => m.default) },
   inspect: { description: "Run tki-inspector on a packet inside an attested throwaway sandbox", load: () => import("./commands/inspect.ts").then((m) => m.default) },
   verify: { description: "Verify an attestation bundle read-only (exit 0 accepted, 3 rejected)", load: () => import("./commands/verify.ts").then((m) => m.default) },
 };

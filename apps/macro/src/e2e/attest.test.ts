@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanup, listFiles, macro, type CliRun } from "./harness.ts";
@@ -60,6 +61,28 @@ describe.skipIf(!engine)("macro attest on a real engine (skipped: no container e
     const reasons = (JSON.parse(verify.stdout) as { reasons: { code: string }[] }).reasons.map((r) => r.code);
     expect(reasons).toContain("PROBE_NOT_PASS");
     expect(listFiles(run.reports)).toEqual(before);
+  });
+
+  it("signed with a key from keygen: verify accepts it only with the public key trusted", () => {
+    const dir = mkdtempSync(join(tmpdir(), "macro-keys-"));
+    try {
+      const keys = macro(["keygen", "--out", dir], withEngine);
+      runs.push(keys);
+      expect(keys.status, keys.stderr).toBe(0);
+      const { run, json } = attest(["--key", join(dir, "attest-signing.key")]);
+      expect(run.status, run.stderr).toBe(0);
+      const envelope = JSON.parse(readFileSync(json.bundle, "utf8")) as { payloadType?: string; signatures?: unknown[] };
+      expect(envelope.payloadType).toBe("application/vnd.in-toto+json");
+      expect(envelope.signatures).toHaveLength(1);
+      const trusted = macro(["verify", json.bundle, "--key", join(dir, "attest-signing.pub")], withEngine, join(run.reports, ".."));
+      expect(trusted.status, trusted.stdout).toBe(0);
+      const untrusted = macro(["verify", json.bundle, "--json"], withEngine, join(run.reports, ".."));
+      expect(untrusted.status).toBe(3);
+      expect((JSON.parse(untrusted.stdout) as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toContain("SIGNATURE_INVALID");
+      expect(macro(["keygen", "--out", dir], withEngine).status, "keygen never replaces a key").toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   const weakenings: [string, string[]][] = [
