@@ -107,7 +107,7 @@ describe("macro run — bad input exits 2, names the file and field, writes noth
 });
 
 describe("macro — every command explains itself", () => {
-  it.each(["run", "status", "schema"])("%s --help exits 0 with usage", (name) => {
+  it.each(["run", "resume", "status", "schema", "attest", "verify", "keygen", "inspect"])("%s --help exits 0 with usage", (name) => {
     const run = track(macro([name, "--help"]));
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/USAGE|Usage/);
