@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { parseDocument } from "yaml";
 import type * as z from "zod";
 import { err, ok, type Result } from "./errors.ts";
 import { Ssot } from "./ssot.ts";
+import { readYamlFile } from "./yaml-file.ts";
 
 /** Bigger than any honest SSOT; refusing early keeps a hostile file from costing parse time. */
 export const SSOT_MAX_BYTES = 1024 * 1024;
@@ -88,45 +87,11 @@ export function parseSsot(data: unknown, file: string): Result<Ssot, SsotLoadErr
 
 export async function loadSsot(path: string): Promise<Result<LoadedSsot, SsotLoadError>> {
   const absolute = resolve(path);
-  const read = await readBounded(absolute, path);
-  if (!read.ok) return read;
-  const raw = read.value;
-
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
-  } catch {
-    return err({ code: "SSOT_YAML", file: path, message: `${path}: not valid UTF-8`, issues: [] });
-  }
-
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      const where = pos ? `${path}:${pos.line}:${pos.col}` : path;
-      // prettyErrors appends the position and a code frame; the position is already in `where`.
-      const headline = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "").trim();
-      return { path: where, message: headline };
-    });
-    return err({ code: "SSOT_YAML", file: path, message: `${path}: YAML syntax error`, issues });
-  }
-
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: SSOT_MAX_ALIASES });
-  } catch (cause) {
-    // yaml throws a ReferenceError once alias expansion exceeds the budget (billion laughs).
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return err({
-      code: "SSOT_ALIAS_BOMB",
-      file: path,
-      message: `${path}: refused: ${message} (more than ${SSOT_MAX_ALIASES} alias expansions)`,
-      issues: [],
-    });
-  }
-
-  const ssot = parseSsot(data, path);
+  const read = await readYamlFile(absolute, path, { maxBytes: SSOT_MAX_BYTES, maxAliases: SSOT_MAX_ALIASES });
+  if (!read.ok) return err({ code: `SSOT_${read.error.kind}`, file: path, message: read.error.message, issues: read.error.issues });
+  const ssot = parseSsot(read.value.data, path);
   if (!ssot.ok) return ssot;
+  const { raw } = read.value;
   return ok({ ssot: ssot.value, path: absolute, dir: dirname(absolute), sha256: hashBytes(raw), bytes: raw.byteLength });
 }
 
@@ -141,45 +106,6 @@ export function formatSsotError(e: SsotLoadError): string {
 }
 
 // --- internal ---
-
-async function readBounded(absolute: string, shown: string): Promise<Result<Uint8Array, SsotLoadError>> {
-  let handle: FileHandle;
-  try {
-    handle = await open(absolute, "r");
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? "unknown error";
-    const what = code === "ENOENT" ? "no such file" : `cannot open (${code})`;
-    return err({ code: "SSOT_NOT_FOUND", file: shown, message: `${shown}: ${what}`, issues: [] });
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) {
-      return err({ code: "SSOT_NOT_FOUND", file: shown, message: `${shown}: not a regular file`, issues: [] });
-    }
-    if (stat.size > SSOT_MAX_BYTES) return err(tooLarge(shown, stat.size));
-    // Read one byte past the limit so a file that grew after fstat is still caught.
-    const buf = new Uint8Array(SSOT_MAX_BYTES + 1);
-    let filled = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, filled, buf.byteLength - filled, null);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-      if (filled > SSOT_MAX_BYTES) return err(tooLarge(shown, filled));
-    }
-    return ok(buf.slice(0, filled));
-  } finally {
-    await handle.close();
-  }
-}
-
-function tooLarge(file: string, size: number): SsotLoadError {
-  return {
-    code: "SSOT_TOO_LARGE",
-    file,
-    message: `${file}: ${size} bytes is over the ${SSOT_MAX_BYTES}-byte limit; refused before parsing`,
-    issues: [],
-  };
-}
 
 function crossFieldIssues(ssot: Ssot): SsotIssue[] {
   const issues: SsotIssue[] = [];

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
-import { parseDocument } from "yaml";
+import { resolve } from "node:path";
 import * as z from "zod";
 import { err, ok, type Result } from "./errors.ts";
 import { zodIssues, type SsotIssue } from "./load.ts";
+import { readYamlFile } from "./yaml-file.ts";
 
 /** The acceptance matrix has exactly these rows; #24–#37 are the sandbox rows, bound to probes. */
 export const MATRIX_ROW_COUNT = 45;
@@ -93,38 +93,11 @@ export function parseMatrix(data: unknown, file: string): Result<AcceptanceMatri
 
 /** Reads and validates the acceptance matrix; every problem comes back as a value naming the file. */
 export async function loadMatrix(path: string): Promise<Result<AcceptanceMatrix, MatrixLoadError>> {
-  let raw: Uint8Array;
-  try {
-    raw = await readFile(path);
-  } catch (cause) {
-    const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : "unknown error";
-    return err({ code: "MATRIX_NOT_FOUND", file: path, message: `${path}: cannot read (${code})`, issues: [] });
+  // The matrix has no use for anchors; a small alias budget keeps bombs out.
+  const read = await readYamlFile(resolve(path), path, { maxBytes: MATRIX_MAX_BYTES, maxAliases: 10 });
+  if (!read.ok) {
+    const code: MatrixLoadErrorCode = read.error.kind === "ALIAS_BOMB" ? "MATRIX_YAML" : `MATRIX_${read.error.kind}`;
+    return err({ code, file: path, message: read.error.message, issues: read.error.issues });
   }
-  if (raw.byteLength > MATRIX_MAX_BYTES) {
-    const message = `${path}: ${raw.byteLength} bytes is over the ${MATRIX_MAX_BYTES}-byte limit`;
-    return err({ code: "MATRIX_TOO_LARGE", file: path, message, issues: [] });
-  }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
-  } catch {
-    return err({ code: "MATRIX_YAML", file: path, message: `${path}: not valid UTF-8`, issues: [] });
-  }
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return { path: pos ? `${path}:${pos.line}:${pos.col}` : path, message: (e.message.split("\n")[0] ?? e.message).trim() };
-    });
-    return err({ code: "MATRIX_YAML", file: path, message: `${path}: YAML syntax error`, issues });
-  }
-  let data: unknown;
-  try {
-    // The matrix has no use for anchors; a small budget keeps alias bombs out.
-    data = doc.toJS({ maxAliasCount: 10 });
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return err({ code: "MATRIX_YAML", file: path, message: `${path}: refused: ${message}`, issues: [] });
-  }
-  return parseMatrix(data, path);
+  return parseMatrix(read.value.data, path);
 }
