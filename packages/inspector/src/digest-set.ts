@@ -12,7 +12,7 @@ const MIN_CAPACITY = 1024;
  * most one half, so ~16 bytes a key against ~130 for a Set of digest strings. This is what keeps
  * the inspector's memory flat enough as packets grow: the key index is the only thing that grows
  * with the packet. (0,0) marks an empty slot, so a digest of (0,0) is stored as (0,1); the one
- * key it could be confused with is as likely as any other 64-bit collision.
+ * key it could be confused with is no likelier than another 64-bit collision.
  */
 export class DigestSet {
   private table: Uint32Array;

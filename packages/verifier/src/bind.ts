@@ -31,7 +31,7 @@ export interface RowBinding {
 }
 
 /**
- * Binds every matrix row to its evidence by exact id. Precedence, worst first: any FAIL,
+ * Binds every matrix row to its evidence by exact id. Precedence, worst first: a FAIL,
  * then BLOCKED, then a waiver scoped to the row, then per required test: STALE when only stale
  * evidence exists, NOT_RUN when none does. Duplicates are all read, so one FAIL among many
  * PASS fails the row.

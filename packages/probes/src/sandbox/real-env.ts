@@ -18,7 +18,7 @@ function runHelperAt(path: string, args: string[]): Promise<HelperRun> {
   });
 }
 
-/** Given instead of a resolver: any name lookup fails at once, so no DNS query is ever sent. */
+/** Given instead of a resolver: every name lookup fails at once, so no DNS query is ever sent. */
 const NO_DNS_CODE = "EMACRONODNS";
 const refuseLookup: LookupFunction = (hostname, _options, callback) => {
   // Fail through the callback, not a throw: a throw here would escape as an uncaught exception.
