@@ -16,7 +16,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: true,
-  noExternal: [/^@macro\//, "zod", "yaml", "xstate", "citty", "ci-info", "pino"],
+  noExternal: [/^@macro\//, "zod", "js-yaml", "xstate", "citty", "ci-info", "pino"],
   banner: { js: 'import { createRequire as __macroCreateRequire } from "node:module";\nconst require = __macroCreateRequire(import.meta.url);' },
   esbuildOptions(options) {
     options.conditions = ["@macro/source"];

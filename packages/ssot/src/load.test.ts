@@ -78,7 +78,7 @@ describe("loadSsot", () => {
   it("rejects a duplicated key instead of letting the last one win", async () => {
     const e = await loadError(fixture("duplicate-key.yaml"));
     expect(e.code).toBe("SSOT_YAML");
-    expect(e.issues[0]?.message).toContain("unique");
+    expect(e.issues[0]?.message).toContain("duplicated mapping key");
     expect(e.issues[0]?.path).toMatch(/duplicate-key\.yaml:3:1$/);
   });
 
@@ -99,7 +99,7 @@ describe("loadSsot", () => {
     const e = await loadError(fixture("duplicate-key.yaml"));
     const lines = formatSsotError(e).split("\n");
     expect(lines[0]).toMatch(/^SSOT_YAML: /);
-    expect(lines[1]).toMatch(/duplicate-key\.yaml:3:1: Map keys must be unique$/);
+    expect(lines[1]).toMatch(/duplicate-key\.yaml:3:1: duplicated mapping key$/);
   });
 
   it("refuses a billion-laughs alias bomb without expanding it", async () => {

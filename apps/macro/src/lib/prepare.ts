@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { validateCatalog, type CatalogEntry } from "@macro/machine";
-import { formatSimulatedVenueError, liveVenueSource, loadSimulatedVenue, type VenueFactSource } from "@macro/probes";
-import { InputError, formatSsotError, loadSsot, type LoadedSsot } from "@macro/ssot";
+import { formatSimulatedVenueError, liveVenueSource, loadSimulatedVenue, observeVenue, type VenueFactSource } from "@macro/probes";
+import { InputError, formatSsotError, loadSsot, type LoadedSsot, type VenueFacts } from "@macro/ssot";
 import type { Io } from "./io.ts";
 import type { Paths } from "./paths.ts";
 
@@ -9,7 +9,15 @@ import type { Paths } from "./paths.ts";
  * Everything a run needs that a user supplies, validated before anything is written:
  * a bad input exits 2 with the file and field named, and leaves no trace.
  */
-export async function loadInputs(io: Io, paths: Paths): Promise<{ loaded: LoadedSsot; catalog: CatalogEntry[]; venueSource: VenueFactSource }> {
+export async function loadInputs(
+  io: Io,
+  paths: Paths,
+): Promise<{ loaded: LoadedSsot; catalog: CatalogEntry[]; venueSource: VenueFactSource; venueFacts: Promise<VenueFacts> | null }> {
+  const simulated = io.env.MACRO_VENUE_FACTS;
+  // The live venue does not depend on the SSOT: ask the engines (a child process each) while
+  // the SSOT is read. Observing writes nothing, so an input error still leaves no trace.
+  const early = simulated === undefined || simulated === "" ? observeVenue(liveVenueSource({ env: io.env })) : null;
+  early?.catch(() => undefined);
   const result = await loadSsot(paths.ssot);
   if (!result.ok) throw new InputError(result.error.code, formatSsotError(result.error), { file: result.error.file });
   const loaded = result.value;
@@ -18,7 +26,6 @@ export async function loadInputs(io: Io, paths: Paths): Promise<{ loaded: Loaded
   if (problems.length > 0) {
     throw new InputError("SSOT_CATALOG", problems.map((p) => `${loaded.path}: blockers: ${p}`).join("\n"), { file: loaded.path });
   }
-  const simulated = io.env.MACRO_VENUE_FACTS;
   let venueSource = liveVenueSource({ env: io.env });
   if (simulated !== undefined && simulated !== "") {
     const file = resolve(io.cwd, simulated);
@@ -26,5 +33,5 @@ export async function loadInputs(io: Io, paths: Paths): Promise<{ loaded: Loaded
     if (!venue.ok) throw new InputError("VENUE_FACTS_INVALID", formatSimulatedVenueError(venue.error), { file });
     venueSource = venue.value;
   }
-  return { loaded, catalog, venueSource };
+  return { loaded, catalog, venueSource, venueFacts: early };
 }

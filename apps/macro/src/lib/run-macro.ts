@@ -44,14 +44,14 @@ const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, b
  * With `resume`, the run continues from a checkpoint (same run id, its log appended to).
  */
 export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: string) => RestoredCheckpoint): Promise<RunSummary> {
-  const { loaded, catalog, venueSource } = await loadInputs(io, paths);
+  const { loaded, catalog, venueSource, venueFacts } = await loadInputs(io, paths);
   const restored = resume?.(loaded.sha256);
   const now = () => new Date();
   const runId = restored?.runId ?? newRunId(now());
   const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
   log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
   const recorder = new SideEffectLog(log);
-  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource };
+  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts };
 
   const checkpointPath = join(paths.checkpointsDir, `run-${runId}.checkpoint.json`);
   let writes: Promise<void> = ensureDir(paths.checkpointsDir);

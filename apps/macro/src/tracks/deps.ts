@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { VenueFactSource } from "@macro/probes";
-import type { LoadedSsot, SideEffect } from "@macro/ssot";
+import type { LoadedSsot, SideEffect, VenueFacts } from "@macro/ssot";
 import type { Paths } from "../lib/paths.ts";
 
 /** Records side effects as the adapters perform them; packet flags are read from this. */
@@ -26,4 +26,6 @@ export interface TrackDeps {
   now: () => Date;
   /** Live, or simulated from MACRO_VENUE_FACTS (validated before the run starts). */
   venueSource: VenueFactSource;
+  /** The live venue observed while the inputs were read; null when simulated. Used once. */
+  venueFacts: Promise<VenueFacts> | null;
 }

@@ -11,7 +11,10 @@ import type { TrackDeps } from "./deps.ts";
 export function observeVenueActor(deps: TrackDeps) {
   return fromPromise<VenueOutput, TrackInput>(async () => {
     const source = deps.venueSource;
-    const facts = await observeVenue(source);
+    // The early observation serves the first attempt; a repeated track observes afresh.
+    const early = deps.venueFacts;
+    deps.venueFacts = null;
+    const facts = await (early ?? observeVenue(source));
     const verdict = classifyVenue(facts, deps.loaded.ssot.venues, { simulated: source.kind === "simulated" });
     const at = deps.now().toISOString();
     // Only an approved venue that cannot run the sandbox itself looks for an operator's bundle.
