@@ -1,6 +1,5 @@
 import { join, relative } from "node:path";
 import { digestFile, serializeJson, writeFileAtomic } from "@macro/report";
-import { fromPromise } from "xstate";
 import type { BindOutput, TrackInput } from "@macro/machine";
 import { loadMatrix } from "@macro/ssot";
 import { bindRows } from "@macro/verifier";
@@ -9,34 +8,32 @@ import { runDir } from "../mvp/run-dir.ts";
 import { rowEvidenceFrom } from "./row-evidence.ts";
 
 /** Every matrix row gets exactly one status from the evidence this run holds; nothing else counts. */
-export function bindActor(deps: TrackDeps) {
-  return fromPromise<BindOutput, TrackInput>(async ({ input }) => {
-    const at = deps.now().toISOString();
-    const matrixPath = join(deps.loaded.dir, deps.loaded.ssot.matrix.path);
-    const matrix = await loadMatrix(matrixPath);
-    if (!matrix.ok) {
-      return {
-        matrixPresent: false,
-        rows: [],
-        facts: [{ id: "matrix.error", value: matrix.error.message, source: matrixPath, observedAt: at }],
-        evidence: [],
-        sideEffects: [],
-      };
-    }
-    const evidence = await rowEvidenceFrom(deps, matrix.value.rows, input.evidence);
-    const bound = bindRows(matrix.value.rows, evidence);
-    // The binding is evidence in its own right: which row stood on what, written before it is judged.
-    const file = join(await runDir(deps, input.runId), "binding.json");
-    await writeFileAtomic(file, serializeJson({ schema: "macro/binding/v1", runId: input.runId, matrix: relative(deps.paths.cwd, matrixPath), rows: bound }));
-    const digest = await digestFile(file);
+export async function runBind(deps: TrackDeps, { input }: { input: TrackInput }): Promise<BindOutput> {
+  const at = deps.now().toISOString();
+  const matrixPath = join(deps.loaded.dir, deps.loaded.ssot.matrix.path);
+  const matrix = await loadMatrix(matrixPath);
+  if (!matrix.ok) {
     return {
-      matrixPresent: true,
-      rows: bound.map((b) => ({ id: b.id, status: b.status })),
-      facts: bound
-        .filter((b) => b.status !== "BOUND_PASS")
-        .map((b) => ({ id: `matrix.row${b.id}`, value: `${b.status}: ${b.notes.join("; ")}`, source: "bindRows(matrix, evidence)", observedAt: at })),
-      evidence: [{ id: "binding", path: relative(deps.paths.cwd, file), sha256: digest.sha256, bytes: digest.bytes, track: "bind", origin: "produced", createdAt: at }],
+      matrixPresent: false,
+      rows: [],
+      facts: [{ id: "matrix.error", value: matrix.error.message, source: matrixPath, observedAt: at }],
+      evidence: [],
       sideEffects: [],
     };
-  });
+  }
+  const evidence = await rowEvidenceFrom(deps, matrix.value.rows, input.evidence);
+  const bound = bindRows(matrix.value.rows, evidence);
+  // The binding is evidence in its own right: which row stood on what, written before it is judged.
+  const file = join(await runDir(deps, input.runId), "binding.json");
+  await writeFileAtomic(file, serializeJson({ schema: "macro/binding/v1", runId: input.runId, matrix: relative(deps.paths.cwd, matrixPath), rows: bound }));
+  const digest = await digestFile(file);
+  return {
+    matrixPresent: true,
+    rows: bound.map((b) => ({ id: b.id, status: b.status })),
+    facts: bound
+      .filter((b) => b.status !== "BOUND_PASS")
+      .map((b) => ({ id: `matrix.row${b.id}`, value: `${b.status}: ${b.notes.join("; ")}`, source: "bindRows(matrix, evidence)", observedAt: at })),
+    evidence: [{ id: "binding", path: relative(deps.paths.cwd, file), sha256: digest.sha256, bytes: digest.bytes, track: "bind", origin: "produced", createdAt: at }],
+    sideEffects: [],
+  };
 }

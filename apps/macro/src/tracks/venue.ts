@@ -1,7 +1,6 @@
 import { fromPromise } from "xstate";
 import type { TrackInput, VenueOutput } from "@macro/machine";
 import { classifyVenue, observeVenue } from "@macro/probes";
-import { findOperatorBundle } from "../attest/operator-bundle.ts";
 import type { TrackDeps } from "./deps.ts";
 
 /**
@@ -19,7 +18,7 @@ export function observeVenueActor(deps: TrackDeps) {
     const at = deps.now().toISOString();
     // Only an approved venue that cannot run the sandbox itself looks for an operator's bundle.
     const operator = verdict.class === "approved" && !verdict.executionSurface
-      ? await findOperatorBundle(deps.loaded, deps.paths.reportsDir, deps.paths.cwd, deps.now())
+      ? await (await import("../attest/operator-bundle.ts")).findOperatorBundle(deps.loaded, deps.paths.reportsDir, deps.paths.cwd, deps.now())
       : { bundle: null, facts: [] };
     return {
       verdict,
