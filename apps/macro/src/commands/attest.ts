@@ -3,6 +3,7 @@ import { InputError, ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
 import { attestSandbox, readKey } from "../attest/attest.ts";
 import { loadVariant } from "../attest/variant.ts";
+import { ssotArg, jsonArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
 import { resolvePaths } from "../lib/paths.ts";
@@ -15,8 +16,8 @@ export default macroCommand({
     venue: { type: "string", description: "The approved venue you are on (must match what is observed)", valueHint: "ID" },
     profile: { type: "string", description: "Run flags that replace the SSOT's, to see what a weaker sandbox gets", valueHint: "FILE" },
     key: { type: "string", description: "ed25519 private key (PEM) to sign the bundle as DSSE; default: the SSOT's signing.signingKey", valueHint: "FILE" },
-    ssot: { type: "string", description: "The SSOT file", valueHint: "FILE", default: "macro.yaml" },
-    json: { type: "boolean", description: "Print the machine-readable result on stdout", default: false },
+    ssot: ssotArg,
+    json: jsonArg,
   },
   async run({ args, data }) {
     const io = ioFrom(data);

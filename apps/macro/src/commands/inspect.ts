@@ -3,6 +3,7 @@ import { ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
 import { attestSandbox } from "../attest/attest.ts";
 import { inspectInSandbox } from "../attest/inspect.ts";
+import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
 import { newRunId, resolvePaths } from "../lib/paths.ts";
@@ -14,7 +15,7 @@ export default macroCommand({
   args: {
     packet: { type: "positional", description: "The packet folder (manifest.json, schema.json, data/)", required: true },
     out: { type: "string", description: "Where the report goes (the only writable path in the sandbox)", valueHint: "DIR", required: true },
-    ssot: { type: "string", description: "The SSOT file", valueHint: "FILE", default: "macro.yaml" },
+    ssot: ssotArg,
     json: { type: "boolean", description: "Ask the inspector for a JSON summary on stdout", default: false },
   },
   async run({ args, data }) {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { InputError } from "@macro/ssot";
 import { loadResumable, newestCheckpoint } from "../lib/checkpoint.ts";
+import { jsonArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
 import { resolvePaths } from "../lib/paths.ts";
@@ -12,7 +13,7 @@ export default macroCommand({
   args: {
     checkpoint: { type: "string", description: "The checkpoint to resume (default: the newest in checkpoints/)", valueHint: "FILE" },
     ssot: { type: "string", description: "The SSOT file (must be unchanged since the checkpoint)", valueHint: "FILE", default: "macro.yaml" },
-    json: { type: "boolean", description: "Print the machine-readable result on stdout", default: false },
+    json: jsonArg,
   },
   async run({ args, data }) {
     const io = ioFrom(data);

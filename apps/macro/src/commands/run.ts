@@ -1,3 +1,4 @@
+import { ssotArg, jsonArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
 import { resolvePaths } from "../lib/paths.ts";
@@ -7,8 +8,8 @@ import { printSummary } from "../lib/summary.ts";
 export default macroCommand({
   meta: { name: "run", description: "Run the program macro end to end: closed (0), blocked with a packet (3), input error (2), defect (1)" },
   args: {
-    ssot: { type: "string", description: "The SSOT file", valueHint: "FILE", default: "macro.yaml" },
-    json: { type: "boolean", description: "Print the machine-readable result on stdout", default: false },
+    ssot: ssotArg,
+    json: jsonArg,
   },
   async run({ args, data }) {
     const io = ioFrom(data);

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { ExitCode } from "@macro/ssot";
 import { trustedKeys, verifyBundleFile } from "../attest/verify.ts";
+import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
 import { resolvePaths } from "../lib/paths.ts";
@@ -11,7 +12,7 @@ export default macroCommand({
   args: {
     bundle: { type: "positional", description: "The evidence bundle (a Statement or a DSSE envelope)", required: true },
     key: { type: "string", description: "An extra trusted ed25519 public key (PEM)", valueHint: "FILE" },
-    ssot: { type: "string", description: "The SSOT file", valueHint: "FILE", default: "macro.yaml" },
+    ssot: ssotArg,
     json: { type: "boolean", description: "Print the machine-readable verdict on stdout", default: false },
   },
   async run({ args, data }) {
