@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineEndpoint, probeEngineLive } from "./engine.ts";
+import { engineEndpoint, findOnPath, probeEngineLive, socketWritable } from "./engine.ts";
 
 // Fake `docker` clients on a private PATH: the real execFile path runs, no engine is contacted.
 let bin = "";
@@ -12,6 +12,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(bin, { recursive: true, force: true });
 });
+
+/** A path that exists where a socket would be; the fake clients never connect to it. */
+async function socketFile(): Promise<string> {
+  const path = join(await mkdtemp(join(bin, "s-")), "docker.sock");
+  await writeFile(path, "");
+  return path;
+}
 
 async function fakeDocker(script: string): Promise<Record<string, string>> {
   const dir = await mkdtemp(join(bin, "d-"));
@@ -31,34 +38,58 @@ describe("probeEngineLive with a fake client", () => {
   });
 
   it("an answering engine whose socket we cannot write to cannot create containers", async () => {
-    const env = await fakeDocker(`echo '{"Client":{"Version":"1"},"Server":{"Version":"27.0.0"}}'`);
+    const denied = async () => {
+      throw Object.assign(new Error("denied"), { code: "EACCES" });
+    };
+    expect(await socketWritable("unix:///run/docker.sock", denied)).toContain("/run/docker.sock is not writable by this user (EACCES)");
+    expect(await socketWritable("unix:///run/docker.sock", async () => undefined)).toBeNull();
+    // Only a unix socket has a mode to check; a tcp endpoint is judged by its answer alone.
+    expect(await socketWritable("tcp://127.0.0.1:2375", denied)).toBeNull();
+  });
+
+  it("a unix socket that does not exist is reported without starting the client", async () => {
+    // The fake would answer; it must not be asked, so its answer never shows up.
+    const env = await fakeDocker(`echo '{"Server":{"Version":"27.0.0"}}'`);
     const facts = await probeEngineLive("docker", "unix:///nonexistent/dir/docker.sock", env, 5_000);
-    expect(facts).toMatchObject({ reachable: true, canCreateContainers: false, serverVersion: "27.0.0" });
-    expect(facts.error).toContain("is not writable");
+    expect(facts).toMatchObject({ clientFound: true, reachable: false, canCreateContainers: false, serverVersion: null });
+    expect(facts.error).toBe("no socket at /nonexistent/dir/docker.sock (ENOENT): no engine listens there, so the client was not asked");
   });
 
   it("a client that cannot reach its server reports the client's own error", async () => {
     const env = await fakeDocker(`echo '{"Client":{"Version":"1"},"Server":null}'; echo 'Cannot connect to the Docker daemon at unix:///x.sock.' >&2; exit 1`);
-    const facts = await probeEngineLive("docker", "unix:///x.sock", env, 5_000);
+    const facts = await probeEngineLive("docker", `unix://${await socketFile()}`, env, 5_000);
     expect(facts).toMatchObject({ clientFound: true, reachable: false, canCreateContainers: false, serverVersion: null });
     expect(facts.error).toBe("Cannot connect to the Docker daemon at unix:///x.sock.");
   });
 
   it("garbage output is not an answer", async () => {
     const env = await fakeDocker(`echo '{"Server": "yes"}'`);
-    const facts = await probeEngineLive("docker", "unix:///x.sock", env, 5_000);
+    const facts = await probeEngineLive("docker", `unix://${await socketFile()}`, env, 5_000);
     expect(facts.reachable).toBe(false);
   });
 
   it("a client that hangs is given up on at the timeout", async () => {
     const env = await fakeDocker("exec sleep 30");
-    const facts = await probeEngineLive("docker", "unix:///x.sock", env, 200);
+    const facts = await probeEngineLive("docker", "tcp://127.0.0.1:9", env, 200);
     expect(facts).toMatchObject({ clientFound: true, reachable: false, error: "no answer within 200 ms" });
   });
 
   it("a missing client binary is clientFound false", async () => {
     const facts = await probeEngineLive("docker", "unix:///x.sock", { PATH: join(bin, "empty") }, 5_000);
     expect(facts).toMatchObject({ clientFound: false, reachable: false, canCreateContainers: false });
+  });
+});
+
+describe("findOnPath", () => {
+  it("finds an executable file the way execvp would, skipping directories, non-executables and empty entries", async () => {
+    const dir = await mkdtemp(join(bin, "p-"));
+    await writeFile(join(dir, "docker"), "#!/bin/sh\n");
+    expect(await findOnPath("docker", `${dir}`)).toBeNull();
+    await chmod(join(dir, "docker"), 0o755);
+    const shadow = await mkdtemp(join(bin, "p-"));
+    await mkdtemp(join(shadow, "docker"));
+    expect(await findOnPath("docker", `::${shadow}:${dir}`)).toBe(join(dir, "docker"));
+    expect(await findOnPath("docker", undefined)).toBeNull();
   });
 });
 

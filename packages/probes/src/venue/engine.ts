@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { access, constants } from "node:fs/promises";
+import { access, constants, lstat, stat } from "node:fs/promises";
+import { delimiter, join } from "node:path";
 import * as z from "zod";
 import type { EngineFacts, EngineKind } from "@macro/ssot";
 
@@ -52,6 +53,10 @@ function run(file: string, args: string[], env: Record<string, string | undefine
  * through DOCKER_HOST / CONTAINER_HOST, so the only thing contacted is that endpoint. Creates
  * nothing.
  *
+ * The client is only started when it could get an answer: a client that is not on PATH, or a
+ * unix socket that does not exist, is observed from the filesystem. Starting a client means
+ * forking this process, which cost more than everything else on the no-engine path.
+ *
  * Limitation: `canCreateContainers` is "the engine answered and, for a unix socket, we may
  * write to the socket". A socket mounted read-only (the seed's read-only tool surface) fails
  * it, but a socket proxy or an authorization plugin that answers `version` and refuses
@@ -64,11 +69,17 @@ export async function probeEngineLive(
   baseEnv: Record<string, string | undefined>,
   timeoutMs: number,
 ): Promise<EngineFacts> {
+  const base = { kind, endpoint, serverVersion: null };
+  const client = await findOnPath(kind, baseEnv["PATH"]);
+  if (client === null) {
+    return { ...base, clientFound: false, reachable: false, canCreateContainers: false, error: `${kind} client not found on PATH` };
+  }
+  const missing = await missingSocket(endpoint);
+  if (missing !== null) return { ...base, clientFound: true, reachable: false, canCreateContainers: false, error: missing };
   const env: Record<string, string | undefined> = { ...baseEnv, [ENGINE_HOST_VAR[kind]]: endpoint };
   // An active docker context must not redirect the client away from the endpoint we report.
   delete env["DOCKER_CONTEXT"];
-  const out = await run(kind, ["version", "--format", "{{json .}}"], env, timeoutMs);
-  const base = { kind, endpoint, serverVersion: null };
+  const out = await run(client, ["version", "--format", "{{json .}}"], env, timeoutMs);
   if (out.errorCode === "ENOENT") {
     return { ...base, clientFound: false, reachable: false, canCreateContainers: false, error: `${kind} client not found on PATH` };
   }
@@ -92,6 +103,37 @@ export async function probeEngineLive(
   };
 }
 
+/** The first executable regular file called `name` on `path`, the way execvp would find it. */
+export async function findOnPath(name: string, path: string | undefined): Promise<string | null> {
+  for (const dir of (path ?? "").split(delimiter)) {
+    // An empty entry means the working directory to execvp; a client from there is not "on PATH".
+    if (dir === "") continue;
+    const candidate = join(dir, name);
+    try {
+      if (!(await stat(candidate)).isFile()) continue;
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here; keep looking.
+    }
+  }
+  return null;
+}
+
+/** Why a unix:// endpoint cannot answer because nothing is there; null when it might. */
+async function missingSocket(endpoint: string): Promise<string | null> {
+  if (!endpoint.startsWith("unix://")) return null;
+  const path = endpoint.slice("unix://".length);
+  try {
+    await lstat(path);
+    return null;
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") return null;
+    return `no socket at ${path} (${code}): no engine listens there, so the client was not asked`;
+  }
+}
+
 function parseServerVersion(stdout: string): string | null {
   const line = stdout.trim().split("\n").find((l) => l.startsWith("{"));
   if (line === undefined) return null;
@@ -103,12 +145,12 @@ function parseServerVersion(stdout: string): string | null {
   }
 }
 
-/** Null when writable (or not a unix socket); otherwise why not. */
-async function socketWritable(endpoint: string): Promise<string | null> {
+/** Null when writable (or not a unix socket); otherwise why not. `check` is replaceable in tests (root may write anything). */
+export async function socketWritable(endpoint: string, check: (path: string, mode: number) => Promise<void> = access): Promise<string | null> {
   if (!endpoint.startsWith("unix://")) return null;
   const path = endpoint.slice("unix://".length);
   try {
-    await access(path, constants.W_OK);
+    await check(path, constants.W_OK);
     return null;
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? "unknown";
