@@ -1,23 +1,27 @@
 import { defineConfig } from "tsup";
 
-// Each command is its own entry so the CLI imports only the command it runs. The workspace
-// packages and the pure-JS dependencies are bundled in: Node 20's ESM loader pays per module
-// (zod alone is ~100 ms as separate files), and the blocked path is meant to cost little more
-// than starting node. pino is bundled too (loaded as CommonJS it cost ~20 ms of package.json
-// lookups and wrapper compiles): we use only `pino.destination` and `pino.multistream`, never a
-// transport, so the worker files pino would load by path are never reached. pino-pretty stays
-// external, imported only on a terminal. execa comes in with @macro/sandbox, in chunks that
-// only the container tracks import, when a run gets that far.
+// One CommonJS file, so that bin.js can compile it through V8's code cache (boot.cjs): Node 20
+// has no module compile cache, and parsing ~1 MB of JS was a third of the blocked path. The
+// commands stay lazily imported in the source; esbuild keeps each one's module body unevaluated
+// until its import() runs, and with a cache hit V8 does not parse code that never runs.
+// The workspace packages and the pure-JS dependencies are bundled in (Node 20's loader pays per
+// module: zod alone was ~100 ms as separate files). pino is used only through `pino.destination`
+// and `pino.multistream`, never a transport, so the worker files pino would load by path are
+// never reached. execa is ESM-only and cannot be require()d, so it is bundled too, and so is
+// pino-pretty (evaluated only on a terminal): on Node 20 a script compiled from cached data
+// loses its dynamic-import callback, so the bundle must not import() anything from outside.
 export default defineConfig({
-  entry: ["src/cli.ts", "src/commands/*.ts", "!src/commands/*.test.ts"],
-  format: ["esm"],
+  entry: { cli: "src/cli.ts" },
+  format: ["cjs"],
   target: "node20",
   platform: "node",
   sourcemap: true,
   clean: true,
-  splitting: true,
-  noExternal: [/^@macro\//, "zod", "js-yaml", "xstate", "citty", "ci-info", "pino"],
-  banner: { js: 'import { createRequire as __macroCreateRequire } from "node:module";\nconst require = __macroCreateRequire(import.meta.url);' },
+  splitting: false,
+  noExternal: [/^@macro\//, "zod", "js-yaml", "xstate", "citty", "ci-info", "pino", "pino-pretty", "execa"],
+  // The bundled packages locate their own files and require() helpers from import.meta.url.
+  define: { "import.meta.url": "__macroImportMetaUrl" },
+  banner: { js: 'var __macroImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   esbuildOptions(options) {
     options.conditions = ["@macro/source"];
   },

@@ -1,12 +1,16 @@
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { LoadedSsot } from "@macro/ssot";
 import type { SandboxFiles } from "@macro/verifier";
 
-/** Where a workspace package's built files are, without hard-coding the repo layout. */
+/**
+ * Where a workspace package's built files are, without hard-coding the repo layout. Through
+ * require.resolve, not import.meta.resolve: the CLI is bundled as CommonJS, where only
+ * import.meta.url is carried over.
+ */
 function packageDir(name: string): string {
-  return dirname(fileURLToPath(import.meta.resolve(`${name}/package.json`)));
+  return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
 }
 
 export interface SandboxPaths {

@@ -20,7 +20,7 @@ export interface CliRun {
  * scratch directory and a venue that has no engine unless the test says otherwise.
  */
 export function macro(args: string[], env: Record<string, string> = {}, scratch = mkdtempSync(join(tmpdir(), "macro-e2e-"))): CliRun {
-  if (!existsSync(join(repoRoot, "apps/macro/dist/cli.js"))) throw new Error("apps/macro is not built: run `pnpm build` (turbo runs it before tests)");
+  if (!existsSync(join(repoRoot, "apps/macro/dist/cli.cjs"))) throw new Error("apps/macro is not built: run `pnpm build` (turbo runs it before tests)");
   const reports = join(scratch, "reports");
   const checkpoints = join(scratch, "checkpoints");
   const result = spawnSync(process.execPath, [bin, ...args], {
