@@ -1,9 +1,5 @@
-import * as z from "zod";
+import "./zod-jitless.ts";
 import { runCli } from "./main.ts";
-
-// A command parses each schema a handful of times: compiling zod's fast path with new Function
-// cost more than it ever saved (~20 ms of CPU on the blocked path).
-z.config({ jitless: true });
 
 // Ctrl-C (or SIGTERM) aborts the command: the running track is stopped and its container
 // removed before the process ends; a second Ctrl-C leaves at once.
