@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureDir, writeFileAtomic } from "./fs-atomic.ts";
+import { ensureDir, writeFileAtomic, writeFilesAtomic } from "./fs-atomic.ts";
 
 const tempDir = () => mkdtemp(join(tmpdir(), "macro-report-atomic-"));
 
@@ -44,5 +44,54 @@ describe("writeFileAtomic", () => {
     await ensureDir(join(dir, "a", "b"));
     await ensureDir(join(dir, "a", "b"));
     expect(await readdir(join(dir, "a"))).toEqual(["b"]);
+  });
+});
+
+describe("writeFilesAtomic", () => {
+  it("replaces every file across directories and leaves no temp file", async () => {
+    const dir = await tempDir();
+    await ensureDir(join(dir, "a"));
+    await ensureDir(join(dir, "b"));
+    await writeFile(join(dir, "a", "1.md"), "old");
+    await writeFilesAtomic([
+      { path: join(dir, "a", "1.md"), data: "one" },
+      { path: join(dir, "b", "2.json"), data: new Uint8Array([50]) },
+      { path: join(dir, "b", "3.json"), data: "three" },
+    ]);
+    expect(await readFile(join(dir, "a", "1.md"), "utf8")).toBe("one");
+    expect(await readFile(join(dir, "b", "2.json"), "utf8")).toBe("2");
+    expect(await readdir(join(dir, "a"))).toEqual(["1.md"]);
+    expect((await readdir(join(dir, "b"))).sort()).toEqual(["2.json", "3.json"]);
+  });
+
+  it("when one temp file cannot be written, no target changes and no temp file is left", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "keep.md"), "old");
+    await writeFile(join(dir, "file"), "i am a file");
+    await expect(
+      writeFilesAtomic([
+        { path: join(dir, "keep.md"), data: "new" },
+        { path: join(dir, "file", "x.json"), data: "{}" },
+      ]),
+    ).rejects.toThrow();
+    expect(await readFile(join(dir, "keep.md"), "utf8")).toBe("old");
+    expect((await readdir(dir)).sort()).toEqual(["file", "keep.md"]);
+  });
+
+  it("renames in order: when one rename fails, the files before it are replaced and none after it, and no temp file is left", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "first"), "old");
+    await writeFile(join(dir, "third"), "old");
+    await ensureDir(join(dir, "blocked", "inner"));
+    await expect(
+      writeFilesAtomic([
+        { path: join(dir, "first"), data: "new" },
+        { path: join(dir, "blocked"), data: "x" },
+        { path: join(dir, "third"), data: "new" },
+      ]),
+    ).rejects.toThrow();
+    expect(await readFile(join(dir, "first"), "utf8")).toBe("new");
+    expect(await readFile(join(dir, "third"), "utf8")).toBe("old");
+    expect((await readdir(dir)).sort()).toEqual(["blocked", "first", "third"]);
   });
 });

@@ -13,22 +13,43 @@ export async function ensureDir(path: string): Promise<void> {
  * removed and the error rethrown; the old content stays intact.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  let handle: Awaited<ReturnType<typeof open>> | null = null;
+  await writeFilesAtomic([{ path, data }]);
+}
+
+/**
+ * Replace several files, each atomically as writeFileAtomic does, with their I/O overlapped:
+ * every temp file is written and fsynced at once, then the renames happen one by one in the
+ * given order (a reader sees file k+1's new bytes only after file k's), then each directory
+ * is synced once. On any failure before the renames, no target has changed and every temp
+ * file is removed.
+ */
+export async function writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array }[]): Promise<void> {
+  const staged = files.map((f) => ({ ...f, temp: join(dirname(f.path), `.${basename(f.path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`) }));
+  const written = await Promise.allSettled(staged.map((f) => writeSynced(f.temp, f.data)));
+  const failed = written.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed !== undefined) {
+    await Promise.all(staged.map((f) => rm(f.temp, { force: true }).catch(() => undefined)));
+    throw failed.reason;
+  }
+  for (const [i, f] of staged.entries()) {
+    try {
+      await rename(f.temp, f.path);
+    } catch (error) {
+      await Promise.all(staged.slice(i).map((g) => rm(g.temp, { force: true }).catch(() => undefined)));
+      throw error;
+    }
+  }
+  await Promise.all([...new Set(staged.map((f) => dirname(f.path)))].map(syncDir));
+}
+
+async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, "wx", 0o644);
   try {
-    handle = await open(temp, "wx", 0o644);
     await handle.writeFile(data);
     await handle.sync();
+  } finally {
     await handle.close();
-    handle = null;
-    await rename(temp, path);
-  } catch (error) {
-    if (handle !== null) await handle.close().catch(() => undefined);
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw error;
   }
-  await syncDir(dir);
 }
 
 /** Make the rename itself durable; some platforms refuse to open directories, which is fine. */

@@ -1,4 +1,4 @@
-export { ensureDir, writeFileAtomic } from "./fs-atomic.ts";
+export { ensureDir, writeFileAtomic, writeFilesAtomic } from "./fs-atomic.ts";
 export { canonicalJson, digestFile, jsonlLineDigests, serializeJson, sha256Hex } from "./hash.ts";
 export { buildBlockerPacket, clearedSince, type PacketInput } from "./packet/build.ts";
 export { NEXT_ACTION_COLUMNS, PACKET_SECTIONS, renderPacketMarkdown } from "./packet/render.ts";

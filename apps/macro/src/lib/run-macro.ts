@@ -102,8 +102,7 @@ export function recordPathFor(paths: Paths, runId: string): string {
 async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, at: Date) {
   const blocker = output.blocker;
   if (blocker === null) throw new Error("blocked run without a blocker");
-  const matrix = await loadMatrix(join(loaded.dir, loaded.ssot.matrix.path));
-  const previous = await findLatestPacket(paths.reportsDir);
+  const [matrix, previous] = await Promise.all([loadMatrix(join(loaded.dir, loaded.ssot.matrix.path)), findLatestPacket(paths.reportsDir)]);
   const names = packetFileNames(blocker.id, runId);
   const venueId = output.outputs.venue?.verdict.venueId ?? null;
   const packet = buildBlockerPacket({
@@ -123,11 +122,14 @@ async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: stri
       json: relative(paths.cwd, join(paths.reportsDir, names.json)),
     },
   });
-  const written = await writeBlockerPacket(packet, paths, io.env);
   // A blocker the operator owns also gets a self-contained runbook they can be handed alone.
   const owner = loaded.ssot.blockers.find((b) => b.id === blocker.id)?.owner;
   const operator = owner === "operator" ? join(paths.checkpointsDir, operatorPacketName(slug(blocker.id), packet.generatedAt.slice(0, 10))) : undefined;
-  if (operator !== undefined) await writeFileAtomic(operator, renderOperatorPacket(loaded.ssot, packet));
+  const runbook = operator === undefined ? undefined : renderOperatorPacket(loaded.ssot, packet);
+  const [written] = await Promise.all([
+    writeBlockerPacket(packet, paths, io.env),
+    operator === undefined || runbook === undefined ? undefined : ensureDir(paths.checkpointsDir).then(() => writeFileAtomic(operator, runbook)),
+  ]);
   return { json: written.jsonPath, markdown: written.markdownPath, operator };
 }
 

@@ -2,7 +2,7 @@ import { appendFile, readFile, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import * as z from "zod";
 import { BlockerPacket, InputError, InternalError, Sha256Hex } from "@macro/ssot";
-import { ensureDir, writeFileAtomic } from "../fs-atomic.ts";
+import { ensureDir, writeFilesAtomic } from "../fs-atomic.ts";
 import { serializeJson, sha256Hex } from "../hash.ts";
 import { renderPacketMarkdown } from "./render.ts";
 
@@ -43,8 +43,8 @@ export interface WrittenPacket {
 }
 
 /**
- * Persist a packet: the Markdown first (checkpoints), then the JSON with the digest of
- * the Markdown bytes actually written (reports), then the latest pointer. Each file is
+ * Persist a packet: the Markdown (checkpoints), the JSON with the digest of those Markdown
+ * bytes (reports), then the latest pointer, made visible in that order. Each file is
  * replaced atomically. With `env.GITHUB_STEP_SUMMARY` set, the Markdown is appended there.
  */
 export async function writeBlockerPacket(
@@ -64,13 +64,10 @@ export async function writeBlockerPacket(
   }
   const markdownPath = join(dirs.checkpointsDir, names.markdown);
   const jsonPath = join(dirs.reportsDir, names.json);
-  await ensureDir(dirs.checkpointsDir);
-  await ensureDir(dirs.reportsDir);
+  await Promise.all([ensureDir(dirs.checkpointsDir), ensureDir(dirs.reportsDir)]);
 
   const markdown = renderPacketMarkdown(packet);
   const markdownSha256 = sha256Hex(markdown);
-  await writeFileAtomic(markdownPath, markdown);
-
   const final = BlockerPacket.parse({
     ...packet,
     renderings: {
@@ -81,8 +78,6 @@ export async function writeBlockerPacket(
   });
   const json = serializeJson(final);
   const jsonSha256 = sha256Hex(json);
-  await writeFileAtomic(jsonPath, json);
-
   const pointer: LatestPointer = {
     schema: "macro/latest-blocker/v1",
     runId: final.runId,
@@ -90,7 +85,13 @@ export async function writeBlockerPacket(
     json: names.json,
     jsonSha256,
   };
-  await writeFileAtomic(join(dirs.reportsDir, LATEST_POINTER), serializeJson(pointer));
+  // Written together; the renames keep the order, so the pointer only ever names a packet
+  // whose JSON and Markdown are already in place.
+  await writeFilesAtomic([
+    { path: markdownPath, data: markdown },
+    { path: jsonPath, data: json },
+    { path: join(dirs.reportsDir, LATEST_POINTER), data: serializeJson(pointer) },
+  ]);
 
   const summary = env.GITHUB_STEP_SUMMARY;
   if (summary !== undefined && summary !== "") await appendFile(summary, `${markdown}\n`);
