@@ -55,7 +55,7 @@ describe("appendLedger", () => {
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => appendLedger(path, entry(i + 1))));
     expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(verifyLedger(path)).toMatchObject({ ok: true, value: { entries: 12 } });
-    expect(await readdir(join(dir, "reports"))).toEqual(["ledger.ndjson"]);
+    expect((await readdir(join(dir, "reports"))).sort()).toEqual(["ledger.ndjson", "ledger.ndjson.verified"]);
   });
 
   it("refuses to extend a broken chain and leaves it as it was", async () => {
@@ -70,6 +70,51 @@ describe("appendLedger", () => {
     const { path } = await ledgerPath();
     await expect(appendLedger(path, { ...entry(1), recordSha256: "not-a-digest" })).rejects.toThrow();
     expect(verifyLedger(path)).toMatchObject({ ok: false, error: { code: "LEDGER_MISSING" } });
+  });
+});
+
+describe("appendLedger checks only what follows the verified prefix", () => {
+  const record = async (path: string) => JSON.parse(await readFile(`${path}.verified`, "utf8")) as { bytes: number; sha256: string; entries: number; headHash: string };
+
+  it("records the verified bytes, their digest and the head after every append", async () => {
+    const { path } = await ledgerWith(3);
+    const bytes = await readFile(path);
+    const head = verifyLedger(path);
+    expect(await record(path)).toEqual({ schema: "macro/ledger-verified/v1", bytes: bytes.byteLength, sha256: sha256Hex(bytes), entries: 3, headHash: head.ok ? head.value.headHash : "" });
+  });
+
+  it("still refuses an edit inside the verified part: the digest no longer matches, so every line is checked", async () => {
+    const { path, lines } = await ledgerWith(3);
+    const edited = `${[lines[0]?.replace("run-1", "run-X"), lines[1], lines[2]].join("\n")}\n`;
+    await writeFile(path, edited);
+    await expect(appendLedger(path, entry(4))).rejects.toMatchObject({ code: "LEDGER_INVALID", message: expect.stringContaining(":1: HASH_MISMATCH") });
+    expect(await readFile(path, "utf8")).toBe(edited);
+  });
+
+  it("checks lines added after the verified part, with their true line numbers", async () => {
+    const { path, lines } = await ledgerWith(2);
+    await writeFile(path, `${lines.join("\n")}\nnot json\n`);
+    await expect(appendLedger(path, entry(3))).rejects.toMatchObject({ message: expect.stringContaining(":3: NOT_JSON") });
+  });
+
+  it("does not trust a record whose head is not the last verified line, nor a record that is not one", async () => {
+    const { path } = await ledgerWith(2);
+    const r = await record(path);
+    await writeFile(`${path}.verified`, JSON.stringify({ ...r, headHash: sha256Hex("fake head") }));
+    const third = await appendLedger(path, entry(3));
+    expect(verifyLedger(path)).toEqual({ ok: true, value: { entries: 3, headHash: third.hash } });
+    await writeFile(`${path}.verified`, "garbage");
+    await appendLedger(path, entry(4));
+    expect(verifyLedger(path)).toMatchObject({ ok: true, value: { entries: 4 } });
+  });
+
+  it("a record rewritten to match an edited ledger is believed on append (it adds no trust); verifyLedger still finds the edit", async () => {
+    const { path, lines } = await ledgerWith(3);
+    const edited = Buffer.from(`${[lines[0]?.replace("run-1", "run-X"), lines[1], lines[2]].join("\n")}\n`);
+    await writeFile(path, edited);
+    await writeFile(`${path}.verified`, JSON.stringify({ ...(await record(path)), bytes: edited.byteLength, sha256: sha256Hex(edited) }));
+    await appendLedger(path, entry(4));
+    expect(verifyLedger(path)).toMatchObject({ ok: false, error: { line: 1, code: "HASH_MISMATCH" } });
   });
 });
 

@@ -53,6 +53,13 @@ export function serializeEntry(entry: LedgerEntry): string {
  * never interleave. The existing chain is verified first: appending to a broken chain
  * would launder it, so a broken ledger throws InputError (code LEDGER_INVALID).
  * The file is replaced atomically, so a crash leaves the old ledger or the new one.
+ *
+ * Verifying every line on every append made each run slower than the last. The verified
+ * state is therefore kept beside the ledger (`<ledger>.verified`): how many bytes were
+ * verified, their sha256, and the head. When the ledger still starts with exactly those
+ * bytes, and its last verified line still hashes to that head, only the lines after them
+ * are checked; any other change to the verified part falls back to checking every line.
+ * The record adds no trust: whoever can rewrite it can rewrite the chain itself.
  */
 export async function appendLedger(ledgerPath: string, entry: LedgerAppend, lock: LockOptions = {}): Promise<LedgerEntry> {
   const input = z
@@ -62,19 +69,71 @@ export async function appendLedger(ledgerPath: string, entry: LedgerAppend, lock
   return withFileLock(
     `${ledgerPath}.lock`,
     async () => {
-      const text = await readOrEmpty(ledgerPath);
-      const checked = verifyLedgerText(text);
+      const bytes = await readOrEmpty(ledgerPath);
+      const checked = verifyFrom(bytes, await readVerified(`${ledgerPath}${VERIFIED_SUFFIX}`));
       if (!checked.ok) {
         const p = checked.error;
         throw new InputError("LEDGER_INVALID", `${ledgerPath}:${p.line}: ${p.code}: ${p.message}`, { file: ledgerPath });
       }
       const base = { seq: checked.value.entries + 1, ...input, prevHash: checked.value.headHash };
       const full: LedgerEntry = { ...base, hash: entryHash(base) };
-      await writeFileAtomic(ledgerPath, `${text}${serializeEntry(full)}\n`);
+      const next = Buffer.concat([bytes, Buffer.from(`${serializeEntry(full)}\n`)]);
+      await writeFileAtomic(ledgerPath, next);
+      const verified: VerifiedPrefix = { schema: "macro/ledger-verified/v1", bytes: next.byteLength, sha256: sha256Hex(next), entries: full.seq, headHash: full.hash };
+      await writeFileAtomic(`${ledgerPath}${VERIFIED_SUFFIX}`, `${JSON.stringify(verified)}\n`);
       return full;
     },
     lock,
   );
+}
+
+const VERIFIED_SUFFIX = ".verified";
+
+const VerifiedPrefix = z.strictObject({
+  schema: z.literal("macro/ledger-verified/v1"),
+  bytes: z.number().int().nonnegative(),
+  sha256: Sha256Hex,
+  entries: z.number().int().nonnegative(),
+  headHash: Sha256Hex,
+});
+type VerifiedPrefix = z.infer<typeof VerifiedPrefix>;
+
+/** The verified-prefix record, or null when it is missing or not one (then every line is checked). */
+async function readVerified(path: string): Promise<VerifiedPrefix | null> {
+  try {
+    const parsed = VerifiedPrefix.safeParse(JSON.parse(await readFile(path, "utf8")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The chain's state, checking only what follows a still-intact verified prefix. */
+function verifyFrom(bytes: Buffer, verified: VerifiedPrefix | null): Result<{ entries: number; headHash: string }, LedgerProblem> {
+  const intact =
+    verified !== null &&
+    verified.entries > 0 &&
+    verified.bytes <= bytes.byteLength &&
+    bytes[verified.bytes - 1] === 0x0a &&
+    sha256Hex(bytes.subarray(0, verified.bytes)) === verified.sha256 &&
+    headLineHashes(bytes.subarray(0, verified.bytes), verified);
+  if (!intact) return verifyLedgerText(bytes.toString("utf8"));
+  const tail = readLedgerText(bytes.subarray(verified.bytes).toString("utf8"), { entries: verified.entries, headHash: verified.headHash });
+  return tail.ok ? ok({ entries: verified.entries + tail.value.entries.length, headHash: tail.value.headHash }) : tail;
+}
+
+/** The prefix's last line is an entry whose own hash, seq and head are the record's. */
+function headLineHashes(prefix: Buffer, verified: VerifiedPrefix): boolean {
+  const start = prefix.lastIndexOf(0x0a, prefix.byteLength - 2) + 1;
+  const raw = prefix.subarray(start, prefix.byteLength - 1).toString("utf8");
+  try {
+    const parsed = LedgerEntry.safeParse(JSON.parse(raw));
+    if (!parsed.success) return false;
+    const e = parsed.data;
+    return serializeEntry(e) === raw && entryHash(e) === e.hash && e.hash === verified.headHash && e.seq === verified.entries;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -106,14 +165,15 @@ export function verifyLedgerText(text: string): Result<{ entries: number; headHa
   return read.ok ? ok({ entries: read.value.entries.length, headHash: read.value.headHash }) : read;
 }
 
-function readLedgerText(text: string): Result<{ entries: LedgerEntry[]; headHash: string }, LedgerProblem> {
+/** `after`: the lines in `text` follow that many verified entries ending in that head. */
+function readLedgerText(text: string, after = { entries: 0, headHash: GENESIS_HASH }): Result<{ entries: LedgerEntry[]; headHash: string }, LedgerProblem> {
   const entries: LedgerEntry[] = [];
-  if (text === "") return ok({ entries, headHash: GENESIS_HASH });
-  if (!text.endsWith("\n")) return err({ line: countLines(text), code: "TRUNCATED", message: "last line has no newline (torn write?)" });
+  if (text === "") return ok({ entries, headHash: after.headHash });
+  if (!text.endsWith("\n")) return err({ line: after.entries + countLines(text), code: "TRUNCATED", message: "last line has no newline (torn write?)" });
   const lines = text.slice(0, -1).split("\n");
-  let prev = GENESIS_HASH;
+  let prev = after.headHash;
   for (const [i, raw] of lines.entries()) {
-    const line = i + 1;
+    const line = after.entries + i + 1;
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -139,11 +199,11 @@ function countLines(text: string): number {
   return text.split("\n").length;
 }
 
-async function readOrEmpty(path: string): Promise<string> {
+async function readOrEmpty(path: string): Promise<Buffer> {
   try {
-    return await readFile(path, "utf8");
+    return await readFile(path);
   } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return "";
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return Buffer.alloc(0);
     throw error;
   }
 }
