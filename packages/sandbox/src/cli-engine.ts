@@ -33,6 +33,8 @@ export function cliEngine(kind: EngineKind, bin: string, endpoint: string, serve
     return { id: first.Id, layers: first.RootFS?.Layers ?? [], labels: first.Config?.Labels ?? {} };
   };
 
+  const imageExists = async (ref: string): Promise<boolean> => (await cli(["image", "inspect", "--format", "{{.Id}}", ref])).exitCode === 0;
+
   const failed = (what: string, r: { exitCode: number | null; stderr: string; spawnError: string | null }) =>
     sandboxError(
       r.spawnError === null ? "RUN_FAILED" : "ENGINE_UNAVAILABLE",
@@ -44,6 +46,7 @@ export function cliEngine(kind: EngineKind, bin: string, endpoint: string, serve
     kind,
     endpoint,
     serverVersion,
+    transport: "cli",
     cli,
     async build(request) {
       const args = ["build", "--network", "none", "--pull=false", "-f", request.dockerfile];
@@ -56,17 +59,24 @@ export function cliEngine(kind: EngineKind, bin: string, endpoint: string, serve
       if (info === null) return err(sandboxError("RUN_FAILED", `${bin} build succeeded but the image ${request.tags[0] ?? "?"} cannot be inspected`));
       return ok({ imageId: info.id });
     },
-    run(request) {
-      return runCli(bin, ["run", ...request.args], {
+    async run(request) {
+      // `--pull never` with an absent image exits 125 like any other refusal; ask first so
+      // that "no image" is told apart and nothing is recorded as created.
+      if (!(await imageExists(request.spec.image))) {
+        return { exitCode: null, stdout: "", stderr: "", timedOut: false, aborted: false, spawnError: null, imageMissing: true, engineError: null, settled: true };
+      }
+      request.onCreated();
+      const r = await runCli(bin, ["run", ...request.args], {
         env: { ...env, ...request.env },
         timeoutMs: request.timeoutMs,
         killSignal: "SIGKILL",
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
+      // 125: the engine itself refused (bad flag, profile rejected, daemon error) — no command ran.
+      const engineError = r.exitCode === 125 ? `${bin} run failed (exit 125)` : null;
+      return { ...r, imageMissing: false, engineError, settled: !(r.timedOut || r.aborted) };
     },
-    async imageExists(ref) {
-      return (await cli(["image", "inspect", "--format", "{{.Id}}", ref])).exitCode === 0;
-    },
+    imageExists,
     inspectImage,
     async tagImage(source, target): Promise<Result<void, ReturnType<typeof failed>>> {
       const r = await cli(["tag", source, target]);

@@ -2,6 +2,7 @@ import type { Result } from "@macro/ssot";
 import { err, ok } from "@macro/ssot";
 import type { CliOptions, CliResult } from "./exec.ts";
 import type { SandboxError } from "./errors.ts";
+import type { RunArgsInput } from "./run-args.ts";
 import { probeDocker } from "./docker.ts";
 import { probePodman } from "./podman.ts";
 
@@ -27,18 +28,34 @@ export interface RunRequest {
   args: string[];
   /** Extra variables for the CLI process (values for `-e NAME` flags, never on the command line). */
   env: Record<string, string>;
+  /** The same container as `args`, structured: what an engine reached through its API sends instead. */
+  spec: RunArgsInput;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Called once, as soon as the container exists or may exist: the caller records it. */
+  onCreated: () => void;
 }
 
-export type RunResult = CliResult;
+export interface RunResult extends CliResult {
+  /** The image is not on the engine; nothing was created. */
+  imageMissing: boolean;
+  /** The engine refused or failed (a refused flag, a bad answer) before or instead of an exit code. */
+  engineError: string | null;
+  /**
+   * False when a create request may still be in flight at the engine (a CLI client killed on
+   * timeout or abort): the caller then sweeps by name for a while.
+   */
+  settled: boolean;
+}
 
-/** One container engine reached through its CLI. */
+/** One container engine, reached through its CLI or (docker on a unix socket) its API. */
 export interface ContainerEngine {
   readonly kind: EngineKind;
   /** DOCKER_HOST / CONTAINER_HOST, or the CLI's default socket. */
   readonly endpoint: string;
   readonly serverVersion: string;
+  /** "api" when runs and container/image look-ups go over the engine's unix socket, "cli" otherwise. */
+  readonly transport: "api" | "cli";
   /** The raw CLI, for operations not modelled below. */
   cli(args: readonly string[], options?: Omit<CliOptions, "env"> & { env?: Record<string, string> }): Promise<CliResult>;
   build(request: BuildRequest): Promise<Result<{ imageId: string }, SandboxError>>;

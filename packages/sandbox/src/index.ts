@@ -1,4 +1,7 @@
 export * from "./engine.ts";
+export { apiDockerEngine, dockerSocketPath, probeDockerApi } from "./api-engine.ts";
+export type { ApiTarget } from "./api-http.ts";
+export { memoryBytes } from "./api-create.ts";
 export type { CliResult } from "./exec.ts";
 export * from "./errors.ts";
 export * from "./recorder.ts";

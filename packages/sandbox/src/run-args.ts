@@ -70,7 +70,8 @@ export function buildRunArgs(input: RunArgsInput): RunArgs {
   return { args, env };
 }
 
-function mergeMounts(declared: readonly SandboxMount[], requested: readonly SandboxMount[]): SandboxMount[] {
+/** The profile's mounts with the caller's merged in, by the rules above (shared with the API client). */
+export function mergeMounts(declared: readonly SandboxMount[], requested: readonly SandboxMount[]): SandboxMount[] {
   const writableTargets = new Set(declared.filter((m) => !m.readOnly).map((m) => m.target));
   const requestedTargets = new Set(requested.map((m) => m.target));
   const out: SandboxMount[] = declared.filter((m) => !requestedTargets.has(m.target));

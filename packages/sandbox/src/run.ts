@@ -6,7 +6,7 @@ import type { SandboxError } from "./errors.ts";
 import { sandboxError } from "./errors.ts";
 import type { SideEffectRecorder } from "./recorder.ts";
 import { effect } from "./recorder.ts";
-import type { SandboxMount } from "./run-args.ts";
+import type { RunArgsInput, SandboxMount } from "./run-args.ts";
 import { buildRunArgs } from "./run-args.ts";
 
 export const CONTAINER_PREFIX = "macro-";
@@ -42,52 +42,58 @@ export interface SandboxRun {
  */
 export async function runInSandbox(engine: ContainerEngine, options: SandboxRunOptions): Promise<Result<SandboxRun, SandboxError>> {
   if (options.signal?.aborted === true) return err(sandboxError("ABORTED", "aborted before the container was created"));
-  if (!(await engine.imageExists(options.image))) {
-    return err(sandboxError("IMAGE_MISSING", `image ${options.image} is not present on the ${engine.kind} engine; build it first`));
-  }
   const containerName = `${CONTAINER_PREFIX}${randomBytes(6).toString("hex")}`;
-  const { args, env } = buildRunArgs({
+  const spec: RunArgsInput = {
     name: containerName,
     image: options.image,
     flags: options.profile,
     seccompProfilePath: options.seccompProfilePath,
     command: options.command,
     ...(options.mounts === undefined ? {} : { mounts: options.mounts }),
-  });
+  };
+  const { args, env } = buildRunArgs(spec);
 
-  options.recorder.record(effect("container-created", `${containerName} from ${options.image}`));
+  let created = false;
+  let settled = false;
   const started = performance.now();
-  let interrupted = true;
   try {
     const r = await engine.run({
       args,
       env,
+      spec,
       timeoutMs: options.timeoutMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onCreated: () => {
+        if (created) return;
+        created = true;
+        options.recorder.record(effect("container-created", `${containerName} from ${options.image}`));
+      },
     });
     const durationMs = Math.round(performance.now() - started);
-    interrupted = r.timedOut || r.aborted;
+    settled = r.settled;
+    if (r.imageMissing) return err(sandboxError("IMAGE_MISSING", `image ${options.image} is not present on the ${engine.kind} engine; build it first`));
     if (r.timedOut) return err(sandboxError("TIMEOUT", `the container ${containerName} did not finish within ${options.timeoutMs} ms`, r.stderr));
     if (r.aborted) return err(sandboxError("ABORTED", `the run of ${containerName} was aborted`, r.stderr));
     if (r.spawnError !== null) return err(sandboxError("ENGINE_UNAVAILABLE", `${engine.kind} could not be started: ${r.spawnError}`));
-    // 125: the engine itself refused (bad flag, profile rejected, daemon error) — no command ran.
-    if (r.exitCode === null || r.exitCode === 125) {
-      return err(sandboxError("RUN_FAILED", `${engine.kind} run failed (exit ${String(r.exitCode)})`, r.stderr));
+    if (r.engineError !== null || r.exitCode === null) {
+      return err(sandboxError("RUN_FAILED", `${engine.kind} run failed (${r.engineError ?? `exit ${String(r.exitCode)}`})`, r.stderr));
     }
     return ok({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, containerName, durationMs, args });
   } finally {
-    // The client being killed (timeout, abort) does not stop the container: remove it here.
-    // A killed client may leave a create request still in flight at the daemon: keep
-    // sweeping briefly so a container created after the kill is removed too.
-    if (interrupted) {
-      for (let i = 0; i < SETTLE_CHECKS; i++) {
-        if (await engine.containerExists(containerName)) await engine.removeContainer(containerName);
-        await new Promise((done) => setTimeout(done, SETTLE_INTERVAL_MS));
+    if (created) {
+      // A killed CLI client does not stop the container, and may leave a create request
+      // still in flight at the daemon: keep sweeping the name briefly so a container created
+      // after the kill is removed too. An API run never leaves one in flight (settled).
+      if (!settled) {
+        for (let i = 0; i < SETTLE_CHECKS; i++) {
+          if (await engine.containerExists(containerName)) await engine.removeContainer(containerName);
+          await new Promise((done) => setTimeout(done, SETTLE_INTERVAL_MS));
+        }
       }
+      // --rm (AutoRemove) normally removed it already; one look confirms, a forced remove only when it did not.
+      const gone = !(await engine.containerExists(containerName)) || (await engine.removeContainer(containerName));
+      // Recorded only when true: a container that could not be removed stays "created" in the record.
+      if (gone) options.recorder.record(effect("container-removed", containerName));
     }
-    // --rm normally removed it already; one inspect confirms, rm -f only when it did not.
-    const gone = !(await engine.containerExists(containerName)) || (await engine.removeContainer(containerName));
-    // Recorded only when true: a container that could not be removed stays "created" in the record.
-    if (gone) options.recorder.record(effect("container-removed", containerName));
   }
 }
