@@ -22,6 +22,14 @@ import { runInSandbox } from "./run.ts";
 // engine every engine test is reported as skipped.
 const detected = await detectEngine(process.env);
 export const engine: ContainerEngine | null = detected.ok ? detected.value : null;
+/** The same engine through its CLI only: the path tcp://, ssh:// and contexts take. */
+const detectedCli = engine === null ? null : await detectEngine(process.env, { transport: "cli" });
+export const cliOnlyEngine: ContainerEngine | null = detectedCli?.ok === true ? detectedCli.value : null;
+/** Each way to reach the engine, for tests that must hold on both. */
+export const transports: { name: string; engine: ContainerEngine | null }[] = [
+  { name: `auto (${engine?.transport ?? "none"})`, engine },
+  { name: "cli", engine: cliOnlyEngine },
+];
 export const hasGcc = (() => {
   try {
     execFileSync("gcc", ["--version"], { stdio: "ignore" });
@@ -80,10 +88,10 @@ export function useTestImage(options: { withHelper: boolean; name: string }): ()
   };
 }
 
-export function runIn(image: () => TestImage) {
+export function runIn(image: () => TestImage, via: ContainerEngine | null = engine) {
   return (recorder: MemoryRecorder, over: Partial<SandboxRunOptions> & { command: string[] }) => {
-    if (engine === null) throw new Error("no engine");
-    return runInSandbox(engine, { image: image().image.imageRef, profile: strict, seccompProfilePath: SECCOMP_PROFILE_PATH, timeoutMs: 30_000, recorder, ...over });
+    if (via === null) throw new Error("no engine");
+    return runInSandbox(via, { image: image().image.imageRef, profile: strict, seccompProfilePath: SECCOMP_PROFILE_PATH, timeoutMs: 30_000, recorder, ...over });
   };
 }
 

@@ -28,9 +28,9 @@ async function onPath(bin: string, env: EngineEnv): Promise<boolean> {
  * version (then runs go over the socket), or else when `docker version` reports a server
  * version (tcp://, ssh://, contexts: everything stays with the CLI).
  */
-export async function probeDocker(env: EngineEnv): Promise<Result<ContainerEngine, EngineAttempt>> {
+export async function probeDocker(env: EngineEnv, transport: "auto" | "cli" = "auto"): Promise<Result<ContainerEngine, EngineAttempt>> {
   const endpoint = env["DOCKER_HOST"] ?? DEFAULT_ENDPOINT;
-  const socketPath = await dockerSocketPath(env);
+  const socketPath = transport === "cli" ? null : await dockerSocketPath(env);
   if (socketPath !== null && (await onPath("docker", env))) {
     const api = await probeDockerApi(socketPath);
     if (api.ok) return ok(apiDockerEngine(api.target, cliEngine("docker", "docker", endpoint, api.version, env)));

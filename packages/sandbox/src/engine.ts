@@ -84,13 +84,21 @@ export interface NoEngine {
 
 export type EngineEnv = Readonly<Record<string, string | undefined>>;
 
+export interface DetectOptions {
+  /**
+   * "auto" (default): docker's Engine API when the CLI would use a unix socket, else the CLI.
+   * "cli": the CLI only — the path tcp://, ssh:// and contexts take, kept testable here.
+   */
+  transport?: "auto" | "cli";
+}
+
 /**
- * Find a container engine that answers: docker first, then podman, each through its CLI
- * and honouring DOCKER_HOST / CONTAINER_HOST from `env` (pass `process.env`).
+ * Find a container engine that answers: docker first, then podman, honouring DOCKER_HOST /
+ * CONTAINER_HOST from `env` (pass `process.env`).
  */
-export async function detectEngine(env: EngineEnv): Promise<Result<ContainerEngine, NoEngine>> {
+export async function detectEngine(env: EngineEnv, options: DetectOptions = {}): Promise<Result<ContainerEngine, NoEngine>> {
   const tried: EngineAttempt[] = [];
-  for (const probe of [probeDocker, probePodman]) {
+  for (const probe of [(e: EngineEnv) => probeDocker(e, options.transport ?? "auto"), probePodman]) {
     const found = await probe(env);
     if (found.ok) return ok(found.value);
     tried.push(found.error);

@@ -5,85 +5,114 @@ import type { RunFlags } from "@macro/ssot";
 import type { ContainerEngine } from "./engine.ts";
 import { createInternalNetwork, removeNetwork } from "./network.ts";
 import { memoryRecorder } from "./recorder.ts";
-import { assertNoneLeft, engine, runIn, strict, useTestImage } from "./_docker-support.ts";
+import { assertNoneLeft, engine, runIn, strict, transports, useTestImage } from "./_docker-support.ts";
 
-const run = runIn(useTestImage({ withHelper: false, name: "run" }));
+const image = useTestImage({ withHelper: false, name: "run" });
+const run = runIn(image);
 
-describe.skipIf(engine === null)("runInSandbox (skipped: no container engine)", () => {
-  it("runs node in the strict sandbox: exit 0, output, uid 65534, and removes the container", async () => {
-    const recorder = memoryRecorder();
-    const r = await run(recorder, { command: ["/opt/macro/hello.js"] });
-    expect(r.ok ? r.value.exitCode : r.error).toBe(0);
-    expect(r.ok && JSON.parse(r.value.stdout)).toEqual({ hello: "sandbox", uid: 65534 });
-    expect(r.ok && r.value.args).toContain("--read-only");
-    expect(recorder.effects.map((e) => e.kind)).toEqual(["container-created", "container-removed"]);
-    await assertNoneLeft(recorder);
+describe.skipIf(engine === null)("engine detection (skipped: no container engine)", () => {
+  it("uses docker's Engine API when the CLI would talk to a unix socket, the CLI otherwise", () => {
+    const host = process.env["DOCKER_HOST"];
+    const unix = engine?.kind === "docker" && (host === undefined || host.startsWith("unix://"));
+    expect(engine?.transport).toBe(unix ? "api" : "cli");
   });
+});
 
-  it("cannot write the root filesystem (EROFS) but can write the /tmp tmpfs", async () => {
-    const recorder = memoryRecorder();
-    const code = `const fs=require("fs");let root;try{fs.writeFileSync("/x","1");root="written"}catch(e){root=e.code}
-fs.writeFileSync("/tmp/ok","1");console.log(JSON.stringify({root,tmp:fs.readFileSync("/tmp/ok","utf8")}))`;
-    const r = await run(recorder, { command: ["-e", code] });
-    expect(r.ok && JSON.parse(r.value.stdout)).toEqual({ root: "EROFS", tmp: "1" });
-    await assertNoneLeft(recorder);
+describe.each(transports)("runInSandbox through $name", ({ engine: via }) => {
+  const run = runIn(image, via);
+  describe.skipIf(via === null)("(skipped: no container engine)", () => {
+    it("runs node in the strict sandbox: exit 0, output, uid 65534, and removes the container", async () => {
+      const recorder = memoryRecorder();
+      const r = await run(recorder, { command: ["/opt/macro/hello.js"] });
+      expect(r.ok ? r.value.exitCode : r.error).toBe(0);
+      expect(r.ok && JSON.parse(r.value.stdout)).toEqual({ hello: "sandbox", uid: 65534 });
+      expect(r.ok && r.value.args).toContain("--read-only");
+      expect(recorder.effects.map((e) => e.kind)).toEqual(["container-created", "container-removed"]);
+      await assertNoneLeft(recorder);
+    });
+
+    it("cannot write the root filesystem (EROFS) but can write the /tmp tmpfs", async () => {
+      const recorder = memoryRecorder();
+      const code = `const fs=require("fs");let root;try{fs.writeFileSync("/x","1");root="written"}catch(e){root=e.code}
+  fs.writeFileSync("/tmp/ok","1");console.log(JSON.stringify({root,tmp:fs.readFileSync("/tmp/ok","utf8")}))`;
+      const r = await run(recorder, { command: ["-e", code] });
+      expect(r.ok && JSON.parse(r.value.stdout)).toEqual({ root: "EROFS", tmp: "1" });
+      await assertNoneLeft(recorder);
+    });
+
+    it("returns a non-zero exit as a result and still removes the container", async () => {
+      const recorder = memoryRecorder();
+      const r = await run(recorder, { command: ["-e", "process.stderr.write('bad');process.exit(7)"] });
+      expect(r.ok && [r.value.exitCode, r.value.stderr]).toEqual([7, "bad"]);
+      await assertNoneLeft(recorder);
+    });
+
+    it("times out, says TIMEOUT and leaves no container", async () => {
+      const recorder = memoryRecorder();
+      const r = await run(recorder, { command: ["-e", "setInterval(()=>{},1000)"], timeoutMs: 1_500 });
+      expect(r.ok ? "ok" : r.error.code).toBe("TIMEOUT");
+      await assertNoneLeft(recorder);
+    });
+
+    it("aborts on the signal, says ABORTED and leaves no container", async () => {
+      const recorder = memoryRecorder();
+      const controller = new AbortController();
+      const pending = run(recorder, { command: ["-e", "setInterval(()=>{},1000)"], signal: controller.signal });
+      // Abort once the container exists, so the abort hits a running container.
+      for (let i = 0; i < 100 && recorder.effects.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const name = recorder.effects[0]?.detail.split(" ")[0] ?? "";
+      const running = async () => (await engine?.cli(["container", "inspect", "--format", "{{.State.Running}}", name]))?.stdout.trim() === "true";
+      for (let i = 0; i < 100 && !(await running()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await running()).toBe(true);
+      controller.abort();
+      const r = await pending;
+      expect(r.ok ? "ok" : r.error.code).toBe("ABORTED");
+      await assertNoneLeft(recorder);
+    });
+
+    it.each([1, 8, 25, 60])("an abort %i ms in (create, attach, wait or start still under way) leaves no container", async (delay) => {
+      const recorder = memoryRecorder();
+      const controller = new AbortController();
+      const pending = run(recorder, { command: ["-e", "setInterval(()=>{},1000)"], signal: controller.signal });
+      setTimeout(() => controller.abort(), delay);
+      const r = await pending;
+      expect(r.ok ? "ok" : r.error.code).toBe("ABORTED");
+      const names = recorder.effects.filter((e) => e.kind === "container-created").map((e) => e.detail.split(" ")[0] ?? "");
+      for (const name of names) expect(await engine?.containerExists(name)).toBe(false);
+      expect(recorder.effects.filter((e) => e.kind === "container-removed").map((e) => e.detail)).toEqual(names);
+      expect((await engine?.listContainers("macro-")) ?? []).toEqual([]);
+    });
+
+    it("an abort right after the start leaves no container even if the create was still in flight", async () => {
+      const recorder = memoryRecorder();
+      const controller = new AbortController();
+      const pending = run(recorder, { command: ["-e", "setInterval(()=>{},1000)"], signal: controller.signal });
+      setTimeout(() => controller.abort(), 150);
+      const r = await pending;
+      expect(r.ok ? "ok" : r.error.code).toBe("ABORTED");
+      await assertNoneLeft(recorder);
+    });
+
+    it("says IMAGE_MISSING for an absent image and creates nothing", async () => {
+      const recorder = memoryRecorder();
+      const r = await run(recorder, { image: "macro-sandbox-test:does-not-exist", command: ["-e", "0"] });
+      expect(r.ok ? "ok" : r.error.code).toBe("IMAGE_MISSING");
+      expect(recorder.effects).toEqual([]);
+    });
+
+    it("a weakened profile really is weaker: root user, writable root, env passed by name", async () => {
+      const recorder = memoryRecorder();
+      const weak: RunFlags = { ...strict, user: "0:0", readOnly: false, seccomp: "unconfined", env: { MACRO_FAKE_TOKEN: "not-a-secret" } };
+      const code = `const fs=require("fs");fs.writeFileSync("/x","1");console.log(JSON.stringify({uid:process.getuid(),tok:process.env.MACRO_FAKE_TOKEN}))`;
+      const r = await run(recorder, { profile: weak, command: ["-e", code] });
+      expect(r.ok && JSON.parse(r.value.stdout)).toEqual({ uid: 0, tok: "not-a-secret" });
+      expect(r.ok && r.value.args.join(" ")).not.toContain("not-a-secret");
+      await assertNoneLeft(recorder);
+    });
   });
+});
 
-  it("returns a non-zero exit as a result and still removes the container", async () => {
-    const recorder = memoryRecorder();
-    const r = await run(recorder, { command: ["-e", "process.stderr.write('bad');process.exit(7)"] });
-    expect(r.ok && [r.value.exitCode, r.value.stderr]).toEqual([7, "bad"]);
-    await assertNoneLeft(recorder);
-  });
-
-  it("times out, says TIMEOUT and leaves no container", async () => {
-    const recorder = memoryRecorder();
-    const r = await run(recorder, { command: ["-e", "setInterval(()=>{},1000)"], timeoutMs: 1_500 });
-    expect(r.ok ? "ok" : r.error.code).toBe("TIMEOUT");
-    await assertNoneLeft(recorder);
-  });
-
-  it("aborts on the signal, says ABORTED and leaves no container", async () => {
-    const recorder = memoryRecorder();
-    const controller = new AbortController();
-    const pending = run(recorder, { command: ["-e", "setInterval(()=>{},1000)"], signal: controller.signal });
-    // Abort once the container exists, so the abort hits a running container.
-    for (let i = 0; i < 100 && recorder.effects.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    const name = recorder.effects[0]?.detail.split(" ")[0] ?? "";
-    for (let i = 0; i < 100 && !(await engine?.containerExists(name)); i++) await new Promise((r) => setTimeout(r, 50));
-    controller.abort();
-    const r = await pending;
-    expect(r.ok ? "ok" : r.error.code).toBe("ABORTED");
-    await assertNoneLeft(recorder);
-  });
-
-  it("an abort right after the start leaves no container even if the create was still in flight", async () => {
-    const recorder = memoryRecorder();
-    const controller = new AbortController();
-    const pending = run(recorder, { command: ["-e", "setInterval(()=>{},1000)"], signal: controller.signal });
-    setTimeout(() => controller.abort(), 150);
-    const r = await pending;
-    expect(r.ok ? "ok" : r.error.code).toBe("ABORTED");
-    await assertNoneLeft(recorder);
-  });
-
-  it("says IMAGE_MISSING for an absent image and creates nothing", async () => {
-    const recorder = memoryRecorder();
-    const r = await run(recorder, { image: "macro-sandbox-test:does-not-exist", command: ["-e", "0"] });
-    expect(r.ok ? "ok" : r.error.code).toBe("IMAGE_MISSING");
-    expect(recorder.effects).toEqual([]);
-  });
-
-  it("a weakened profile really is weaker: root user, writable root, env passed by name", async () => {
-    const recorder = memoryRecorder();
-    const weak: RunFlags = { ...strict, user: "0:0", readOnly: false, seccomp: "unconfined", env: { MACRO_FAKE_TOKEN: "not-a-secret" } };
-    const code = `const fs=require("fs");fs.writeFileSync("/x","1");console.log(JSON.stringify({uid:process.getuid(),tok:process.env.MACRO_FAKE_TOKEN}))`;
-    const r = await run(recorder, { profile: weak, command: ["-e", code] });
-    expect(r.ok && JSON.parse(r.value.stdout)).toEqual({ uid: 0, tok: "not-a-secret" });
-    expect(r.ok && r.value.args.join(" ")).not.toContain("not-a-secret");
-    await assertNoneLeft(recorder);
-  });
-
+describe.skipIf(engine === null)("runInSandbox on a network (skipped: no container engine)", () => {
   it("an internal network gives a non-loopback interface whose gateway no host interface owns", async () => {
     const net = `macro-test-int-${randomBytes(3).toString("hex")}`;
     const created = await createInternalNetwork(engine as ContainerEngine, net);
