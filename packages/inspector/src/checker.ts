@@ -1,15 +1,20 @@
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import type { PacketCollection, PacketRelation } from "@macro/ssot";
 import { compileFields, own, type Where } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
-import type { DigestSet } from "./digest-set.ts";
-import { isKeyable, KeyIndex, keyDigest } from "./keys.ts";
-import { eachString, jsonMayHoldSecret, linesMayHoldSecret, mayHoldSecret, safeLabel, secretsIn, shortLabel } from "./secrets.ts";
+import type { Digest, DigestSet } from "./digest-set.ts";
+import { KeyIndex } from "./keys.ts";
+import { RecordScan } from "./record-scan.ts";
+import { ParsedValues, ScannedValues, type KeyField, type RecordValues } from "./record-values.ts";
+import { LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
+import { eachString, jsonMayHoldSecret, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
 
 export type Sink = (f: Finding) => void;
 
 const BOM = "\uFEFF";
 const LENIENT = new TextDecoder("utf-8", { fatal: false });
+/** The one digest the key checks hash into: read at once, never kept (pending references copy it). */
+const DIGEST: Digest = { hi: 0, lo: 0 };
 
 /**
  * Everything checked per line of one collection's data file. Built once per collection;
@@ -18,15 +23,23 @@ const LENIENT = new TextDecoder("utf-8", { fatal: false });
 export class CollectionChecker {
   readonly index: KeyIndex;
   records = 0;
+  /** Of `records`, those the fast path took. */
+  fastRecords = 0;
   /** Relation fields with references that could not be kept (index budget spent). */
   readonly unresolved = new Set<string>();
-  private relations: (PacketRelation & { target: DigestSet | "not-checked" | "pending" })[] = [];
+  private relations: (PacketRelation & { from: KeyField; target: DigestSet | "not-checked" | "pending" })[] = [];
   private readonly compiled;
   private readonly uniques: string[];
-  /** Offsets of the lines in the current block that may hold a secret. */
-  private hinted = new Set<number>();
   /** The index's sets in its order, with what a duplicate in each means: looked up once, not per record. */
-  private readonly keyed: { field: string; set: DigestSet; duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null }[];
+  private readonly keyed: { field: KeyField; set: DigestSet; duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null }[];
+  /** The record fast path (record-scan.ts), or null when every line takes the full path. */
+  private readonly scan: RecordScan | null;
+  private readonly scanned: ScannedValues | null;
+  private readonly parsed = new ParsedValues();
+  private readonly marks = new RunMarks();
+  /** The current run of lines (see `run`), as text when it is ASCII, and where it starts in its chunk. */
+  private runText = "";
+  private runStart = 0;
 
   constructor(
     readonly collection: PacketCollection,
@@ -36,13 +49,17 @@ export class CollectionChecker {
     private readonly sink: Sink,
     /** Records the manifest announces: the key index is sized for them up front. */
     expectedRecords = 0,
+    /** False: every line is parsed and checked in full (the reference the fast path is tested against). */
+    fastPath = true,
   ) {
     this.compiled = compileFields(collection);
     this.uniques = collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name);
     const indexed = new Set([collection.primaryKey, ...this.uniques, ...referencedFields]);
     this.index = new KeyIndex(indexed, (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
+    this.scan = fastPath ? new RecordScan(collection) : null;
+    this.scanned = this.scan === null ? null : new ScannedValues(this.scan);
     this.keyed = [...this.index.sets].map(([field, set]) => ({
-      field,
+      field: this.keyField(field),
       set,
       duplicate: field === collection.primaryKey ? "PK_DUPLICATE" : this.uniques.includes(field) ? "UNIQUE_DUPLICATE" : null,
     }));
@@ -54,7 +71,11 @@ export class CollectionChecker {
    * by keeping the reference for later (self-references, cycles).
    */
   begin(targetOf: (collection: string, key: string) => DigestSet | "not-checked" | "pending"): void {
-    this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, target: targetOf(r.collection, r.key) }));
+    this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, from: this.keyField(r.field), target: targetOf(r.collection, r.key) }));
+  }
+
+  private keyField(name: string): KeyField {
+    return { name, index: this.collection.fields.findIndex((f) => f.name === name) };
   }
 
   /** A line as bytes: decoded here (UTF-8, fatal) before the common checks. */
@@ -73,21 +94,50 @@ export class CollectionChecker {
       }
       return;
     }
-    this.decoded(body.toString("utf8"), lineNo);
+    // A line alone (split across reads, or near a bad one) is a run of its own.
+    const ascii = isAscii(bytes);
+    this.run(bytes, 0, bytes.length, ascii);
+    this.valid(bytes, 0, bytes.length, lineNo, ascii);
   }
 
-  /** The decoded run of lines that the next `text` calls come from. */
-  block(text: string): void {
-    this.hinted = linesMayHoldSecret(text);
+  /**
+   * A run of whole lines, valid UTF-8, whose lines come next to `valid`: marked once for what
+   * the fast path must not take on trust, and decoded once when it is ASCII. `chunk[end]` is
+   * the line break after it, if any.
+   */
+  run(chunk: Buffer, start: number, end: number, ascii: boolean): void {
+    if (this.scan === null) return;
+    this.marks.mark(chunk, start, end);
+    this.runText = ascii ? chunk.toString("latin1", start, end) : "";
+    this.runStart = start;
   }
 
-  /** A line of the last `block`, starting at `offset` in it, possibly still ending in `\r`. */
-  text(text: string, lineNo: number, offset: number): void {
-    this.decoded(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text, lineNo, this.hinted.has(offset));
+  /**
+   * A line of the current run, `bytes[start, end)`, possibly still ending in `\r`; `ascii` when
+   * the run is all ASCII. Taken by the fast path when it can, else decoded and parsed.
+   */
+  valid(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean): void {
+    if (end > start && bytes[end - 1] === 13) end -= 1;
+    if (this.scan === null || this.scanned === null) {
+      this.decoded(bytes.toString(ascii ? "latin1" : "utf8", start, end), lineNo);
+      return;
+    }
+    const mark = this.marks.line(start, end);
+    const text = ascii ? this.runText : bytes.toString("utf8", start, end);
+    const from = ascii ? start - this.runStart : 0;
+    const to = ascii ? end - this.runStart : text.length;
+    // A needle is rare in real data but can sit in a field name: the hint pattern then decides.
+    if (mark !== LINE_ODD && (mark === LINE_PLAIN || !mayHoldSecret(text.slice(from, to))) && this.scan.scan(text, from, to)) {
+      this.records += 1;
+      this.fastRecords += 1;
+      this.keys(this.scanned.set(text), lineNo);
+      return;
+    }
+    this.decoded(ascii ? text.slice(from, to) : text, lineNo);
   }
 
-  /** `hinted`: the line may hold a secret (`jsonMayHoldSecret`); computed here when not known. */
-  private decoded(text: string, lineNo: number, hinted = jsonMayHoldSecret(text)): void {
+  /** The full path: JSON.parse, then every check on the parsed record. */
+  private decoded(text: string, lineNo: number): void {
     const name = this.collection.name;
     if (lineNo === 1 && text.startsWith(BOM)) {
       text = text.slice(1);
@@ -114,7 +164,7 @@ export class CollectionChecker {
       this.sink(finding("RECORD_TYPE", { collection: name, line: lineNo }, "record is not a JSON object"));
       return;
     }
-    this.record(record as Record<string, unknown>, lineNo, !hinted);
+    this.record(record as Record<string, unknown>, lineNo, !jsonMayHoldSecret(text));
   }
 
   tooLong(lineNo: number, bytes: number, limit: number): void {
@@ -128,7 +178,7 @@ export class CollectionChecker {
   private record(record: Record<string, unknown>, line: number, plain: boolean): void {
     const c = this.collection;
     const pkValue = own(record, c.primaryKey);
-    const recordKey = isKeyable(pkValue) ? (plain ? shortLabel(String(pkValue)) : safeLabel(String(pkValue))) : null;
+    const recordKey = ParsedValues.labelOf(pkValue, plain);
     const at = { collection: c.name, line, recordKey };
     this.compiled.validate(record, at, this.sink);
 
@@ -137,24 +187,28 @@ export class CollectionChecker {
     if (pkValue === undefined || pkValue === null) {
       this.sink(finding("PK_MISSING", { ...at, field: c.primaryKey }, "primary key is missing or null"));
     }
+    this.keys(this.parsed.set(record, recordKey), line);
+  }
+
+  /** The key checks, the same for both paths: duplicates of indexed keys, then each relation. */
+  private keys(values: RecordValues, line: number): void {
+    const name = this.collection.name;
     for (const { field, set, duplicate } of this.keyed) {
-      const v = own(record, field);
-      if (!isKeyable(v)) continue;
-      if (this.index.addTo(set, keyDigest(v), line) !== "duplicate") continue;
+      if (!values.digest(field, DIGEST)) continue;
+      if (this.index.addTo(set, DIGEST, line) !== "duplicate") continue;
       if (duplicate === "PK_DUPLICATE") {
-        this.sink(finding("PK_DUPLICATE", { ...at, field }, "primary key value already used by an earlier record"));
+        this.sink(finding("PK_DUPLICATE", { collection: name, line, recordKey: values.label(), field: field.name }, "primary key value already used by an earlier record"));
       } else if (duplicate === "UNIQUE_DUPLICATE") {
-        this.sink(finding("UNIQUE_DUPLICATE", { ...at, field }, "unique field value already used by an earlier record"));
+        this.sink(finding("UNIQUE_DUPLICATE", { collection: name, line, recordKey: values.label(), field: field.name }, "unique field value already used by an earlier record"));
       }
     }
     for (const rel of this.relations) {
-      const v = own(record, rel.field);
-      if (!isKeyable(v) || rel.target === "not-checked") continue;
-      const digest = keyDigest(v);
+      if (rel.target === "not-checked" || !values.digest(rel.from, DIGEST)) continue;
       if (rel.target === "pending") {
-        if (!this.index.refer(rel.field, { digest, line, recordKey })) this.unresolved.add(rel.field);
-      } else if (!rel.target.has(digest)) {
-        this.sink(finding("RELATION_DANGLING", { ...at, field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
+        const ref = { digest: { hi: DIGEST.hi, lo: DIGEST.lo }, line, recordKey: values.label() };
+        if (!this.index.refer(rel.field, ref)) this.unresolved.add(rel.field);
+      } else if (!rel.target.has(DIGEST)) {
+        this.sink(finding("RELATION_DANGLING", { collection: name, line, recordKey: values.label(), field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
       }
     }
   }

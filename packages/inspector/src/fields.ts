@@ -1,76 +1,9 @@
 import type { PacketCollection, PacketField } from "@macro/ssot";
 import { finding, type Finding } from "./findings.ts";
+import { isDatetime, isUuid } from "./formats.ts";
 import { safeLabel } from "./secrets.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
 type Check = (value: unknown) => string | null;
-
-/** The DATETIME test (the pattern, then Date.parse); exported for the test that pins the fast path to it. */
-export const isDatetimeSlow = (v: string): boolean => DATETIME.test(v) && !Number.isNaN(Date.parse(v));
-
-const digit = (v: string, i: number): number => {
-  const d = v.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : -1;
-};
-const two = (v: string, i: number): number => {
-  const a = digit(v, i);
-  const b = digit(v, i + 1);
-  return a < 0 || b < 0 ? -1 : a * 10 + b;
-};
-
-/**
- * `isDatetimeSlow` with a fast path for the shape nearly every export uses,
- * "YYYY-MM-DDTHH:MM:SS.sssZ": there the pattern reduces to digits in place, and Date.parse to
- * the ranges V8 checks (month 1–12, day 1–31, 00:00–23:59:59.999 or exactly 24:00:00.000).
- * A test compares the two over every month/day and hour/minute/second combination.
- */
-export function isDatetime(v: string): boolean {
-  if (
-    v.length !== 24 ||
-    v.charCodeAt(4) !== 45 ||
-    v.charCodeAt(7) !== 45 ||
-    v.charCodeAt(10) !== 84 ||
-    v.charCodeAt(13) !== 58 ||
-    v.charCodeAt(16) !== 58 ||
-    v.charCodeAt(19) !== 46 ||
-    v.charCodeAt(23) !== 90
-  ) {
-    return isDatetimeSlow(v);
-  }
-  const year = two(v, 0) | two(v, 2); // only "are these digits" matters for the year
-  const month = two(v, 5);
-  const day = two(v, 8);
-  const hour = two(v, 11);
-  const minute = two(v, 14);
-  const second = two(v, 17);
-  const msHigh = digit(v, 20);
-  const ms = two(v, 21);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || msHigh < 0 || ms < 0) return false;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
-  if (hour === 24) return minute === 0 && second === 0 && msHigh === 0 && ms === 0;
-  return hour < 24 && minute < 60 && second < 60;
-}
-
-// What each character may be in a UUID: 1 a hex digit of either case (the pattern is /i), 2 the dash.
-const UUID_CLASS = new Uint8Array(128);
-for (const c of "0123456789abcdefABCDEF") UUID_CLASS[c.charCodeAt(0)] = 1;
-UUID_CLASS[45] = 2;
-const UUID_SHAPE = Array.from("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", (c) => (c === "-" ? 2 : 1));
-
-/** The UUID pattern, by hand: 8-4-4-4-12 hex digits. */
-export function isUuid(v: string): boolean {
-  if (v.length !== 36) return false;
-  for (let i = 0; i < 36; i += 1) {
-    const c = v.charCodeAt(i);
-    if (c >= 128 || UUID_CLASS[c] !== UUID_SHAPE[i]) return false;
-  }
-  return true;
-}
-
-/** The UUID pattern itself; exported for the test that pins `isUuid` to it. */
-export const isUuidSlow = (v: string): boolean => UUID.test(v);
 
 /** Type checks return a description of the problem without quoting the value. */
 const TYPE_CHECKS: Record<PacketField["type"], Check> = {
@@ -92,7 +25,7 @@ function kindOf(v: unknown, format?: string): string {
   return typeof v;
 }
 
-const codePoints = (s: string): number => {
+export const codePoints = (s: string): number => {
   let n = 0;
   for (const _ of s) n += 1;
   return n;

@@ -32,6 +32,19 @@ const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, m
  * data is read; defects in the data are findings in the report.
  */
 export async function inspectPacket(opts: InspectOptions): Promise<Result<InspectionReport, PacketInputError>> {
+  return inspectPacketUsing(opts, { fastPath: true });
+}
+
+/** How `inspectPacketUsing` reads records, and what it counts; for tests, not exported from the package. */
+export interface InspectMode {
+  /** False: every line is parsed and checked in full, the reference the record fast path must agree with. */
+  fastPath: boolean;
+  /** Records the fast path took, added up over the packet when given. */
+  fastRecords?: number;
+}
+
+/** `inspectPacket`, with the record fast path on or off. */
+export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode): Promise<Result<InspectionReport, PacketInputError>> {
   const limits = { ...DEFAULTS, ...opts.limits };
   const planned = await preflight(opts.packetDir);
   if (!planned.ok) return planned;
@@ -56,7 +69,7 @@ export async function inspectPacket(opts: InspectOptions): Promise<Result<Inspec
     // ({"k":1} and a newline is 8 bytes): an inflated count must not reserve memory on its own.
     const file = plan.files.find((f) => f.collection === c.name);
     const expected = file === undefined ? 0 : Math.min(file.expected.records, Math.floor(file.size / 8));
-    checkers.set(c.name, new CollectionChecker(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected));
+    checkers.set(c.name, new CollectionChecker(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected, mode.fastPath));
   }
 
   const bytesRead = new Map<string, number>();
@@ -74,6 +87,7 @@ export async function inspectPacket(opts: InspectOptions): Promise<Result<Inspec
     });
     const read = await scanFile(file, checker, limits.maxLineBytes, (f) => sink.add(f));
     if (!read.ok) return read;
+    if (mode.fastRecords !== undefined) mode.fastRecords += checker.fastRecords;
     bytesRead.set(file.collection, read.value);
     done.add(file.collection);
   }
@@ -106,8 +120,8 @@ async function scanFile(
     const stream = fh.createReadStream({ highWaterMark: READ_BYTES, autoClose: false });
     const totals = await splitLines(stream, maxLineBytes, {
       line: (bytes, n) => checker.line(bytes, n),
-      block: (text) => checker.block(text),
-      text: (text, n, at) => checker.text(text, n, at),
+      run: (chunk, start, end, ascii) => checker.run(chunk, start, end, ascii),
+      valid: (chunk, start, end, n, ascii) => checker.valid(chunk, start, end, n, ascii),
       tooLong: (n, len) => checker.tooLong(n, len, maxLineBytes),
     });
     const where = { collection: file.collection };

@@ -32,50 +32,68 @@ const U32 = new Uint32Array(F64.buffer);
  * have to collide for seeds it cannot know. Digests bound memory; they are not a proof.
  */
 export function keyDigest(value: string | number | boolean): Digest {
-  let h1 = SEED_HI;
-  let h2 = SEED_LO;
-  if (typeof value === "string") {
-    h1 = Math.imul(h1 ^ QUOTE, 2654435761);
-    h2 = Math.imul(h2 ^ QUOTE, 1597334677);
-    for (let i = 0; i < value.length; i += 1) {
-      const c = value.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
-  } else {
-    // Numbers and booleans are fed as words above 0xFFFF, which no string's first unit (the
-    // quote) can be. JSON.parse yields only finite numbers; two have the same JSON text
-    // exactly when they are equal (-0 and 0 both print "0", and compare equal).
-    let w0: number;
-    let w1 = -1;
-    let w2 = -1;
-    if (typeof value === "boolean") w0 = value ? TAG_TRUE : TAG_FALSE;
-    else if ((value | 0) === value) {
-      w0 = TAG_INT32;
-      w1 = value | 0;
-    } else {
-      F64[0] = value;
-      w0 = TAG_FLOAT;
-      w1 = U32[0] ?? 0;
-      w2 = U32[1] ?? 0;
-    }
-    // A tag fixes how many words follow, so the word sequences cannot run into each other.
-    h1 = Math.imul(h1 ^ w0, 2654435761);
-    h2 = Math.imul(h2 ^ w0, 1597334677);
-    if (w0 !== TAG_TRUE && w0 !== TAG_FALSE) {
-      h1 = Math.imul(h1 ^ w1, 2654435761);
-      h2 = Math.imul(h2 ^ w1, 1597334677);
-    }
-    if (w0 === TAG_FLOAT) {
-      h1 = Math.imul(h1 ^ w2, 2654435761);
-      h2 = Math.imul(h2 ^ w2, 1597334677);
-    }
+  const out = { hi: 0, lo: 0 };
+  if (typeof value === "string") digestString(value, out);
+  else digestScalar(value, out);
+  return out;
+}
+
+/** `keyDigest` of a string, written into `out` (no allocation: the per-record paths reuse one). */
+export const digestString = (value: string, out: Digest): void => digestRange(value, 0, value.length, out);
+
+/** `keyDigest` of `s.slice(from, to)`, without making the slice. */
+export function digestRange(s: string, from: number, to: number, out: Digest): void {
+  let h1 = Math.imul(SEED_HI ^ QUOTE, 2654435761);
+  let h2 = Math.imul(SEED_LO ^ QUOTE, 1597334677);
+  for (let i = from; i < to; i += 1) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
   }
+  finish(h1, h2, out);
+}
+
+/** `keyDigest` of a number or a boolean, written into `out`. */
+export function digestScalar(value: number | boolean, out: Digest): void {
+  // Numbers and booleans are fed as words above 0xFFFF, which no string's first unit (the
+  // quote) can be. JSON.parse yields only finite numbers; two have the same JSON text
+  // exactly when they are equal (-0 and 0 both print "0", and compare equal).
+  let w0: number;
+  let w1 = -1;
+  let w2 = -1;
+  if (typeof value === "boolean") w0 = value ? TAG_TRUE : TAG_FALSE;
+  else if ((value | 0) === value) {
+    w0 = TAG_INT32;
+    w1 = value | 0;
+  } else {
+    F64[0] = value;
+    w0 = TAG_FLOAT;
+    w1 = U32[0] ?? 0;
+    w2 = U32[1] ?? 0;
+  }
+  // A tag fixes how many words follow, so the word sequences cannot run into each other.
+  let h1 = Math.imul(SEED_HI ^ w0, 2654435761);
+  let h2 = Math.imul(SEED_LO ^ w0, 1597334677);
+  if (w0 !== TAG_TRUE && w0 !== TAG_FALSE) {
+    h1 = Math.imul(h1 ^ w1, 2654435761);
+    h2 = Math.imul(h2 ^ w1, 1597334677);
+  }
+  if (w0 === TAG_FLOAT) {
+    h1 = Math.imul(h1 ^ w2, 2654435761);
+    h2 = Math.imul(h2 ^ w2, 1597334677);
+  }
+  finish(h1, h2, out);
+}
+
+function finish(a: number, b: number, out: Digest): void {
+  let h1 = a;
+  let h2 = b;
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return { hi: h1 >>> 0, lo: h2 >>> 0 };
+  out.hi = h1 >>> 0;
+  out.lo = h2 >>> 0;
 }
 
 export const isKeyable = (v: unknown): v is string | number | boolean =>

@@ -2,7 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { splitLines } from "./lines.ts";
-import { jsonMayHoldSecret, linesMayHoldSecret } from "./secrets.ts";
+import { jsonMayHoldSecret } from "./secrets.ts";
 
 /** A stream that hands out `data` in reads of `size` bytes. */
 const chunked = (data: Buffer, size: number): Readable =>
@@ -36,7 +36,7 @@ function sample(): Buffer {
   return Buffer.concat(parts);
 }
 
-async function run(data: Buffer, size: number, max: number, decoded: boolean): Promise<string[]> {
+async function run(data: Buffer, size: number, max: number, runs: boolean): Promise<string[]> {
   const seen: string[] = [];
   const line = (b: Buffer, n: number): void => {
     seen.push(`${n}:${decodeFatal(b) ?? `invalid ${b.toString("hex")}`}`);
@@ -44,21 +44,19 @@ async function run(data: Buffer, size: number, max: number, decoded: boolean): P
   const tooLong = (n: number, len: number): void => {
     seen.push(`${n}:too-long:${len}`);
   };
-  let block = "";
   const totals = await splitLines(
     chunked(data, size),
     max,
-    decoded
+    runs
       ? {
           line,
           tooLong,
-          block: (t) => {
-            block = t;
-          },
-          text: (t, n, at) => {
-            // The offset given is where this very line starts in the block.
-            expect(block.startsWith(t, at)).toBe(true);
-            seen.push(`${n}:${t}`);
+          valid: (chunk, start, end, n, ascii) => {
+            const b = chunk.subarray(start, end);
+            // Only ever what a fatal decoder accepts, and "ascii" only when it is.
+            expect(isUtf8(b)).toBe(true);
+            if (ascii) expect(b.every((c) => c < 0x80)).toBe(true);
+            seen.push(`${n}:${b.toString("utf8")}`);
           },
         }
       : { line, tooLong },
@@ -67,7 +65,7 @@ async function run(data: Buffer, size: number, max: number, decoded: boolean): P
   return seen;
 }
 
-describe("splitLines: decoded runs", () => {
+describe("splitLines: validated runs", () => {
   it("hands out the same lines, in the same order, as line-by-line bytes, at any read size", async () => {
     const data = sample();
     for (const size of [1, 7, 64, 1000, 4096, 65_536, 1 << 20]) {
@@ -110,7 +108,7 @@ describe("UTF-8 validation", () => {
 });
 
 describe("secret prefilter", () => {
-  it("a line whose parsed strings hold a hint is always flagged, escaped or not, line by line or by block", () => {
+  it("a line whose parsed strings hold a hint is always flagged, escaped or not", () => {
     const hints = ["PRIVATE KEY-----", "AKIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "eyJ", "://"];
     const lines: string[] = [];
     for (const h of hints) {
@@ -118,14 +116,6 @@ describe("secret prefilter", () => {
       lines.push(`{"v":"a ${h} b"}`, `{"${h}":1}`, `{"n":{"k":["${h}"]}}`, `{"v":"${escaped}"}`);
     }
     const plain = ['{"id":1,"name":"plain words here","at":"2026-01-01T00:00:00.000Z"}', '{"a":"index of examples"}'];
-    const block = [...lines, ...plain].join("\n");
-    const flagged = linesMayHoldSecret(block);
-    let at = 0;
-    for (const l of [...lines, ...plain]) {
-      const expected = lines.includes(l);
-      expect(jsonMayHoldSecret(l)).toBe(expected);
-      expect(flagged.has(at)).toBe(expected);
-      at += l.length + 1;
-    }
+    for (const l of [...lines, ...plain]) expect(jsonMayHoldSecret(l)).toBe(lines.includes(l));
   });
 });

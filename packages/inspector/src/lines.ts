@@ -6,13 +6,14 @@ export interface LineHandlers {
   /** `bytes` is only valid during the call: it may be a view into the read buffer. */
   line(bytes: Buffer, lineNo: number): void;
   /**
-   * When given, lines known to be valid UTF-8 arrive here already decoded (a trailing `\r`
-   * kept, as `line` would get it), so a file is decoded in large runs instead of line by line.
+   * When given, lines known to be valid UTF-8 arrive here as `chunk[start, end)` (a trailing
+   * `\r` kept, as `line` would get it; valid only during the call), so a file is validated in
+   * large runs instead of line by line and no line is copied; `ascii` when the run is all ASCII.
    * Lines that are not valid UTF-8, and lines split across reads, still go to `line`.
    */
-  text?(text: string, lineNo: number, offset: number): void;
-  /** Called with each decoded run before its lines go to `text`, which then gets each line's offset in it. */
-  block?(text: string): void;
+  valid?(chunk: Buffer, start: number, end: number, lineNo: number, ascii: boolean): void;
+  /** Called with each run of whole lines before its lines go to `valid`; `chunk[end]` is the run's last line break. */
+  run?(chunk: Buffer, start: number, end: number, ascii: boolean): void;
   /** The line was longer than the limit; it was skipped without being held in memory. */
   tooLong(lineNo: number, bytes: number): void;
 }
@@ -83,10 +84,9 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
     }
   };
 
-  /** Whole lines, decoded in one go when the region is valid UTF-8 (the common case). */
-  const byRegion = (text: (t: string, n: number, at: number) => void, chunk: Buffer, start: number, end: number): void => {
+  /** Whole lines, validated in one go when the region is valid UTF-8 (the common case). */
+  const byRegion = (valid: NonNullable<LineHandlers["valid"]>, chunk: Buffer, start: number, end: number): void => {
     const region = chunk.subarray(start, end);
-    // ASCII is valid UTF-8 and is decoded as latin1, which is byte-for-byte the same text and cheaper.
     const ascii = isAscii(region);
     if (!ascii && !isUtf8(region)) {
       // Halve around a line break, so one bad line does not slow the lines around it.
@@ -94,25 +94,21 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
       if (mid === -1 || mid >= end) {
         byLine(chunk, start, end);
       } else {
-        byRegion(text, chunk, start, mid);
-        byRegion(text, chunk, mid + 1, end);
+        byRegion(valid, chunk, start, mid);
+        byRegion(valid, chunk, mid + 1, end);
       }
       return;
     }
-    const s = ascii ? region.toString("latin1") : region.toString("utf8");
-    on.block?.(s);
-    let pos = 0;
+    on.run?.(chunk, start, end, ascii);
+    let pos = start;
     for (;;) {
-      const nl = s.indexOf("\n", pos);
-      const stop = nl === -1 ? s.length : nl;
-      let len = stop - pos;
-      // A UTF-16 unit is at most 3 UTF-8 bytes: only a line that could be too long is measured.
-      if (!ascii && len * 3 > maxLineBytes) len = Buffer.byteLength(s.slice(pos, stop), "utf8");
+      const nl = chunk.indexOf(10, pos);
+      const stop = nl === -1 || nl > end ? end : nl;
       lineNo += 1;
-      if (len > maxLineBytes) on.tooLong(lineNo, len);
-      else text(s.slice(pos, stop), lineNo, pos);
-      if (nl === -1) return;
-      pos = nl + 1;
+      if (stop - pos > maxLineBytes) on.tooLong(lineNo, stop - pos);
+      else valid(chunk, pos, stop, lineNo, ascii);
+      if (stop === end) return;
+      pos = stop + 1;
     }
   };
 
@@ -135,8 +131,8 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
     const last = chunk.lastIndexOf(10);
     if (last >= pos) {
       // chunk[pos, last) holds whole lines only.
-      if (on.text === undefined) byLine(chunk, pos, last);
-      else byRegion(on.text, chunk, pos, last);
+      if (on.valid === undefined) byLine(chunk, pos, last);
+      else byRegion(on.valid, chunk, pos, last);
       pos = last + 1;
     }
     // The tail may be kept past this chunk, so it is copied out of the read buffer.

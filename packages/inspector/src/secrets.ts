@@ -31,7 +31,7 @@ export const mayHoldSecret = (text: string): boolean => ANY_HINT.test(text);
 
 // Every hint contains one of these needles, which are rare in ordinary text and found by a
 // memchr-backed search, far faster than the hint regex runs ("://" is found by its "/").
-const NEEDLES = ["K", "J", "/", "xox", "gh", "github", "glpat-"] as const;
+export const NEEDLES = ["K", "J", "/", "xox", "gh", "github", "glpat-"] as const;
 for (const h of PATTERNS.flatMap((p) => p.hints)) {
   if (!NEEDLES.some((n) => h.includes(n))) throw new Error(`secret hint ${h} has no needle`);
 }
@@ -46,28 +46,6 @@ export function jsonMayHoldSecret(json: string): boolean {
   if (json.includes("\\")) return true;
   for (const n of NEEDLES) if (json.includes(n)) return true;
   return false;
-}
-
-/**
- * `jsonMayHoldSecret` for every line of a block of `\n`-separated lines at once: the start
- * offsets of the lines it would say "maybe" for. A few searches over the whole block cost
- * far less than a few per line.
- */
-export function linesMayHoldSecret(block: string): Set<number> {
-  const starts = new Set<number>();
-  for (const n of ["\\", ...NEEDLES]) {
-    let from = 0;
-    for (;;) {
-      const hit = block.indexOf(n, from);
-      if (hit === -1) break;
-      starts.add(block.lastIndexOf("\n", hit) + 1);
-      // The rest of this line is marked already: go on from the next line.
-      const next = block.indexOf("\n", hit);
-      if (next === -1) break;
-      from = next + 1;
-    }
-  }
-  return starts;
 }
 
 /** The kinds of secret found in one string, each at most once. */

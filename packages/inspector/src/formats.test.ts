@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatetime, isDatetimeSlow, isUuid, isUuidSlow } from "./fields.ts";
+import { isDatetime, isDatetimeSlow, isUuid, isUuidSlow } from "./formats.ts";
 
 const p2 = (n: number): string => String(n).padStart(2, "0");
 

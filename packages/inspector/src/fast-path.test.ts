@@ -1,0 +1,228 @@
+import { readdir } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { generatePacket, type DefectKind } from "./generate.ts";
+import { inspectPacketUsing, type InspectLimits } from "./inspect.ts";
+import { renderReportJson, renderReportMarkdown } from "./render.ts";
+import { fixture, makePacket, PACKETS, tempDir } from "./test-support.ts";
+
+// The record fast path (record-scan.ts, run-marks.ts) must change nothing but speed: every
+// packet gives the same report, byte for byte, with it and with every line parsed in full.
+
+/** Both renderings of the report, or the refusal, with the fast path on or off; and how many records it took. */
+async function both(packetDir: string, limits?: InspectLimits): Promise<{ fast: string; reference: string; fastRecords: number; records: number }> {
+  const run = async (fastPath: boolean): Promise<{ text: string; fastRecords: number; records: number }> => {
+    const mode = { fastPath, fastRecords: 0 };
+    const r = await inspectPacketUsing({ packetDir, ...(limits === undefined ? {} : { limits }) }, mode);
+    if (!r.ok) return { text: `refused ${r.error.code}: ${r.error.message}`, fastRecords: mode.fastRecords, records: 0 };
+    return { text: renderReportJson(r.value) + renderReportMarkdown(r.value), fastRecords: mode.fastRecords, records: r.value.statistics.totals.records };
+  };
+  const fast = await run(true);
+  const reference = await run(false);
+  expect(reference.fastRecords).toBe(0);
+  return { fast: fast.text, reference: reference.text, fastRecords: fast.fastRecords, records: fast.records };
+}
+
+const ALL: { kind: DefectKind; rate: number }[] = [
+  { kind: "type", rate: 0.03 },
+  { kind: "pk-dup", rate: 0.03 },
+  { kind: "dangling", rate: 0.03 },
+  { kind: "utf8", rate: 0.03 },
+  { kind: "secret", rate: 0.03 },
+  { kind: "sha", rate: 0.5 },
+  { kind: "count", rate: 0.5 },
+];
+
+/** mulberry32, as in generate.ts: the same cases on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HOSTILE_SCHEMA = {
+  collections: [
+    {
+      name: "others",
+      primaryKey: "k",
+      fields: [
+        { name: "k", type: "integer", required: true },
+        { name: "name", type: "string" },
+      ],
+    },
+    {
+      name: "things",
+      primaryKey: "id",
+      fields: [
+        { name: "id", type: "string", required: true, maxLength: 80 },
+        { name: "n", type: "integer", unique: true },
+        { name: "x", type: "number" },
+        { name: "flag", type: "boolean" },
+        { name: "at", type: "datetime" },
+        { name: "u", type: "uuid", unique: true },
+        { name: "code", type: "string", enum: ["a", "é", "😀x", "ab", "\ud800"] },
+        { name: "level", type: "integer", enum: [1, 2, 3] },
+        { name: "mixed", type: "json", enum: ["draft", 1] },
+        { name: "t", type: "text", maxLength: 3 },
+        { name: "j", type: "json" },
+        { name: "req", type: "string", required: true },
+        { name: "parent", type: "string" },
+        { name: "ref", type: "integer" },
+        { name: "constructor", type: "string" },
+        { name: "__proto__", type: "string" },
+        { name: "keyId", type: "string" },
+      ],
+      relations: [
+        { field: "parent", collection: "things", key: "id" },
+        { field: "ref", collection: "others", key: "k" },
+      ],
+    },
+  ],
+};
+
+const STRINGS = ["", "a", "ab", "é", "😀x", "日本語", "😀😀😀", "😀😀😀😀", "abcd", "plain words", "tab\there", "ctl\u0001x", "nl\\nx", 'q\\"x', "bs\\\\x", "\\u0041", "\\u00e9", "\\ud83d\\ude00", "\\ud800"];
+const NEEDLY = ["K", "J", "a/b", "xox", "gh", "github", "glpat-", "Key", "AKIAABCDEFGHIJKLMNOP", `ghp_${"a".repeat(36)}`, "eyJhbGciOiJI.eyJzdWIiOiIx.c2lnbmF0dXJl", "-----BEGIN RSA PRIVATE KEY-----", "https://u:p@host", "xoxb-1234567890ab", "glpat-abcdefghijklmnopqrstu"];
+const NUMBERS = ["0", "-0", "1", "2", "3", "1.0", "1.5", "-7", "1e2", "1E+2", "2e-1", "12345678901234567890", "123456789012345", "1e400", "01", "1.", ".5", "+1", "-", "1e", "0x10", "NaN"];
+const DATES = ["2026-01-01T00:00:00.000Z", "2026-12-31T23:59:59.999Z", "2026-13-01T00:00:00.000Z", "2026-02-31T24:00:00.000Z", "2026-01-01T24:00:00.000Z", "2026-01-01T24:00:01.000Z", "2026-01-01", "2026-01-01 10:00", "2026-01-01T10:00:00+02:00", "2026-01-01T00:00:00.000z", "x026-01-01T00:00:00.000Z"];
+const UUIDS = ["0123abcd-abcd-4ef0-8abc-0123456789ef", "0123ABCD-ABCD-4EF0-8ABC-0123456789EF", "0123abcd-abcd-4ef0-8abc-0123456789eg", "0123abcd-abcd-4ef0-8abc-0123456789e", "0123abcd_abcd-4ef0-8abc-0123456789ef"];
+
+/**
+ * A data file of `things` whose lines are valid records with, most of the time, something
+ * changed: every value kind in every field, escapes, control characters, secrets and their
+ * needles, whitespace, duplicates, unknown keys, nesting, broken JSON and broken UTF-8.
+ * The first half stays ASCII, so whole reads of it take the ASCII route.
+ */
+function hostileLines(seed: number, count: number): Buffer {
+  const r = random(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)] as T;
+  const str = (ascii: boolean): string => {
+    const pool = ascii ? [...STRINGS, ...NEEDLY].filter((s) => /^[\x00-\x7f]*$/.test(s)) : [...STRINGS, ...NEEDLY];
+    return `"${pick(pool)}"`;
+  };
+  const anyValue = (ascii: boolean): string =>
+    pick([() => str(ascii), () => pick(NUMBERS), () => "true", () => "false", () => "null", () => "[1,2]", () => '{"a":1}', () => "{}", () => "[]"])();
+  const ws = (): string => (r() < 0.995 ? "" : pick([" ", "  ", "\t", "\r", " \r "]));
+  const ids: string[] = [];
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const ascii = i < count / 2;
+    const id = r() < 0.05 && ids.length > 0 ? pick(ids) : `t-${i}${r() < 0.05 ? "-".repeat(70) : ""}${!ascii && r() < 0.05 ? "é" : ""}`;
+    ids.push(id);
+    const rec: [string, string][] = [
+      ["id", JSON.stringify(id)],
+      ["n", String(i)],
+      ["x", pick(["1.25", "3", "-0.5"])],
+      ["flag", pick(["true", "false"])],
+      ["at", JSON.stringify(pick(DATES.slice(0, 2)))],
+      ["u", JSON.stringify(`0123abcd-abcd-4ef0-8abc-${String(i).padStart(12, "0")}`)],
+      ["code", JSON.stringify(pick(ascii ? ["a", "ab"] : ["a", "é", "😀x", "ab"]))],
+      ["level", pick(["1", "2", "3"])],
+      ["mixed", pick(['"draft"', "1", "1.0"])],
+      ["t", JSON.stringify(pick(ascii ? ["", "abc"] : ["", "abc", "😀😀😀", "é日"]))],
+      ["j", pick(['"x"', "1", '{"deep":[1,{"k":"v"}]}', "[]", "null"])],
+      ["req", JSON.stringify(ascii ? "words here" : "wörds hère")],
+      ["parent", JSON.stringify(r() < 0.5 ? `t-${Math.floor(r() * count * 1.1)}` : id)],
+      ["ref", String(Math.floor(r() * 60))],
+      ["keyId", JSON.stringify("k1")],
+    ];
+    const edits = r() < 0.6 ? 0 : 1 + Math.floor(r() * 3);
+    for (let e = 0; e < edits; e += 1) {
+      const at = Math.floor(r() * rec.length);
+      const entry = rec[at];
+      if (entry === undefined) continue;
+      switch (Math.floor(r() * 12)) {
+        case 0:
+          rec.splice(at, 1);
+          break;
+        case 1:
+          entry[1] = "null";
+          break;
+        case 2:
+          entry[1] = anyValue(ascii);
+          break;
+        case 3:
+          entry[1] = pick(NUMBERS);
+          break;
+        case 4:
+          entry[1] = str(ascii);
+          break;
+        case 5:
+          rec.push([pick(["id", "n", "extra", "1", "constructor", "__proto__", "Key", "a\\u0062"]), anyValue(ascii)]);
+          break;
+        case 6:
+          entry[1] = JSON.stringify(pick(DATES));
+          break;
+        case 7:
+          entry[1] = JSON.stringify(pick(UUIDS));
+          break;
+        case 8:
+          rec.sort(() => r() - 0.5);
+          break;
+        case 9:
+          entry[1] = `"${pick(NEEDLY)}"`;
+          break;
+        case 10:
+          entry[0] = pick(["ID", "k", "id ", "ïd", "titleK"]);
+          break;
+        default:
+          entry[1] = JSON.stringify(pick(["draft", "published", "A", "ab"]));
+      }
+    }
+    let line = `{${ws()}${rec.map(([k, v]) => `"${k}"${ws()}:${ws()}${v}${ws()}`).join(`,${ws()}`)}}${ws()}`;
+    const whole = r();
+    if (whole < 0.01) line = pick(["", "   ", "[1]", "null", '"str"', "{", '{"id":"x",}', "{}", '{"id":"x"}{', "\uFEFF{}", '{"id":"x"', " {\"id\":\"sp\",\"req\":\"r\"}"]);
+    let bytes = Buffer.from(line);
+    if (!ascii && whole > 0.99) bytes = Buffer.concat([bytes.subarray(0, 5), Buffer.from([0xff]), bytes.subarray(5)]);
+    out.push(bytes, Buffer.from(r() < 0.1 ? "\r\n" : "\n"));
+  }
+  return Buffer.concat(out);
+}
+
+function others(): string {
+  return Array.from({ length: 50 }, (_, k) => JSON.stringify({ k, name: `o${k}` })).join("\n") + "\n";
+}
+
+describe("record fast path", () => {
+  it("[#16] every fixture gives the same report, byte for byte, with the fast path and without", async () => {
+    const names = (await readdir(PACKETS)).filter((n) => /^(FIX\d+|HOSTILE-.*)$/.test(n));
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    let fastRecords = 0;
+    for (const name of names) {
+      const r = await both(fixture(name));
+      expect(r.fast, name).toBe(r.reference);
+      fastRecords += r.fastRecords;
+    }
+    expect(fastRecords).toBeGreaterThan(0);
+  });
+
+  it("[#16] generated packets with every defect kind give the same report, byte for byte, with and without it", async () => {
+    for (const seed of [1, 2, 3]) {
+      const dir = await tempDir();
+      await generatePacket({ dir, seed, targetBytes: 400_000, defects: ALL });
+      for (const limits of [undefined, { maxFindingsPerCode: 3 }, { maxKeysPerCollection: 700 }, { maxLineBytes: 320 }]) {
+        const r = await both(dir, limits);
+        expect(r.fast, `seed ${seed} ${JSON.stringify(limits)}`).toBe(r.reference);
+        // Most records are clean: the fast path must have taken them, or this compares nothing.
+        // (Past maxLineBytes a record is reported too long, on either path.)
+        expect(r.fastRecords).toBeGreaterThan(r.records * (limits?.maxLineBytes === undefined ? 0.85 : 0.4));
+      }
+    }
+  });
+
+  it("[#04] hostile records (escapes, controls, secrets, odd numbers, duplicates, nesting, bad UTF-8) give the same report with and without it", async () => {
+    for (const seed of [11, 12]) {
+      const dir = await makePacket(HOSTILE_SCHEMA, { others: others(), things: hostileLines(seed, 4000) });
+      for (const limits of [undefined, { maxFindingsPerCode: 4 }, { maxKeysPerCollection: 1500 }]) {
+        const r = await both(dir, limits);
+        expect(r.fast, `seed ${seed} ${JSON.stringify(limits)}`).toBe(r.reference);
+        // Both kinds of line are there in numbers: what the fast path takes and what it leaves.
+        expect(r.fastRecords).toBeGreaterThan(r.records * 0.25);
+        expect(r.fastRecords).toBeLessThan(r.records * 0.9);
+      }
+    }
+  });
+});
