@@ -6,8 +6,11 @@
  * (bad magic, nonexistent paths, NULL buffers): a broken sandbox must never hurt the host.
  *
  * Commands: mount <dir-prefix> | unshare | sentinels | nnp
+ *           | batch <command> [-- <command>]... (several in one exec, each section opened
+ *             by a {"section":"<name>"} line; the probes ask for all four at once)
  * mount tries a fresh <dir-prefix>/macro-mount-<pid> and falls back to <dir-prefix> itself.
- * Exit 0 when every requested call was attempted, 2 on usage errors.
+ * Exit 0 when every requested call was attempted, 2 on usage errors (a batch checks every
+ * section's usage before it runs any).
  * Needs glibc >= 2.32 (strerrorname_np, sigabbrev_np).
  */
 #define _GNU_SOURCE
@@ -127,40 +130,78 @@ static const struct { const char *name; call_fn fn; } SENTINELS[] = {
   {"clone3", c_clone3},
 };
 
-int main(int argc, char **argv) {
-  if (argc < 2) { fputs("usage: syscall-probe mount <dir-prefix> | unshare | sentinels | nnp\n", stderr); return 2; }
-  const char *cmd = argv[1];
+static int usage_ok(int argc, char **argv) {
+  if (argc < 1) return 0;
+  const char *cmd = argv[0];
+  if (strcmp(cmd, "sentinels") == 0 || strcmp(cmd, "unshare") == 0 || strcmp(cmd, "nnp") == 0) return argc == 1;
+  if (strcmp(cmd, "mount") == 0) return argc == 2 && strlen(argv[1]) < 150;
+  return 0;
+}
+
+/* One command, argv[0] its name; its usage was checked by usage_ok. */
+static void run_command(int argc, char **argv) {
+  const char *cmd = argv[0];
+  (void)argc;
   if (strcmp(cmd, "sentinels") == 0) {
     for (size_t i = 0; i < sizeof SENTINELS / sizeof SENTINELS[0]; i++) in_child(SENTINELS[i].name, SENTINELS[i].fn, NULL);
-    return 0;
+    return;
   }
   if (strcmp(cmd, "unshare") == 0) {
     in_child("unshare_user", c_unshare_user, NULL);
     in_child("unshare_mount", c_unshare_mount, NULL);
-    return 0;
+    return;
   }
   if (strcmp(cmd, "nnp") == 0) {
     errno = 0;
     long ret = syscall(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
     emit("prctl_get_no_new_privs", ret, ret < 0 ? errno : 0, 0);
-    return 0;
+    return;
   }
-  if (strcmp(cmd, "mount") == 0 && argc == 3) {
-    /* A fresh directory of our own so the mount can never shadow anything that exists. */
-    char dir[200];
-    int n = snprintf(dir, sizeof dir, "%s/macro-mount-%ld", argv[2], (long)getpid());
-    if (n < 0 || (size_t)n >= sizeof dir) { fputs("syscall-probe: dir prefix too long\n", stderr); return 2; }
-    if (syscall(SYS_mkdir, dir, 0700) != 0) {
-      /* The prefix is not ours to write (a root-owned tmpfs): mount over the prefix itself.
-         The permission check comes before any path check, and a success is undone at once. */
-      emit("mkdir", -1, errno, 0);
-      in_child("mount", c_mount, argv[2]);
-      return 0;
+  /* mount: a fresh directory of our own so the mount can never shadow anything that exists. */
+  char dir[200];
+  snprintf(dir, sizeof dir, "%s/macro-mount-%ld", argv[1], (long)getpid());
+  if (syscall(SYS_mkdir, dir, 0700) != 0) {
+    /* The prefix is not ours to write (a root-owned tmpfs): mount over the prefix itself.
+       The permission check comes before any path check, and a success is undone at once. */
+    emit("mkdir", -1, errno, 0);
+    in_child("mount", c_mount, argv[1]);
+    return;
+  }
+  in_child("mount", c_mount, dir);
+  syscall(SYS_rmdir, dir);
+}
+
+static void section(const char *name) {
+  char line[64];
+  int n = snprintf(line, sizeof line, "{\"section\":\"%s\"}\n", name);
+  if (n > 0 && (size_t)n < sizeof line) { ssize_t w = write(1, line, (size_t)n); (void)w; }
+}
+
+int main(int argc, char **argv) {
+  static const char USAGE[] = "usage: syscall-probe mount <dir-prefix> | unshare | sentinels | nnp | batch <command> [-- <command>]...\n";
+  if (argc >= 2 && strcmp(argv[1], "batch") == 0) {
+    /* Check every section first: a usage error must not leave half a batch run. */
+    int start = 2;
+    for (int i = 2; i <= argc; i++) {
+      if (i == argc || strcmp(argv[i], "--") == 0) {
+        if (!usage_ok(i - start, argv + start)) { fputs(USAGE, stderr); return 2; }
+        start = i + 1;
+      }
     }
-    in_child("mount", c_mount, dir);
-    syscall(SYS_rmdir, dir);
+    start = 2;
+    for (int i = 2; i <= argc; i++) {
+      if (i == argc || strcmp(argv[i], "--") == 0) {
+        section(argv[start]);
+        run_command(i - start, argv + start);
+        start = i + 1;
+      }
+    }
     return 0;
   }
-  fputs("syscall-probe: unknown command\n", stderr);
-  return 2;
+  if (argc < 2 || !usage_ok(argc - 1, argv + 1)) {
+    fputs(argc >= 2 && strcmp(argv[1], "mount") == 0 && argc == 3 ? "syscall-probe: dir prefix too long\n" : USAGE, stderr);
+    return 2;
+  }
+  run_command(argc - 1, argv + 1);
+  return 0;
 }

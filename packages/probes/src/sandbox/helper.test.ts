@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errno, fakeEnv } from "./_test-support.ts";
-import { callHelper, outcomeOf } from "./helper.ts";
+import type { HelperRun } from "./env.ts";
+import { batchedHelper, callHelper, outcomeOf } from "./helper.ts";
 
 const run = (stdout: string, exitCode: number | null = 0, signal: string | null = null) =>
   fakeEnv({ helper: { nnp: { exitCode, signal, stdout } } });
@@ -23,5 +24,63 @@ describe("callHelper", () => {
     expect(await callHelper(run("", null, "SIGKILL"), ["nnp"])).toEqual({ ok: false, reason: "helper nnp exited by signal (SIGKILL)" });
     const missing = fakeEnv({ helper: { nnp: errno("ENOENT") } });
     expect(await callHelper(missing, ["nnp"])).toEqual({ ok: false, reason: "helper could not start (ENOENT)" });
+  });
+});
+
+describe("batchedHelper", () => {
+  const line = (call: string) => `{"call":"${call}","ret":-1,"errno":"EPERM"}`;
+  const sections = (...names: string[]) => names.map((n) => `{"section":"${n}"}\n${line(`${n}_call`)}\n`).join("");
+  /** A scripted helper runner that records every exec it is asked for. */
+  const runner = (batch: HelperRun | Error) => {
+    const execs: string[][] = [];
+    const single = async (args: string[]): Promise<HelperRun> => {
+      execs.push(args);
+      if (args[0] === "batch") {
+        if (batch instanceof Error) throw batch;
+        return batch;
+      }
+      return { exitCode: 0, signal: null, stdout: `${line(`${args[0] ?? ""}_alone`)}\n` };
+    };
+    return { execs, run: batchedHelper(single) };
+  };
+  const ALL = ["mount", "unshare", "sentinels", "nnp"];
+
+  it("runs every probe command in one exec and answers each with exactly its own section", async () => {
+    const { execs, run } = runner({ exitCode: 0, signal: null, stdout: sections(...ALL) });
+    expect((await run(["unshare"])).stdout).toBe(`${line("unshare_call")}\n`);
+    expect((await run(["mount", "/tmp"])).stdout).toBe(`${line("mount_call")}\n`);
+    expect((await run(["sentinels"])).stdout).toBe(`${line("sentinels_call")}\n`);
+    expect((await run(["nnp"])).stdout).toBe(`${line("nnp_call")}\n`);
+    expect(execs).toEqual([["batch", "mount", "/tmp", "--", "unshare", "--", "sentinels", "--", "nnp"]]);
+  });
+
+  it("passes any other command straight through", async () => {
+    const { execs, run } = runner({ exitCode: 0, signal: null, stdout: sections(...ALL) });
+    await run(["mount", "/elsewhere"]);
+    expect(execs).toEqual([["mount", "/elsewhere"]]);
+  });
+
+  it.each([
+    ["exits non-zero (a helper without batch)", { exitCode: 2, signal: null, stdout: "" }],
+    ["is killed", { exitCode: null, signal: "SIGSYS", stdout: sections("mount") }],
+    ["misses a section", { exitCode: 0, signal: null, stdout: sections("mount", "unshare", "nnp") }],
+    ["answers out of order", { exitCode: 0, signal: null, stdout: sections("unshare", "mount", "sentinels", "nnp") }],
+    ["prints a line before any section", { exitCode: 0, signal: null, stdout: `${line("stray")}\n${sections(...ALL)}` }],
+  ])("falls back to one exec per command when the batch %s", async (_why, answer) => {
+    const { execs, run } = runner(answer);
+    expect((await run(["nnp"])).stdout).toBe(`${line("nnp_alone")}\n`);
+    expect((await run(["unshare"])).stdout).toBe(`${line("unshare_alone")}\n`);
+    expect(execs.map((a) => a[0])).toEqual(["batch", "nnp", "unshare"]);
+  });
+
+  it("a helper that cannot start fails each probe as before: could not start (ENOENT)", async () => {
+    const execs: string[][] = [];
+    const run = batchedHelper(async (args) => {
+      execs.push(args);
+      throw Object.assign(new Error("spawn"), { code: "ENOENT" });
+    });
+    const env = { ...fakeEnv(), runHelper: run };
+    expect(await callHelper(env, ["nnp"])).toEqual({ ok: false, reason: "helper could not start (ENOENT)" });
+    expect(execs.map((a) => a[0])).toEqual(["batch", "nnp"]);
   });
 });

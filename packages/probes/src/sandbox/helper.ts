@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { ProbeEnv } from "./env.ts";
+import type { HelperRun, ProbeEnv } from "./env.ts";
 
 /** Where the attestation image keeps the helper; MACRO_SYSCALL_HELPER overrides it. */
 export const DEFAULT_HELPER_PATH = "/opt/macro/syscall-probe";
@@ -11,6 +11,59 @@ export const HelperLine = z.strictObject({
   signal: z.string().regex(/^SIG[A-Z0-9]+$/).optional(),
 });
 export type HelperLine = z.infer<typeof HelperLine>;
+
+/** Every helper command a probe issues (P03, P04, P05, P07), with its exact arguments. */
+export const HELPER_COMMANDS = {
+  mount: ["mount", "/tmp"],
+  unshare: ["unshare"],
+  sentinels: ["sentinels"],
+  nnp: ["nnp"],
+} as const satisfies Record<string, readonly string[]>;
+
+const SECTION = /^\{"section":"([a-z]+)"\}$/;
+
+/**
+ * Wraps a helper runner so that the first request for any of HELPER_COMMANDS runs all of them
+ * in ONE exec (`batch a -- b -- …`) and each is then answered with its own section, exactly
+ * the lines its own exec would have printed: one process start instead of four. Whenever the
+ * batch does not answer cleanly (a helper without `batch`, a kill, sections missing or out of
+ * order), every command falls back to its own exec, so a probe never sees a partial answer.
+ */
+export function batchedHelper(single: (args: string[]) => Promise<HelperRun>): (args: string[]) => Promise<HelperRun> {
+  const commands = Object.values(HELPER_COMMANDS);
+  const key = (args: readonly string[]) => args.join("\0");
+  const known = new Set(commands.map(key));
+  let batch: Promise<Map<string, HelperRun> | null> | null = null;
+
+  const runBatch = async (): Promise<Map<string, HelperRun> | null> => {
+    const args = ["batch", ...commands.flatMap((command, i) => (i === 0 ? [...command] : ["--", ...command]))];
+    let run: HelperRun;
+    try {
+      run = await single(args);
+    } catch {
+      return null;
+    }
+    if (run.exitCode !== 0) return null;
+    const sections: { name: string; lines: string[] }[] = [];
+    for (const line of run.stdout.split("\n")) {
+      const opened = SECTION.exec(line);
+      if (opened?.[1] !== undefined) sections.push({ name: opened[1], lines: [] });
+      else if (line.trim().length > 0) {
+        const current = sections.at(-1);
+        if (current === undefined) return null;
+        current.lines.push(line);
+      }
+    }
+    if (sections.length !== commands.length || sections.some((s, i) => s.name !== commands[i]?.[0])) return null;
+    return new Map(commands.map((command, i) => [key(command), { exitCode: 0, signal: null, stdout: (sections[i]?.lines ?? []).map((l) => `${l}\n`).join("") }]));
+  };
+
+  return async (args) => {
+    if (!known.has(key(args))) return single(args);
+    batch ??= runBatch();
+    return (await batch)?.get(key(args)) ?? single(args);
+  };
+}
 
 export type HelperOutcome =
   | { ok: true; lines: HelperLine[] }

@@ -1,5 +1,5 @@
 import { errnoOf, tryRead, type ProbeEnv } from "./env.ts";
-import { callHelper } from "./helper.ts";
+import { callHelper, HELPER_COMMANDS } from "./helper.ts";
 import { parseIntList, parseIntStrict, parseStatus } from "./parse.ts";
 import { inconclusive, measured, type ProbeDefinition } from "./probe.ts";
 
@@ -39,7 +39,7 @@ export const p07NoNewPrivs: ProbeDefinition = {
     const fromProc = "fields" in status ? parseIntStrict(status.fields.get("NoNewPrivs")) : null;
     evidence.push(`/proc/self/status NoNewPrivs: ${"errno" in status ? `unreadable (${status.errno})` : (fromProc ?? "absent")}`);
     // prctl is authoritative when the helper can answer: procfs may be virtualised (gVisor).
-    const helper = await callHelper(env, ["nnp"]);
+    const helper = await callHelper(env, [...HELPER_COMMANDS.nnp]);
     const line = helper.ok ? helper.lines.find((entry) => entry.call === "prctl_get_no_new_privs") : undefined;
     if (line !== undefined && line.errno === "none") {
       evidence.push(`prctl(PR_GET_NO_NEW_PRIVS) = ${line.ret}`);

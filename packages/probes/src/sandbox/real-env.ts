@@ -5,7 +5,7 @@ import { lstat, open, readdir, readFile, readlink, unlink } from "node:fs/promis
 import { connect as netConnect, type LookupFunction } from "node:net";
 import { release } from "node:os";
 import type { ConnectOutcome, ConnectRequest, HelperRun, ProbeEnv } from "./env.ts";
-import { DEFAULT_HELPER_PATH } from "./helper.ts";
+import { batchedHelper, DEFAULT_HELPER_PATH } from "./helper.ts";
 
 function runHelperAt(path: string, args: string[]): Promise<HelperRun> {
   return new Promise((resolve, reject) => {
@@ -68,7 +68,8 @@ export function realProbeEnv(overrides: Partial<ProbeEnv> = {}): ProbeEnv {
       await handle.close();
     },
     unlink: (path) => unlink(path),
-    runHelper: (args) => runHelperAt(helperPath, args),
+    // One exec serves every probe that needs the helper (see batchedHelper).
+    runHelper: batchedHelper((args) => runHelperAt(helperPath, args)),
     connect: connectOnce,
     env: { ...process.env },
     ids: () => ({

@@ -1,5 +1,5 @@
 import type { JsonValue } from "@macro/ssot";
-import { callHelper, outcomeOf, type HelperLine } from "./helper.ts";
+import { callHelper, HELPER_COMMANDS, outcomeOf, type HelperLine } from "./helper.ts";
 import { inconclusive, measured, type ProbeDefinition } from "./probe.ts";
 
 /** The security sentinels P05 expects the helper to report, in its order; clone3 is the compat check. */
@@ -15,7 +15,7 @@ export const p03MountDenied: ProbeDefinition = {
   id: "P03-SYS-MOUNT-DENIED",
   title: "mount(2) is denied",
   async run(env) {
-    const run = await callHelper(env, ["mount", "/tmp"]);
+    const run = await callHelper(env, [...HELPER_COMMANDS.mount]);
     if (!run.ok) return inconclusive({}, [run.reason]);
     const line = run.lines.find((entry) => entry.call === "mount");
     if (line === undefined) return inconclusive({}, ["helper reported no mount call"]);
@@ -29,7 +29,7 @@ export const p04UsernsDenied: ProbeDefinition = {
   id: "P04-SYS-USERNS-DENIED",
   title: "unshare of user and mount namespaces is denied",
   async run(env) {
-    const run = await callHelper(env, ["unshare"]);
+    const run = await callHelper(env, [...HELPER_COMMANDS.unshare]);
     if (!run.ok) return inconclusive({}, [run.reason]);
     const user = run.lines.find((entry) => entry.call === "unshare_user");
     const mount = run.lines.find((entry) => entry.call === "unshare_mount");
@@ -45,7 +45,7 @@ export const p05SeccompSentinels: ProbeDefinition = {
   id: "P05-SYS-SECCOMP-SENTINELS",
   title: "Seccomp answers security-sensitive syscalls with EPERM, clone3 with ENOSYS",
   async run(env) {
-    const run = await callHelper(env, ["sentinels"]);
+    const run = await callHelper(env, [...HELPER_COMMANDS.sentinels]);
     if (!run.ok) return inconclusive({}, [run.reason]);
     const byCall = new Map(run.lines.map((line) => [line.call, line]));
     const missing = [...SENTINEL_CALLS, "clone3"].filter((call) => !byCall.has(call));
