@@ -10,7 +10,7 @@ import { sandboxError } from "./errors.ts";
 import type { SideEffectRecorder } from "./recorder.ts";
 import { effect } from "./recorder.ts";
 import type { PayloadFile, RootfsEntry } from "./rootfs.ts";
-import { manifestLines, materialize, rootfsEntries, sharedLibraries } from "./rootfs.ts";
+import { manifestLines, materialize, rootfsEntries, sha256File, sharedLibraries } from "./rootfs.ts";
 
 export const INPUTS_LABEL = "macro.inputs-sha256";
 
@@ -75,12 +75,15 @@ export async function sandboxImageInputs(options: Omit<BuildImageOptions, "recor
   } catch (cause) {
     return err(sandboxError("RUN_FAILED", `cannot read the image inputs: ${String(cause)}`));
   }
+  // The node binary is most of the bytes to hash: start on it while ldd runs.
+  const nodeDigest = sha256File(nodeBinary);
+  nodeDigest.catch(() => {}); // awaited below; a failure is reported there, never unhandled
   const libs = await sharedLibraries(nodeBinary, env);
   if (!libs.ok) return err(sandboxError("RUN_FAILED", libs.error));
   const entries = rootfsEntries(nodeBinary, libs.value, options.payload);
   let lines: string[];
   try {
-    lines = await manifestLines(entries);
+    lines = await manifestLines(entries, new Map([[nodeBinary, nodeDigest]]));
   } catch (cause) {
     return err(sandboxError("RUN_FAILED", `cannot read an image input: ${String(cause)}`));
   }

@@ -1,7 +1,11 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "@macro/ssot";
 import { digestTag } from "./image.ts";
-import { parseLdd, rootfsEntries } from "./rootfs.ts";
+import { parseLdd, rootfsEntries, sha256File } from "./rootfs.ts";
 
 describe("parseLdd", () => {
   it("keeps resolved libraries and the loader, skips the vDSO", () => {
@@ -41,5 +45,21 @@ describe("digestTag", () => {
   it("appends the first 12 hex to the tag", () => {
     expect(digestTag("tki-inspector:attest", sha)).toBe("tki-inspector:attest-0123456789ab");
     expect(digestTag("localhost:5000/x", sha)).toBe("localhost:5000/x:latest-0123456789ab");
+  });
+});
+
+describe("sha256File", () => {
+  it("equals the digest of the whole content, across the read-chunk boundary", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "macro-hash-"));
+    try {
+      for (const size of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) * 2 + 3]) {
+        const bytes = randomBytes(size);
+        const file = join(dir, `f${size}`);
+        await writeFile(file, bytes);
+        expect(await sha256File(file)).toBe(createHash("sha256").update(bytes).digest("hex"));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
