@@ -50,6 +50,35 @@ export class DigestSet {
     this.count += 1;
   }
 
+  /**
+   * `has`, then `addNew` if `budget.reserve(line)` allows, in one probe: the slot a new digest
+   * goes to is the empty one the search ended on. "full" when the budget said no.
+   */
+  addWithin(d: Digest, budget: { reserve(line: number): boolean }, line: number): "added" | "duplicate" | "full" {
+    const hi = d.hi >>> 0;
+    const lo = fix(d);
+    const table = this.table;
+    const mask = this.mask;
+    let slot = lo & mask;
+    for (;;) {
+      const h = table[slot * 2] ?? EMPTY;
+      const l = table[slot * 2 + 1] ?? EMPTY;
+      if (h === EMPTY && l === EMPTY) break;
+      if (h === hi && l === lo) return "duplicate";
+      slot = (slot + 1) & mask;
+    }
+    if (!budget.reserve(line)) return "full";
+    if ((this.count + 1) * 2 > mask + 1) {
+      this.grow();
+      this.insert(hi, lo);
+    } else {
+      table[slot * 2] = hi;
+      table[slot * 2 + 1] = lo;
+    }
+    this.count += 1;
+    return "added";
+  }
+
   private find(hi: number, lo: number): number {
     let slot = lo & this.mask;
     for (;;) {

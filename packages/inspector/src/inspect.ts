@@ -4,7 +4,7 @@ import { err, ok, type Result } from "@macro/ssot";
 import { CollectionChecker } from "./checker.ts";
 import { PacketInputCode, PacketInputError } from "./errors.ts";
 import { compareFindings, finding, type Finding, type FindingCode } from "./findings.ts";
-import { splitLines } from "./lines.ts";
+import { readChunks, splitLines } from "./lines.ts";
 import { preflight, type PacketPlan, type PlannedFile } from "./preflight.ts";
 import { REPORT_FORMAT, type InspectionReport } from "./report.ts";
 import { rememberPacketDir } from "./write.ts";
@@ -23,7 +23,7 @@ export interface InspectOptions {
   limits?: InspectLimits;
 }
 
-const READ_BYTES = 128 * 1024;
+const READ_BYTES = 1024 * 1024;
 const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxFindingsPerCode: 10_000 };
 
 /**
@@ -117,8 +117,7 @@ async function scanFile(
       return err(new PacketInputError(PacketInputCode.link, "file changed between checks and read", { file: file.relPath }));
     }
     // Large reads: each is validated and decoded as one run, so per-read costs are spread thin.
-    const stream = fh.createReadStream({ highWaterMark: READ_BYTES, autoClose: false });
-    const totals = await splitLines(stream, maxLineBytes, {
+    const totals = await splitLines(readChunks(fh, READ_BYTES), maxLineBytes, {
       line: (bytes, n) => checker.line(bytes, n),
       run: (chunk, start, end, ascii) => checker.run(chunk, start, end, ascii),
       valid: (chunk, start, end, n, ascii) => checker.valid(chunk, start, end, n, ascii),

@@ -152,10 +152,8 @@ export class KeyIndex {
 
   /** `add` for a set already looked up (the per-record loop holds them). */
   addTo(set: DigestSet, digest: Digest, line: number): "added" | "duplicate" | "not-checked" {
-    if (set.has(digest)) return "duplicate";
-    if (!this.reserve(line)) return "not-checked";
-    set.addNew(digest);
-    return "added";
+    const r = set.addWithin(digest, this, line);
+    return r === "full" ? "not-checked" : r;
   }
 
   refer(field: string, ref: PendingRef): boolean {

@@ -1,6 +1,6 @@
 import { isAscii, isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
+import type { FileHandle } from "node:fs/promises";
 
 export interface LineHandlers {
   /** `bytes` is only valid during the call: it may be a view into the read buffer. */
@@ -24,15 +24,44 @@ export interface StreamTotals {
   lines: number;
 }
 
+// Lines go to `valid` in runs of at most this many bytes (see splitLines).
+const RUN_BYTES = 64 * 1024;
 // Below this a region that failed UTF-8 validation is taken line by line rather than halved again.
 const SMALL_REGION = 4096;
+
+/**
+ * Reads a file in chunks of `size` bytes into two buffers used in turn: while one chunk is
+ * handed out, the next is already being read (by libuv's thread pool, so the copy out of the
+ * page cache runs beside the checks). A chunk is valid only until the next one is asked for,
+ * which `splitLines` respects: it copies what it keeps past a chunk.
+ */
+export async function* readChunks(fh: FileHandle, size: number): AsyncGenerator<Buffer> {
+  let filling = Buffer.allocUnsafe(size);
+  let spare = Buffer.allocUnsafe(size);
+  let next: Promise<{ bytesRead: number }> | null = fh.read(filling, 0, size, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await next;
+      next = null;
+      if (bytesRead === 0) return;
+      const chunk = filling;
+      filling = spare;
+      spare = chunk;
+      next = fh.read(filling, 0, size, null);
+      yield chunk.subarray(0, bytesRead);
+    }
+  } finally {
+    // A read still in flight when the consumer stops must end before the file is closed.
+    await next?.catch(() => undefined);
+  }
+}
 
 /**
  * One pass over a byte stream: hashes and counts every byte and splits lines on `\n`
  * itself, so a line longer than `maxLineBytes` is dropped piece by piece instead of being
  * assembled (readline would buffer it whole). A final line without `\n` still counts.
  */
-export async function splitLines(stream: Readable, maxLineBytes: number, on: LineHandlers): Promise<StreamTotals> {
+export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: number, on: LineHandlers): Promise<StreamTotals> {
   const hash = createHash("sha256");
   let bytes = 0;
   let lineNo = 0;
@@ -132,7 +161,19 @@ export async function splitLines(stream: Readable, maxLineBytes: number, on: Lin
     if (last >= pos) {
       // chunk[pos, last) holds whole lines only.
       if (on.valid === undefined) byLine(chunk, pos, last);
-      else byRegion(on.valid, chunk, pos, last);
+      else {
+        // In runs of at most RUN_BYTES (a longer line is a run of its own), so the text a run is
+        // decoded to stays a young, short-lived string instead of a large object that lingers.
+        for (let from = pos; from <= last; ) {
+          let to = last;
+          if (last - from > RUN_BYTES) {
+            const back = chunk.lastIndexOf(10, from + RUN_BYTES);
+            to = back >= from ? back : chunk.indexOf(10, from + RUN_BYTES);
+          }
+          byRegion(on.valid, chunk, from, to);
+          from = to + 1;
+        }
+      }
       pos = last + 1;
     }
     // The tail may be kept past this chunk, so it is copied out of the read buffer.

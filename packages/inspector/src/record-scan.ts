@@ -105,29 +105,36 @@ export class RecordScan {
     const no = (this.scanNo += 1);
     let required = 0;
     let at = 0;
-    let i = skipWs(s, from + 1, to);
-    if (i < to && s.charCodeAt(i) === RBRACE) i += 1;
+    // Whitespace is rare: each place it may be is tested with one compare before skipWs is called.
+    let i = from + 1;
+    let c = charAt(s, i, to);
+    if (c <= 0x20) c = charAt(s, (i = skipWs(s, i, to)), to);
+    if (c === RBRACE) i += 1;
     else
       for (;;) {
-        if (i >= to || s.charCodeAt(i) !== QUOTE) return false;
+        if (c !== QUOTE) return false;
         const keyEnd = this.key(s, i + 1, to, at);
         if (keyEnd < 0) return false;
         const f = this.order[at] ?? -1;
         if (this.seen[f] === no) return false;
         this.seen[f] = no;
         at += 1;
-        i = skipWs(s, keyEnd + 1, to);
-        if (i >= to || s.charCodeAt(i) !== COLON) return false;
-        i = this.value(s, skipWs(s, i + 1, to), to, f);
+        i = keyEnd + 1;
+        c = charAt(s, i, to);
+        if (c <= 0x20) c = charAt(s, (i = skipWs(s, i, to)), to);
+        if (c !== COLON) return false;
+        i += 1;
+        if (charAt(s, i, to) <= 0x20) i = skipWs(s, i, to);
+        i = this.value(s, i, to, f);
         if (i < 0) return false;
         if (this.required[f] === 1 && this.kind[f] !== K_NULL) required += 1;
-        i = skipWs(s, i, to);
-        if (i >= to) return false;
-        const c = s.charCodeAt(i);
+        c = charAt(s, i, to);
+        if (c <= 0x20) c = charAt(s, (i = skipWs(s, i, to)), to);
         i += 1;
         if (c === RBRACE) break;
         if (c !== COMMA) return false;
-        i = skipWs(s, i, to);
+        c = charAt(s, i, to);
+        if (c <= 0x20) c = charAt(s, (i = skipWs(s, i, to)), to);
       }
     return skipWs(s, i, to) === to && required === this.requiredCount && this.seen[this.pk] === no && this.kind[this.pk] !== K_NULL;
   }
@@ -250,6 +257,9 @@ function sameAt(s: string, i: number, name: string): boolean {
   for (let j = 0; j < name.length; j += 1) if (s.charCodeAt(i + j) !== name.charCodeAt(j)) return false;
   return true;
 }
+
+/** The character at `i` of the line, or -1 past its end. */
+const charAt = (s: string, i: number, to: number): number => (i < to ? s.charCodeAt(i) : -1);
 
 /** JSON whitespace: space, tab, CR, LF. */
 function skipWs(s: string, i: number, to: number): number {

@@ -74,7 +74,7 @@ function find(chunk: Buffer, what: number | Buffer, start: number, end: number, 
   }
 }
 
-/** Each control character in `chunk[start, end)` (see `isControl`), looked for eight bytes at a time. */
+/** Each control character in `chunk[start, end)` (see `isControl`), looked for sixteen bytes at a time. */
 function controls(chunk: Buffer, start: number, end: number, into: number[]): void {
   let i = start;
   while (i < end && ((chunk.byteOffset + i) & 3) !== 0) {
@@ -84,11 +84,13 @@ function controls(chunk: Buffer, start: number, end: number, into: number[]): vo
   const words = (end - i) >>> 2;
   const w = words === 0 ? new Int32Array(0) : new Int32Array(chunk.buffer, chunk.byteOffset + i, words);
   let k = 0;
-  for (; k + 1 < words; k += 2) {
-    const x = w[k] ?? 0;
-    const y = w[k + 1] ?? 0;
-    if (((((x - ONES_X20) & ~x) | ((y - ONES_X20) & ~y)) & HIGH_BITS) !== 0) {
-      for (let j = i + k * 4; j < i + k * 4 + 8; j += 1) if (isControl(chunk, j)) into.push(j);
+  for (; k + 3 < words; k += 4) {
+    const a = w[k] ?? 0;
+    const b = w[k + 1] ?? 0;
+    const c = w[k + 2] ?? 0;
+    const d = w[k + 3] ?? 0;
+    if (((((a - ONES_X20) & ~a) | ((b - ONES_X20) & ~b) | ((c - ONES_X20) & ~c) | ((d - ONES_X20) & ~d)) & HIGH_BITS) !== 0) {
+      for (let j = i + k * 4; j < i + k * 4 + 16; j += 1) if (isControl(chunk, j)) into.push(j);
     }
   }
   for (let j = i + k * 4; j < end; j += 1) if (isControl(chunk, j)) into.push(j);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { LINE_NEEDLE, LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
+import { jsonMayHoldSecret } from "./secrets.ts";
+
+/** What `RunMarks.line` must say, byte by byte: the slow definition it stands for. */
+function expected(bytes: Buffer, from: number, to: number): number {
+  for (let i = from; i < to; i += 1) {
+    const c = bytes[i] ?? 0;
+    const crlf = c === 0x0d && bytes[i + 1] === 0x0a;
+    if (c === 0x5c || (c < 0x20 && c !== 0x0a && !crlf)) return LINE_ODD;
+  }
+  return jsonMayHoldSecret(bytes.toString("latin1", from, to)) ? LINE_NEEDLE : LINE_PLAIN;
+}
+
+describe("RunMarks", () => {
+  it("finds every backslash, control character and secret needle, at any alignment of the read buffer", () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const alphabet = 'abcdefgh ijklmno"{}:,0123\t\r\u0001\u001fKJ/xo\\';
+    const differ: string[] = [];
+    for (let round = 0; round < 300; round += 1) {
+      // Lines of plain text with, now and then, one odd or needle character or a CRLF ending.
+      const lines: string[] = [];
+      for (let l = 0; l < 1 + rand(12); l += 1) {
+        let line = "";
+        for (let k = 0; k < rand(90); k += 1) line += rand(12) === 0 ? (alphabet[rand(alphabet.length)] ?? "a") : "abcdefgh"[rand(8)];
+        if (rand(6) === 0) line += ["xox", "gh", "github", "glpat-"][rand(4)];
+        lines.push(rand(4) === 0 ? `${line}\r` : line);
+      }
+      const text = Buffer.from(`${lines.join("\n")}\n`, "latin1");
+      // A view at every offset 0–7 into a larger buffer, so the word loop meets every alignment.
+      const shift = round % 8;
+      const backing = Buffer.alloc(text.length + 16);
+      text.copy(backing, shift);
+      const chunk = backing.subarray(shift, shift + text.length);
+      const marks = new RunMarks();
+      marks.mark(chunk, 0, chunk.length - 1);
+      let from = 0;
+      for (const line of lines) {
+        let to = from + line.length;
+        if (chunk[to - 1] === 0x0d) to -= 1; // as CollectionChecker.valid asks
+        const got = marks.line(from, to);
+        if (got !== expected(chunk, from, to)) differ.push(`${JSON.stringify(line)} at shift ${shift}: ${got}`);
+        from += line.length + 1;
+      }
+    }
+    expect(differ).toEqual([]);
+  });
+});
