@@ -82,7 +82,9 @@ export class ScannedValues implements RecordValues {
     const s = this.scan;
     const f = s.pk;
     const kind = s.kind[f];
-    if (kind === K_STRING) return shortLabel(this.text.slice(s.start[f] ?? 0, s.end[f] ?? 0));
+    // A copy, not a slice: a slice would keep the whole decoded run alive for as long as the
+    // finding or pending reference that names this record.
+    if (kind === K_STRING) return shortLabel(Buffer.from(this.text.slice(s.start[f] ?? 0, s.end[f] ?? 0), "utf8").toString("utf8"));
     if (kind === K_NUMBER) return shortLabel(String(s.num[f] ?? 0));
     if (kind === K_TRUE || kind === K_FALSE) return String(kind === K_TRUE);
     return null;
