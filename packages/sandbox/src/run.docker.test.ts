@@ -5,7 +5,7 @@ import type { RunFlags } from "@macro/ssot";
 import type { ContainerEngine } from "./engine.ts";
 import { createInternalNetwork, removeNetwork } from "./network.ts";
 import { memoryRecorder } from "./recorder.ts";
-import { assertNoneLeft, engine, runIn, strict, transports, useTestImage } from "./_docker-support.ts";
+import { assertNoneLeft, cliOnlyEngine, engine, runIn, strict, transports, useTestImage } from "./_docker-support.ts";
 
 const image = useTestImage({ withHelper: false, name: "run" });
 const run = runIn(image);
@@ -109,6 +109,40 @@ describe.each(transports)("runInSandbox through $name", ({ engine: via }) => {
       expect(r.ok && r.value.args.join(" ")).not.toContain("not-a-secret");
       await assertNoneLeft(recorder);
     });
+  });
+});
+
+describe.skipIf(engine?.transport !== "api" || cliOnlyEngine === null)("the Engine API path asks for the same container as the CLI (skipped: no API engine)", () => {
+  /** The security-relevant settings of a running container, as the engine reports them. */
+  const settingsOf = async (via: ContainerEngine) => {
+    const recorder = memoryRecorder();
+    const controller = new AbortController();
+    const pending = runIn(image, via)(recorder, { command: ["-e", "setInterval(()=>{},1000)"], signal: controller.signal, mounts: [{ source: "/etc/hostname", target: "/in/h", readOnly: true }] });
+    let name = "";
+    let seen = "";
+    for (let i = 0; i < 200 && seen === ""; i++) {
+      name = recorder.effects[0]?.detail.split(" ")[0] ?? "";
+      const r = name === "" ? null : await engine?.cli(["container", "inspect", "--format", "{{json .HostConfig}}|{{json .Config.User}}|{{json .Config.Labels}}|{{.State.Running}}", name]);
+      if (r?.exitCode === 0 && r.stdout.trim().endsWith("|true")) seen = r.stdout.trim();
+      else await new Promise((done) => setTimeout(done, 25));
+    }
+    controller.abort();
+    expect((await pending).ok).toBe(false);
+    await assertNoneLeft(recorder);
+    const [host = "{}", user = "", labels = "{}"] = seen.split("|");
+    const h = JSON.parse(host) as Record<string, unknown>;
+    const keys = ["AutoRemove", "NetworkMode", "ReadonlyRootfs", "CapDrop", "CapAdd", "SecurityOpt", "PidsLimit", "Memory", "Tmpfs", "Mounts", "Privileged", "Binds", "Devices"];
+    // An empty list and no list mean the same to the engine (the CLI sends Devices: [], we send CapAdd: []).
+    const none = (v: unknown) => (v === null || v === undefined || (Array.isArray(v) && v.length === 0) ? "none" : v);
+    return { host: Object.fromEntries(keys.map((k) => [k, none(h[k])])), user: JSON.parse(user) as unknown, labels: JSON.parse(labels) as unknown };
+  };
+
+  it("flag for flag: network, read-only root, caps, no-new-privileges, the same seccomp profile, user, limits, tmpfs, mounts", async () => {
+    const api = await settingsOf(engine as ContainerEngine);
+    const cli = await settingsOf(cliOnlyEngine as ContainerEngine);
+    expect(api).toEqual(cli);
+    expect(api.host).toMatchObject({ AutoRemove: true, NetworkMode: "none", ReadonlyRootfs: true, CapDrop: ["ALL"], Privileged: false });
+    expect(api.user).toBe("65534:65534");
   });
 });
 
