@@ -34,6 +34,7 @@ describe("buildCreateBody", () => {
       Mounts: [],
     });
     expect([body.Image, body.Cmd, body.User, body.Labels, body.Tty, body.OpenStdin]).toEqual(["img:1", ["-e", "0"], "65534:65534", { "macro.sandbox": "1" }, false, false]);
+    expect(body.NetworkDisabled).toBe(true);
     // The same flags, flag by flag, on the CLI path.
     const { args } = buildRunArgs(input(strict));
     for (const flag of ["--rm", "--read-only", "--network", "--cap-drop", "--user", "--pids-limit", "--memory", "--tmpfs"]) expect(args).toContain(flag);
@@ -45,6 +46,11 @@ describe("buildCreateBody", () => {
     expect(body.HostConfig).toEqual({ AutoRemove: true, NetworkMode: "none", ReadonlyRootfs: false, CapDrop: ["ALL"], CapAdd: ["SYS_ADMIN"], SecurityOpt: ["seccomp=unconfined"], Mounts: [] });
     expect(body.User).toBe("0:0");
     expect(buildCreateBody(input({ ...strict, seccomp: "default", noNewPrivileges: false }), null).HostConfig.SecurityOpt).toEqual([]);
+  });
+
+  it("networking is disabled on top of network none only: a named network stays a network", () => {
+    expect(buildCreateBody(input({ ...strict, network: "macro-internal" }), SECCOMP)).toMatchObject({ NetworkDisabled: false, HostConfig: { NetworkMode: "macro-internal" } });
+    expect(buildCreateBody(input({ ...strict, network: "host" }), SECCOMP)).toMatchObject({ NetworkDisabled: false, HostConfig: { NetworkMode: "host" } });
   });
 
   it("env values go in the body, sorted by name", () => {

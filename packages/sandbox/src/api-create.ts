@@ -10,6 +10,7 @@ export interface CreateBody {
   User: string;
   Env: string[];
   Labels: Record<string, string>;
+  NetworkDisabled: boolean;
   AttachStdin: false;
   AttachStdout: true;
   AttachStderr: true;
@@ -64,6 +65,14 @@ export function buildCreateBody(input: RunArgsInput, seccompJson: string | null)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, value]) => `${key}=${value}`),
     Labels: { [SANDBOX_LABEL]: "1" },
+    // With NetworkMode "none" dockerd still builds a libnetwork sandbox for the container,
+    // and joining it costs an OCI prestart hook that re-executes the 75 MB dockerd binary
+    // (~100 ms a run; README "What the strict flags cost"). NetworkDisabled, which the CLI
+    // cannot send, skips that machinery: the container still gets its own fresh network
+    // namespace with loopback alone and no route, as under "none" (P10–P12 measure it, and
+    // run.docker.test.ts compares both paths from the inside), minus the host-side resolv.conf
+    // and hosts bind mounts. Only for "none": a named network must stay visible as one.
+    NetworkDisabled: flags.network === "none",
     AttachStdin: false,
     AttachStdout: true,
     AttachStderr: true,

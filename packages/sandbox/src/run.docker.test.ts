@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readlinkSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
 import type { RunFlags } from "@macro/ssot";
@@ -122,27 +123,59 @@ describe.skipIf(engine?.transport !== "api" || cliOnlyEngine === null)("the Engi
     let seen = "";
     for (let i = 0; i < 200 && seen === ""; i++) {
       name = recorder.effects[0]?.detail.split(" ")[0] ?? "";
-      const r = name === "" ? null : await engine?.cli(["container", "inspect", "--format", "{{json .HostConfig}}|{{json .Config.User}}|{{json .Config.Labels}}|{{.State.Running}}", name]);
+      const r = name === "" ? null : await engine?.cli(["container", "inspect", "--format", "{{json .HostConfig}}|{{json .Config.User}}|{{json .Config.Labels}}|{{json .Config.NetworkDisabled}}|{{.State.Running}}", name]);
       if (r?.exitCode === 0 && r.stdout.trim().endsWith("|true")) seen = r.stdout.trim();
       else await new Promise((done) => setTimeout(done, 25));
     }
     controller.abort();
     expect((await pending).ok).toBe(false);
     await assertNoneLeft(recorder);
-    const [host = "{}", user = "", labels = "{}"] = seen.split("|");
+    const [host = "{}", user = "", labels = "{}", networkDisabled = "false"] = seen.split("|");
     const h = JSON.parse(host) as Record<string, unknown>;
     const keys = ["AutoRemove", "NetworkMode", "ReadonlyRootfs", "CapDrop", "CapAdd", "SecurityOpt", "PidsLimit", "Memory", "Tmpfs", "Mounts", "Privileged", "Binds", "Devices"];
     // An empty list and no list mean the same to the engine (the CLI sends Devices: [], we send CapAdd: []).
     const none = (v: unknown) => (v === null || v === undefined || (Array.isArray(v) && v.length === 0) ? "none" : v);
-    return { host: Object.fromEntries(keys.map((k) => [k, none(h[k])])), user: JSON.parse(user) as unknown, labels: JSON.parse(labels) as unknown };
+    return {
+      host: Object.fromEntries(keys.map((k) => [k, none(h[k])])),
+      user: JSON.parse(user) as unknown,
+      labels: JSON.parse(labels) as unknown,
+      networkDisabled: JSON.parse(networkDisabled) as unknown,
+    };
   };
+
+  /** What a process inside sees of the network: links, loopback state, routes, its namespace, a loopback round trip. */
+  const NETWORK_VIEW = `const fs=require("fs"),net=require("net");
+const v6=fs.readFileSync("/proc/net/ipv6_route","utf8").trim().split("\\n").filter(l=>l&&!/\\slo$/.test(l.trim()));
+const s=net.createServer(c=>c.end("pong")).listen(0,"127.0.0.1",()=>{const c=net.connect(s.address().port,"127.0.0.1");let got="";
+c.on("data",d=>got+=d);c.on("end",()=>{console.log(JSON.stringify({links:fs.readdirSync("/sys/class/net").sort(),
+loFlags:fs.readFileSync("/sys/class/net/lo/flags","utf8").trim(),v4Routes:fs.readFileSync("/proc/net/route","utf8").trim().split("\\n").length-1,
+v6RoutesOffLo:v6.length,netns:fs.readlinkSync("/proc/self/ns/net"),loopback:got}));s.close()})})`;
 
   it("flag for flag: network, read-only root, caps, no-new-privileges, the same seccomp profile, user, limits, tmpfs, mounts", async () => {
     const api = await settingsOf(engine as ContainerEngine);
     const cli = await settingsOf(cliOnlyEngine as ContainerEngine);
-    expect(api).toEqual(cli);
+    // The one difference, on purpose: networking disabled on top of NetworkMode none (api-create.ts).
+    expect([api.networkDisabled, cli.networkDisabled]).toEqual([true, false]);
+    expect({ ...api, networkDisabled: null }).toEqual({ ...cli, networkDisabled: null });
     expect(api.host).toMatchObject({ AutoRemove: true, NetworkMode: "none", ReadonlyRootfs: true, CapDrop: ["ALL"], Privileged: false });
     expect(api.user).toBe("65534:65534");
+  });
+
+  it("network none looks the same from inside on both paths: a fresh namespace, loopback up and usable, no route out", async () => {
+    const view = async (via: ContainerEngine) => {
+      const recorder = memoryRecorder();
+      const r = await runIn(image, via)(recorder, { command: ["-e", NETWORK_VIEW] });
+      await assertNoneLeft(recorder);
+      return r.ok ? (JSON.parse(r.value.stdout) as { netns: string } & Record<string, unknown>) : null;
+    };
+    const api = await view(engine as ContainerEngine);
+    const cli = await view(cliOnlyEngine as ContainerEngine);
+    const hostNetns = readlinkSync("/proc/self/ns/net");
+    expect(api?.netns).not.toBe(hostNetns);
+    expect(cli?.netns).not.toBe(hostNetns);
+    expect({ ...api, netns: null }).toEqual({ ...cli, netns: null });
+    // IFF_UP|IFF_LOOPBACK, and nothing but lo.
+    expect(api).toMatchObject({ links: ["lo"], loFlags: "0x9", v4Routes: 0, v6RoutesOffLo: 0, loopback: "pong" });
   });
 });
 
