@@ -54,6 +54,23 @@ describe("batchedHelper", () => {
     expect(execs).toEqual([["batch", "mount", "/tmp", "--", "unshare", "--", "sentinels", "--", "nnp"]]);
   });
 
+  it("uses a batch exec already started instead of starting one, and falls back to single execs if it failed", async () => {
+    const execs: string[][] = [];
+    const single = async (args: string[]): Promise<HelperRun> => {
+      execs.push(args);
+      return { exitCode: 0, signal: null, stdout: `${line(`${args[0] ?? ""}_alone`)}\n` };
+    };
+    const started = Promise.resolve<HelperRun>({ exitCode: 0, signal: null, stdout: sections(...ALL) });
+    const early = batchedHelper(single, started);
+    expect((await early(["nnp"])).stdout).toBe(`${line("nnp_call")}\n`);
+    expect((await early(["mount", "/tmp"])).stdout).toBe(`${line("mount_call")}\n`);
+    expect(execs).toEqual([]);
+    const failed = Promise.reject(Object.assign(new Error("spawn"), { code: "ENOENT" }));
+    const fallback = batchedHelper(single, failed);
+    expect((await fallback(["unshare"])).stdout).toBe(`${line("unshare_alone")}\n`);
+    expect(execs).toEqual([["unshare"]]);
+  });
+
   it("passes any other command straight through", async () => {
     const { execs, run } = runner({ exitCode: 0, signal: null, stdout: sections(...ALL) });
     await run(["mount", "/elsewhere"]);

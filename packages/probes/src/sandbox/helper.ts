@@ -1,8 +1,8 @@
 import * as z from "zod";
 import type { HelperRun, ProbeEnv } from "./env.ts";
+import { batchArgs, HELPER_COMMANDS } from "./helper-exec.ts";
 
-/** Where the attestation image keeps the helper; MACRO_SYSCALL_HELPER overrides it. */
-export const DEFAULT_HELPER_PATH = "/opt/macro/syscall-probe";
+export { DEFAULT_HELPER_PATH, HELPER_COMMANDS } from "./helper-exec.ts";
 
 export const HelperLine = z.strictObject({
   call: z.string().regex(/^[a-z0-9_]+$/),
@@ -12,14 +12,6 @@ export const HelperLine = z.strictObject({
 });
 export type HelperLine = z.infer<typeof HelperLine>;
 
-/** Every helper command a probe issues (P03, P04, P05, P07), with its exact arguments. */
-export const HELPER_COMMANDS = {
-  mount: ["mount", "/tmp"],
-  unshare: ["unshare"],
-  sentinels: ["sentinels"],
-  nnp: ["nnp"],
-} as const satisfies Record<string, readonly string[]>;
-
 const SECTION = /^\{"section":"([a-z]+)"\}$/;
 
 /**
@@ -28,18 +20,18 @@ const SECTION = /^\{"section":"([a-z]+)"\}$/;
  * the lines its own exec would have printed: one process start instead of four. Whenever the
  * batch does not answer cleanly (a helper without `batch`, a kill, sections missing or out of
  * order), every command falls back to its own exec, so a probe never sees a partial answer.
+ * `started` is that batch exec already under way (early-helper.ts); it is then not run again.
  */
-export function batchedHelper(single: (args: string[]) => Promise<HelperRun>): (args: string[]) => Promise<HelperRun> {
+export function batchedHelper(single: (args: string[]) => Promise<HelperRun>, started?: Promise<HelperRun>): (args: string[]) => Promise<HelperRun> {
   const commands = Object.values(HELPER_COMMANDS);
   const key = (args: readonly string[]) => args.join("\0");
   const known = new Set(commands.map(key));
   let batch: Promise<Map<string, HelperRun> | null> | null = null;
 
   const runBatch = async (): Promise<Map<string, HelperRun> | null> => {
-    const args = ["batch", ...commands.flatMap((command, i) => (i === 0 ? [...command] : ["--", ...command]))];
     let run: HelperRun;
     try {
-      run = await single(args);
+      run = await (started ?? single(batchArgs()));
     } catch {
       return null;
     }

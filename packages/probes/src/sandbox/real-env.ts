@@ -1,22 +1,11 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { lstat, open, readdir, readFile, readlink, unlink } from "node:fs/promises";
 import { connect as netConnect, type LookupFunction } from "node:net";
 import { release } from "node:os";
 import type { ConnectOutcome, ConnectRequest, HelperRun, ProbeEnv } from "./env.ts";
-import { batchedHelper, DEFAULT_HELPER_PATH } from "./helper.ts";
-
-function runHelperAt(path: string, args: string[]): Promise<HelperRun> {
-  return new Promise((resolve, reject) => {
-    execFile(path, args, { timeout: 10_000, maxBuffer: 1 << 20, env: {} }, (error, stdout) => {
-      if (error === null) return resolve({ exitCode: 0, signal: null, stdout });
-      // A spawn failure carries a string errno; an exit/kill carries the numeric code or signal.
-      if (typeof error.code === "string") return reject(error);
-      resolve({ exitCode: typeof error.code === "number" ? error.code : null, signal: error.signal ?? null, stdout });
-    });
-  });
-}
+import { batchedHelper } from "./helper.ts";
+import { helperPath as configuredHelperPath, runHelperAt } from "./helper-exec.ts";
 
 /** Given instead of a resolver: every name lookup fails at once, so no DNS query is ever sent. */
 const NO_DNS_CODE = "EMACRONODNS";
@@ -45,9 +34,12 @@ export function connectOnce(request: ConnectRequest): Promise<ConnectOutcome> {
   });
 }
 
-/** The ProbeEnv backed by this process and its kernel. */
-export function realProbeEnv(overrides: Partial<ProbeEnv> = {}): ProbeEnv {
-  const helperPath = process.env.MACRO_SYSCALL_HELPER ?? DEFAULT_HELPER_PATH;
+/**
+ * The ProbeEnv backed by this process and its kernel. `helperBatch`: the helper's batch exec
+ * already started (early-helper.ts), used instead of starting it when P03 first asks.
+ */
+export function realProbeEnv(overrides: Partial<ProbeEnv> = {}, helperBatch?: Promise<HelperRun>): ProbeEnv {
+  const helperPath = configuredHelperPath();
   const env: ProbeEnv = {
     readFile: (path) => readFile(path, "utf8"),
     async readHead(path, bytes) {
@@ -69,7 +61,7 @@ export function realProbeEnv(overrides: Partial<ProbeEnv> = {}): ProbeEnv {
     },
     unlink: (path) => unlink(path),
     // One exec serves every probe that needs the helper (see batchedHelper).
-    runHelper: batchedHelper((args) => runHelperAt(helperPath, args)),
+    runHelper: batchedHelper((args) => runHelperAt(helperPath, args), helperBatch),
     connect: connectOnce,
     env: { ...process.env },
     ids: () => ({
