@@ -1,4 +1,4 @@
-import { request, type IncomingMessage } from "node:http";
+import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 
 /**
@@ -58,36 +58,47 @@ export type ApiStreamOutcome =
  * a caller knows it may start the container. The timeout covers the headers only.
  */
 export function apiStream(target: ApiTarget, options: ApiCallOptions): Promise<ApiStreamOutcome> {
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers: Record<string, string | number> = payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) };
+  return settledRequest<ApiStreamOutcome>(
+    target,
+    { method: options.method, path: options.path, headers, timeoutMs: options.timeoutMs, timeoutReason: `no answer within ${options.timeoutMs} ms` },
+    (req, settle) => {
+      req.on("response", (response) => settle({ ok: true, response, cancel: () => req.destroy() }));
+      req.end(payload);
+    },
+  );
+}
+
+/**
+ * One request settled exactly once: by what `wire` attaches, by a transport error, or by the
+ * timeout (which also destroys it). A failure says whether the request reached the engine.
+ */
+function settledRequest<T extends { ok: boolean }>(
+  target: ApiTarget,
+  init: { method: string; path: string; headers: Record<string, string | number>; timeoutMs: number; timeoutReason: string },
+  wire: (req: ClientRequest, settle: (outcome: T) => void) => void,
+): Promise<T | { ok: false; failure: ApiFailure }> {
   return new Promise((resolve) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     let connected = false;
     let settled = false;
-    const settle = (outcome: ApiStreamOutcome) => {
+    const settle = (outcome: T | { ok: false; failure: ApiFailure }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(outcome);
     };
-    const req = request({
-      socketPath: target.socketPath,
-      method: options.method,
-      path: `${target.prefix}${options.path}`,
-      headers: {
-        Host: "docker",
-        ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }),
-      },
-    });
+    const req = request({ socketPath: target.socketPath, method: init.method, path: `${target.prefix}${init.path}`, headers: { Host: "docker", ...init.headers } });
     const timer = setTimeout(() => {
       req.destroy();
-      settle({ ok: false, failure: { sent: connected, reason: `no answer within ${options.timeoutMs} ms` } });
-    }, options.timeoutMs);
+      settle({ ok: false, failure: { sent: connected, reason: init.timeoutReason } });
+    }, init.timeoutMs);
     req.on("socket", (socket: Socket) => {
       if (!socket.connecting) connected = true;
       else socket.once("connect", () => (connected = true));
     });
-    req.on("response", (response) => settle({ ok: true, response, cancel: () => req.destroy() }));
     req.on("error", (error: NodeJS.ErrnoException) => settle({ ok: false, failure: { sent: connected, reason: error.code ?? error.message } }));
-    req.end(payload);
+    wire(req, settle);
   });
 }
 
@@ -123,38 +134,19 @@ export type HijackOutcome = { ok: true; socket: Socket; head: Buffer } | { ok: f
  * attach. Anything but a 101 is a failure carrying the engine's message.
  */
 export function apiHijack(target: ApiTarget, path: string, timeoutMs: number): Promise<HijackOutcome> {
-  return new Promise((resolve) => {
-    let connected = false;
-    let settled = false;
-    const settle = (outcome: HijackOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(outcome);
-    };
-    const req = request({
-      socketPath: target.socketPath,
-      method: "POST",
-      path: `${target.prefix}${path}`,
-      headers: { Host: "docker", Connection: "Upgrade", Upgrade: "tcp" },
-    });
-    const timer = setTimeout(() => {
-      req.destroy();
-      settle({ ok: false, failure: { sent: connected, reason: `attach not answered within ${timeoutMs} ms` } });
-    }, timeoutMs);
-    req.on("socket", (socket: Socket) => {
-      if (!socket.connecting) connected = true;
-      else socket.once("connect", () => (connected = true));
-    });
-    req.on("upgrade", (_response, socket: Socket, head: Buffer) => settle({ ok: true, socket, head }));
-    req.on("response", (response) => {
-      void readBody(response, 64 << 10, () => req.destroy()).then((body) =>
-        settle({ ok: false, failure: { sent: true, reason: `attach answered ${response.statusCode ?? 0}: ${body.ok ? engineMessage(body.response.body) : body.failure.reason}` } }),
-      );
-    });
-    req.on("error", (error: NodeJS.ErrnoException) => settle({ ok: false, failure: { sent: connected, reason: error.code ?? error.message } }));
-    req.end();
-  });
+  return settledRequest<HijackOutcome>(
+    target,
+    { method: "POST", path, headers: { Connection: "Upgrade", Upgrade: "tcp" }, timeoutMs, timeoutReason: `attach not answered within ${timeoutMs} ms` },
+    (req, settle) => {
+      req.on("upgrade", (_response, socket: Socket, head: Buffer) => settle({ ok: true, socket, head }));
+      req.on("response", (response) => {
+        void readBody(response, 64 << 10, () => req.destroy()).then((body) =>
+          settle({ ok: false, failure: { sent: true, reason: `attach answered ${response.statusCode ?? 0}: ${body.ok ? engineMessage(body.response.body) : body.failure.reason}` } }),
+        );
+      });
+      req.end();
+    },
+  );
 }
 
 /** The engine's `{"message": "..."}` error body, or the raw text when it is not that shape. */
