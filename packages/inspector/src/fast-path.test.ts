@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { generatePacket, type DefectKind } from "./generate.ts";
+import { generatePacket, mulberry32, type DefectKind } from "./generate.ts";
 import { inspectPacketUsing, type InspectLimits } from "./inspect.ts";
 import { renderReportJson, renderReportMarkdown } from "./render.ts";
 import { fixture, makePacket, PACKETS, tempDir } from "./test-support.ts";
@@ -31,18 +31,6 @@ const ALL: { kind: DefectKind; rate: number }[] = [
   { kind: "sha", rate: 0.5 },
   { kind: "count", rate: 0.5 },
 ];
-
-/** mulberry32, as in generate.ts: the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE_SCHEMA = {
   collections: [
@@ -97,7 +85,8 @@ const UUIDS = ["0123abcd-abcd-4ef0-8abc-0123456789ef", "0123ABCD-ABCD-4EF0-8ABC-
  * The first half stays ASCII, so whole reads of it take the ASCII route.
  */
 function hostileLines(seed: number, count: number): Buffer {
-  const r = random(seed);
+  // The generator's own mulberry32: the same cases on every run.
+  const r = mulberry32(seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)] as T;
   const str = (ascii: boolean): string => {
     const pool = ascii ? [...STRINGS, ...NEEDLY].filter((s) => /^[\x00-\x7f]*$/.test(s)) : [...STRINGS, ...NEEDLY];

@@ -68,7 +68,7 @@ export const GENERATED_SCHEMA: PacketSchema = {
 };
 
 /** mulberry32: tiny, fast, and the same sequence on every platform for a given seed. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
