@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import * as z from "zod";
 import { InputError, Sha256Hex, err, ok, type Result } from "@macro/ssot";
 import { dirname } from "node:path";
-import { ensureDir, writeFileAtomic } from "./fs-atomic.ts";
+import { ensureDir, writeFilesAtomic } from "./fs-atomic.ts";
 import { canonicalJson, sha256Hex } from "./hash.ts";
 import { withFileLock, type LockOptions } from "./lock.ts";
 import { RunStatus } from "./run-record.ts";
@@ -61,7 +61,13 @@ export function serializeEntry(entry: LedgerEntry): string {
  * are checked; any other change to the verified part falls back to checking every line.
  * The record adds no trust: whoever can rewrite it can rewrite the chain itself.
  */
-export async function appendLedger(ledgerPath: string, entry: LedgerAppend, lock: LockOptions = {}): Promise<LedgerEntry> {
+export async function appendLedger(
+  ledgerPath: string,
+  entry: LedgerAppend,
+  lock: LockOptions = {},
+  /** Files written with the ledger and made visible before it (the run record it binds); written even when the ledger is refused. */
+  before: readonly { path: string; data: string | Uint8Array }[] = [],
+): Promise<LedgerEntry> {
   const input = z
     .object({ at: z.string().min(1), runId: z.string().min(1), status: RunStatus, recordSha256: Sha256Hex })
     .parse(entry);
@@ -72,15 +78,17 @@ export async function appendLedger(ledgerPath: string, entry: LedgerAppend, lock
       const bytes = await readOrEmpty(ledgerPath);
       const checked = verifyFrom(bytes, await readVerified(`${ledgerPath}${VERIFIED_SUFFIX}`));
       if (!checked.ok) {
+        if (before.length > 0) await writeFilesAtomic(before);
         const p = checked.error;
         throw new InputError("LEDGER_INVALID", `${ledgerPath}:${p.line}: ${p.code}: ${p.message}`, { file: ledgerPath });
       }
       const base = { seq: checked.value.entries + 1, ...input, prevHash: checked.value.headHash };
       const full: LedgerEntry = { ...base, hash: entryHash(base) };
       const next = Buffer.concat([bytes, Buffer.from(`${serializeEntry(full)}\n`)]);
-      await writeFileAtomic(ledgerPath, next);
       const verified: VerifiedPrefix = { schema: "macro/ledger-verified/v1", bytes: next.byteLength, sha256: sha256Hex(next), entries: full.seq, headHash: full.hash };
-      await writeFileAtomic(`${ledgerPath}${VERIFIED_SUFFIX}`, `${JSON.stringify(verified)}\n`);
+      // One round of writes and fsyncs; the renames keep the order, so the ledger never names
+      // a record that is not yet in place.
+      await writeFilesAtomic([...before, { path: ledgerPath, data: next }, { path: `${ledgerPath}${VERIFIED_SUFFIX}`, data: `${JSON.stringify(verified)}\n` }]);
       return full;
     },
     lock,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InternalError, flagsFrom } from "@macro/ssot";
@@ -59,5 +59,17 @@ describe("persistRunRecord", () => {
     expect(sha256Hex(await readFile(recordPath))).toBe(recordSha256);
     expect(entry).toMatchObject({ seq: 1, runId: "run-1", status: "blocked", recordSha256 });
     expect(verifyLedger(ledgerPath)).toMatchObject({ ok: true, value: { entries: 1, headHash: entry.hash } });
+  });
+
+  it("a ledger that refuses the append still gets the record written, unchained, and the error propagates", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "macro-report-persist-"));
+    const recordPath = join(dir, "reports", "run-record-run-1.json");
+    const ledgerPath = join(dir, "reports", "ledger.ndjson");
+    await mkdir(join(dir, "reports"), { recursive: true });
+    await writeFile(ledgerPath, "not a ledger\n");
+    const record = buildRunRecord(input());
+    await expect(persistRunRecord({ recordPath, ledgerPath, record, at: "2026-06-10T09:00:00.000Z" })).rejects.toMatchObject({ code: "LEDGER_INVALID" });
+    expect(RunRecord.parse(JSON.parse(await readFile(recordPath, "utf8"))).predicate.runId).toBe("run-1");
+    expect(await readFile(ledgerPath, "utf8")).toBe("not a ledger\n");
   });
 });

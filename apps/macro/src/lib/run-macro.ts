@@ -135,12 +135,9 @@ async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: stri
 
 /** Blocked and aborted runs are recorded too: the ledger is the history of every run. */
 async function recordRun(paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, files: (string | undefined)[]): Promise<string> {
-  const products = [];
-  for (const file of files) {
-    if (file === undefined) continue;
-    const { sha256 } = await digestFile(file);
-    products.push({ path: relative(paths.cwd, file), sha256 });
-  }
+  // Read back from disk, all at once: the record binds the bytes that are there.
+  const written = files.filter((file): file is string => file !== undefined);
+  const products = (await Promise.all(written.map(digestFile))).map(({ sha256 }, i) => ({ path: relative(paths.cwd, written[i] ?? ""), sha256 }));
   const recordPath = recordPathFor(paths, runId);
   const record = buildRunRecord({
     runId,
