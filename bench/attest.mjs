@@ -120,7 +120,7 @@ try {
   const containers = [];
   for (let i = 0; i < RUNS; i += 1) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [join(root, "apps/macro/bin.js"), "attest", "--json"], {
+    const r = spawnSync(process.execPath, [join(root, "apps/macro/bin.cjs"), "attest", "--json"], {
       cwd: root,
       env: { ...process.env, MACRO_REPORTS_DIR: join(scratch, "reports"), MACRO_CHECKPOINTS_DIR: join(scratch, "checkpoints") },
       encoding: "utf8",

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { median, report, root } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-const BIN = resolve(root, process.env.BENCH_BIN ?? "apps/macro/bin.js");
+const BIN = resolve(root, process.env.BENCH_BIN ?? "apps/macro/bin.cjs");
 
 function time(cmd, args, env) {
   const startedAt = Date.now();

@@ -1,7 +1,7 @@
 "use strict";
 // Loads the bundled CLI (dist/cli.cjs) through V8's code cache. Node 20 has no module compile
 // cache (module.enableCompileCache arrived in Node 22.1), and compiling the ~1 MB bundle on
-// every start was about a third of the blocked path. Committed as plain JS, like bin.js,
+// every start was about a third of the blocked path. Committed as plain JS, like bin.cjs,
 // because it runs before anything is built.
 //
 // The cache is an optimisation only: any failure to read, accept or write it falls back to a

@@ -1,6 +1,6 @@
 import { defineConfig } from "tsup";
 
-// One CommonJS file, so that bin.js can compile it through V8's code cache (boot.cjs): Node 20
+// One CommonJS file, so that bin.cjs can compile it through V8's code cache (boot.cjs): Node 20
 // has no module compile cache, and parsing ~1 MB of JS was a third of the blocked path. The
 // commands stay lazily imported in the source; esbuild keeps each one's module body unevaluated
 // until its import() runs, and with a cache hit V8 does not parse code that never runs.

@@ -13,7 +13,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 // The one place that turns a result into the process's exit code. No top-level await: the CLI
-// is bundled as CommonJS so that bin.js can load it through V8's code cache (see boot.cjs).
+// is bundled as CommonJS so that bin.cjs can load it through V8's code cache (see boot.cjs).
 void runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 // boot.cjs is committed plain JS that runs before anything is built; these tests run it the way
-// bin.js does, in a fresh node process, because its cache is written when that process exits.
+// bin.cjs does, in a fresh node process, because its cache is written when that process exits.
 const BOOT = fileURLToPath(new URL("../../boot.cjs", import.meta.url));
 
 let dir = "";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
-const bin = join(repoRoot, "apps/macro/bin.js");
+const bin = join(repoRoot, "apps/macro/bin.cjs");
 
 export interface CliRun {
   status: number | null;

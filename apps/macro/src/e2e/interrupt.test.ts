@@ -12,7 +12,7 @@ afterAll(() => runs.forEach(cleanup));
 /** Starts `macro run`, sends SIGINT once `trigger` shows on stderr, resolves with the exit code. */
 function interruptedRun(scratch: string, trigger: RegExp): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, "apps/macro/bin.js"), "run"], {
+    const child = spawn(process.execPath, [join(repoRoot, "apps/macro/bin.cjs"), "run"], {
       cwd: repoRoot,
       env: {
         PATH: process.env.PATH ?? "",
