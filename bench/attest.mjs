@@ -54,7 +54,7 @@ try {
   // The attestation image's own payload: the probe bundle and the static helper.
   const payload = [
     { source: join(scratch, "payload.js"), target: "/opt/macro/payload.js" },
-    { source: join(root, "packages/probes/dist/probe-entry.js"), target: "/opt/macro/probe-entry.js" },
+    { source: join(root, "packages/probes/dist/probe-entry.cjs"), target: "/opt/macro/probe-entry.cjs" },
     { source: join(root, "packages/probes/dist/syscall-probe"), target: "/opt/macro/syscall-probe", mode: 0o755 },
   ];
   const inputs = await sandboxImageInputs({ profile, payload });
@@ -81,7 +81,7 @@ try {
     if (!r.ok || r.value.exitCode !== 0) throw new Error(`strict run failed: ${JSON.stringify(r)}`);
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const probeCommand = ["/opt/macro/probe-entry.js", "--expect-json", JSON.stringify(probes)];
+  const probeCommand = ["/opt/macro/probe-entry.cjs", "--expect-json", JSON.stringify(probes)];
   const series = { bare: [], nodeApi: [], nodeCli: [], probesApi: [], probesCli: [] };
   await timeBare(imageRef); // first-run effects (page cache, overlay setup) out of every series
   // Interleaved, so a slow moment of the machine lands on every series alike.

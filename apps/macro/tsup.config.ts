@@ -21,7 +21,7 @@ export default defineConfig({
   noExternal: [/^@macro\//, "zod", "js-yaml", "xstate", "citty", "ci-info", "pino", "pino-pretty", "execa"],
   // The bundled packages locate their own files and require() helpers from import.meta.url.
   define: { "import.meta.url": "__macroImportMetaUrl" },
-  banner: { js: 'var __macroImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: '"use strict";\nvar __macroImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   esbuildOptions(options) {
     options.conditions = ["@macro/source"];
   },

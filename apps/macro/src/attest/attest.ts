@@ -16,7 +16,7 @@ import { buildAttestationStatement, judgeProbes, signEnvelope, type ProbeJudgeme
 import { ensureDir, serializeJson, sha256Hex, writeFileAtomic } from "@macro/report";
 import { readSandboxFiles, sandboxPaths } from "./files.ts";
 
-export const PROBE_ENTRY_IN_IMAGE = "/opt/macro/probe-entry.js";
+export const PROBE_ENTRY_IN_IMAGE = "/opt/macro/probe-entry.cjs";
 export const HELPER_IN_IMAGE = "/opt/macro/syscall-probe";
 const PROBE_TIMEOUT_MS = 120_000;
 

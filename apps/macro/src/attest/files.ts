@@ -28,7 +28,7 @@ export function sandboxPaths(loaded: LoadedSsot): SandboxPaths {
   return {
     dockerfile: fromSsot(loaded.ssot.sandbox.dockerfile),
     seccompProfile: fromSsot(loaded.ssot.sandbox.seccompProfile),
-    probeBundle: join(probes, "dist/probe-entry.js"),
+    probeBundle: join(probes, "dist/probe-entry.cjs"),
     syscallHelper: join(probes, "dist/syscall-probe"),
     inspectorBundle: join(packageDir("@macro/tki-inspector"), "dist/tki-inspector.js"),
   };

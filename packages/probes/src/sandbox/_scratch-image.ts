@@ -54,7 +54,7 @@ export async function buildScratchImage(): Promise<ScratchImage> {
     await mkdir(join(rootfs, "tmp"), { recursive: true });
     await mkdir(join(rootfs, "usr", "local", "bin"), { recursive: true });
     await build({ ...probeEntryOptions, config: false, silent: true, outDir: join(work, "bundle") });
-    await copyFile(join(work, "bundle", "probe-entry.js"), join(macroDir, "probe-entry.js"));
+    await copyFile(join(work, "bundle", "probe-entry.cjs"), join(macroDir, "probe-entry.cjs"));
     run(process.execPath, [join(PACKAGE_DIR, "helper", "build.mjs"), join(macroDir, "syscall-probe")]);
     await copyFile(process.execPath, join(rootfs, "usr", "local", "bin", "node"));
     await chmod(join(rootfs, "usr", "local", "bin", "node"), 0o755);
@@ -97,7 +97,7 @@ export function runProbeContainer(
   try {
     const result = spawnSync(
       "docker",
-      ["run", "--name", name, ...flags, tag, "/opt/macro/probe-entry.js", "--expect-json", expectationsJson],
+      ["run", "--name", name, ...flags, tag, "/opt/macro/probe-entry.cjs", "--expect-json", expectationsJson],
       { encoding: "utf8", timeout: 120_000, maxBuffer: 16 << 20 },
     );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -61,7 +61,7 @@ describe("runEntry", () => {
       const t = io(files);
       expect(await runEntry(args, t.io)).toBe(2);
       expect(t.out).toEqual([]);
-      expect(t.err.join("")).toContain("usage: probe-entry.js");
+      expect(t.err.join("")).toContain("usage: probe-entry.cjs");
     });
   }
 });

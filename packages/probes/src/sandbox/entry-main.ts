@@ -11,7 +11,7 @@ const ExpectationsInput = z.union([
 ]);
 
 export const ENTRY_USAGE =
-  "usage: probe-entry.js <expectations.json> | probe-entry.js --expect-json '<json>'\n" +
+  "usage: probe-entry.cjs <expectations.json> | probe-entry.cjs --expect-json '<json>'\n" +
   "  the JSON is a list of {id, title, expected} or an object with such a list under \"probes\"\n";
 
 export interface EntryIo {
