@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultCacheDir } from "../../boot.cjs";
 
 // boot.cjs is committed plain JS that runs before anything is built; these tests run it the way
 // bin.cjs does, in a fresh node process, because its cache is written when that process exits.
@@ -93,7 +93,6 @@ describe("boot.cjs: the CLI's V8 code cache", () => {
     const file = bundle(`process.stdout.write("ok\\n");`);
     expect(load(file, null)).toMatchObject({ status: 0, outcome: "off" });
     expect(readdirSync(dir)).toEqual(["cli.cjs"]);
-    const { defaultCacheDir } = createRequire(import.meta.url)(BOOT) as { defaultCacheDir: (pkg: string, env: Record<string, string | undefined>) => string | null };
     expect(defaultCacheDir("/pkg", { MACRO_CODE_CACHE: "0" })).toBeNull();
     expect(defaultCacheDir("/pkg", { MACRO_CODE_CACHE_DIR: "/elsewhere" })).toBe("/elsewhere");
     expect(defaultCacheDir("/pkg", {})).toBe(join("/pkg", "node_modules", ".cache", "macro-cli"));
