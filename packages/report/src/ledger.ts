@@ -58,7 +58,7 @@ export function serializeEntry(entry: LedgerEntry): string {
  * state is therefore kept beside the ledger (`<ledger>.verified`): how many bytes were
  * verified, their sha256, and the head. When the ledger still starts with exactly those
  * bytes, and its last verified line still hashes to that head, only the lines after them
- * are checked; any other change to the verified part falls back to checking every line.
+ * are checked; every other change to the verified part falls back to checking every line.
  * The record adds no trust: whoever can rewrite it can rewrite the chain itself.
  */
 export async function appendLedger(
@@ -133,15 +133,8 @@ function verifyFrom(bytes: Buffer, verified: VerifiedPrefix | null): Result<{ en
 /** The prefix's last line is an entry whose own hash, seq and head are the record's. */
 function headLineHashes(prefix: Buffer, verified: VerifiedPrefix): boolean {
   const start = prefix.lastIndexOf(0x0a, prefix.byteLength - 2) + 1;
-  const raw = prefix.subarray(start, prefix.byteLength - 1).toString("utf8");
-  try {
-    const parsed = LedgerEntry.safeParse(JSON.parse(raw));
-    if (!parsed.success) return false;
-    const e = parsed.data;
-    return serializeEntry(e) === raw && entryHash(e) === e.hash && e.hash === verified.headHash && e.seq === verified.entries;
-  } catch {
-    return false;
-  }
+  const head = readEntryLine(prefix.subarray(start, prefix.byteLength - 1).toString("utf8"), verified.entries);
+  return head.ok && head.value.hash === verified.headHash && head.value.seq === verified.entries;
 }
 
 /**
@@ -182,23 +175,31 @@ function readLedgerText(text: string, after = { entries: 0, headHash: GENESIS_HA
   let prev = after.headHash;
   for (const [i, raw] of lines.entries()) {
     const line = after.entries + i + 1;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return err({ line, code: "NOT_JSON", message: "line is not JSON" });
-    }
-    const parsed = LedgerEntry.safeParse(json);
-    if (!parsed.success) return err({ line, code: "BAD_ENTRY", message: z.prettifyError(parsed.error) });
-    const e = parsed.data;
-    if (serializeEntry(e) !== raw) return err({ line, code: "NOT_CANONICAL", message: "line bytes are not the canonical form of its entry" });
-    if (entryHash(e) !== e.hash) return err({ line, code: "HASH_MISMATCH", message: `entry seq ${e.seq} was edited: its hash does not match its content` });
+    const read = readEntryLine(raw, line);
+    if (!read.ok) return read;
+    const e = read.value;
     if (e.seq !== line) return err({ line, code: "SEQ_GAP", message: `expected seq ${line}, found ${e.seq} (line dropped, inserted or reordered)` });
     if (e.prevHash !== prev) return err({ line, code: "CHAIN_BROKEN", message: `prevHash does not match the hash of line ${line - 1}` });
     prev = e.hash;
     entries.push(e);
   }
   return ok({ entries, headHash: prev });
+}
+
+/** One line on its own: JSON, a well-formed entry, in canonical form, its hash over its content. */
+function readEntryLine(raw: string, line: number): Result<LedgerEntry, LedgerProblem> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return err({ line, code: "NOT_JSON", message: "line is not JSON" });
+  }
+  const parsed = LedgerEntry.safeParse(json);
+  if (!parsed.success) return err({ line, code: "BAD_ENTRY", message: z.prettifyError(parsed.error) });
+  const e = parsed.data;
+  if (serializeEntry(e) !== raw) return err({ line, code: "NOT_CANONICAL", message: "line bytes are not the canonical form of its entry" });
+  if (entryHash(e) !== e.hash) return err({ line, code: "HASH_MISMATCH", message: `entry seq ${e.seq} was edited: its hash does not match its content` });
+  return ok(e);
 }
 
 // --- internal ---

@@ -125,11 +125,8 @@ async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: stri
   // A blocker the operator owns also gets a self-contained runbook they can be handed alone.
   const owner = loaded.ssot.blockers.find((b) => b.id === blocker.id)?.owner;
   const operator = owner === "operator" ? join(paths.checkpointsDir, operatorPacketName(slug(blocker.id), packet.generatedAt.slice(0, 10))) : undefined;
-  const runbook = operator === undefined ? undefined : renderOperatorPacket(loaded.ssot, packet);
-  const [written] = await Promise.all([
-    writeBlockerPacket(packet, paths, io.env),
-    operator === undefined || runbook === undefined ? undefined : ensureDir(paths.checkpointsDir).then(() => writeFileAtomic(operator, runbook)),
-  ]);
+  const runbook = operator === undefined ? [] : [{ path: operator, data: renderOperatorPacket(loaded.ssot, packet) }];
+  const written = await writeBlockerPacket(packet, paths, io.env, runbook);
   return { json: written.jsonPath, markdown: written.markdownPath, operator };
 }
 

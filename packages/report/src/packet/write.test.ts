@@ -32,6 +32,15 @@ describe("slug and file names", () => {
 });
 
 describe("writeBlockerPacket", () => {
+  it("writes files handed alongside (the operator runbook) in the same round, and the pointer still names the packet", async () => {
+    const d = await dirs();
+    const runbook = join(d.checkpointsDir, "operator-packet-B4prime-2026-06-10.md");
+    await writeBlockerPacket(packetFor("run-1"), d, {}, [{ path: runbook, data: "# runbook\n" }]);
+    expect(await readFile(runbook, "utf8")).toBe("# runbook\n");
+    expect((await findLatestPacket(d.reportsDir))?.runId).toBe("run-1");
+    expect((await readdir(d.checkpointsDir)).sort()).toEqual(["blocker-B4prime-run-1.md", "operator-packet-B4prime-2026-06-10.md"]);
+  });
+
   it("writes Markdown to checkpoints and JSON to reports, the JSON recording the Markdown's sha256", async () => {
     const d = await dirs();
     const packet = packetFor("run-1");

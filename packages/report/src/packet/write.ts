@@ -45,12 +45,14 @@ export interface WrittenPacket {
 /**
  * Persist a packet: the Markdown (checkpoints), the JSON with the digest of those Markdown
  * bytes (reports), then the latest pointer, made visible in that order. Each file is
- * replaced atomically. With `env.GITHUB_STEP_SUMMARY` set, the Markdown is appended there.
+ * replaced atomically. `alongside` (e.g. the operator runbook) is written in the same round,
+ * before the pointer. With `env.GITHUB_STEP_SUMMARY` set, the Markdown is appended there.
  */
 export async function writeBlockerPacket(
   packet: BlockerPacket,
   dirs: { reportsDir: string; checkpointsDir: string },
   env: Readonly<Record<string, string | undefined>> = {},
+  alongside: readonly { path: string; data: string }[] = [],
 ): Promise<WrittenPacket> {
   const names = packetFileNames(packet.blocker.id, packet.runId);
   // The packet must not name files other than the ones written here.
@@ -90,6 +92,7 @@ export async function writeBlockerPacket(
   await writeFilesAtomic([
     { path: markdownPath, data: markdown },
     { path: jsonPath, data: json },
+    ...alongside,
     { path: join(dirs.reportsDir, LATEST_POINTER), data: serializeJson(pointer) },
   ]);
 
