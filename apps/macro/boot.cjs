@@ -4,7 +4,7 @@
 // every start was about a third of the blocked path. Committed as plain JS, like bin.cjs,
 // because it runs before anything is built.
 //
-// The cache is an optimisation only: any failure to read, accept or write it falls back to a
+// The cache is an optimisation only: every failure to read, accept or write it falls back to a
 // normal compile, and nothing here may change what the CLI does or the exit code it returns.
 // It lives beside the build output, in the same trust domain as dist/ itself: whoever can
 // write one can write the other.
@@ -91,4 +91,4 @@ function defaultCacheDir(packageDir, env) {
   return path.join(packageDir, "node_modules", ".cache", "macro-cli");
 }
 
-module.exports = { loadWithCodeCache, defaultCacheDir, cacheFileFor };
+module.exports = { loadWithCodeCache, defaultCacheDir };

@@ -6,5 +6,3 @@ export type CacheOutcome = "off" | "miss" | "hit" | "rejected" | "native";
 export function loadWithCodeCache(file: string, options: { cacheDir: string | null; command: string | undefined }): CacheOutcome;
 
 export function defaultCacheDir(packageDir: string, env: Readonly<Record<string, string | undefined>>): string | null;
-
-export function cacheFileFor(dir: string, bytes: Uint8Array, command: string | undefined): { file: string; staleExcept: string };
