@@ -103,7 +103,7 @@ export class CollectionChecker {
   /**
    * A run of whole lines, valid UTF-8, whose lines come next to `valid`: marked once for what
    * the fast path must not take on trust, and decoded once when it is ASCII. `chunk[end]` is
-   * the line break after it, if any.
+   * the line break after it, when there is one.
    */
   run(chunk: Buffer, start: number, end: number, ascii: boolean): void {
     if (this.scan === null) return;

@@ -6,7 +6,7 @@ import { isDatetimeIn, isUuidIn } from "./formats.ts";
  * The record fast path: decides, from a line's text alone, that the record is a flat JSON
  * object in which the full path (JSON.parse, then `compileFields().validate`) would find
  * nothing, and keeps where each value lies so the key checks can hash it in place. It never
- * reports anything itself: any doubt (nesting, a duplicate or unknown key, a value the schema
+ * reports anything itself: every doubt (nesting, a duplicate or unknown key, a value the schema
  * would flag, a null or missing primary key, anything odd) is answered `false` and the line
  * goes to the full path, which then does all the work. So it only ever skips work whose outcome
  * is known to be "no finding".
@@ -86,7 +86,7 @@ export class RecordScan {
     this.seen = new Int32Array(n);
   }
 
-  /** Is field `f` in the record last scanned (with any value, null included)? */
+  /** Is field `f` in the record last scanned (with whatever value, null included)? */
   has(f: number): boolean {
     return f >= 0 && this.seen[f] === this.scanNo;
   }

@@ -13,7 +13,7 @@ function expected(bytes: Buffer, from: number, to: number): number {
 }
 
 describe("RunMarks", () => {
-  it("finds every backslash, control character and secret needle, at any alignment of the read buffer", () => {
+  it("finds every backslash, control character and secret needle, at every alignment of the read buffer", () => {
     let seed = 7;
     const rand = (n: number): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;

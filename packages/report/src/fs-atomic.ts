@@ -20,7 +20,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * Replace several files, each atomically as writeFileAtomic does, with their I/O overlapped:
  * every temp file is written and fsynced at once, then the renames happen one by one in the
  * given order (a reader sees file k+1's new bytes only after file k's), then each directory
- * is synced once. On any failure before the renames, no target has changed and every temp
+ * is synced once. On a failure before the renames, no target has changed and every temp
  * file is removed.
  */
 export async function writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array }[]): Promise<void> {

@@ -44,7 +44,7 @@ export function memoryBytes(text: string): number {
  * The same container `buildRunArgs` describes for the CLI, as the create request the CLI
  * itself would send: each field present only when the profile asks for it, the seccomp
  * profile inlined as compact JSON (what `--security-opt seccomp=<file>` sends), env values in
- * the body and never on any command line. `seccompJson` is the profile file's text, read by
+ * the body and never on a command line. `seccompJson` is the profile file's text, read by
  * the caller when the flags name one.
  */
 export function buildCreateBody(input: RunArgsInput, seccompJson: string | null): CreateBody {

@@ -60,7 +60,7 @@ export function cliEngine(kind: EngineKind, bin: string, endpoint: string, serve
       return ok({ imageId: info.id });
     },
     async run(request) {
-      // `--pull never` with an absent image exits 125 like any other refusal; ask first so
+      // `--pull never` with an absent image exits 125 like every other refusal; ask first so
       // that "no image" is told apart and nothing is recorded as created.
       if (!(await imageExists(request.spec.image))) {
         return { exitCode: null, stdout: "", stderr: "", timedOut: false, aborted: false, spawnError: null, imageMissing: true, engineError: null, settled: true };

@@ -71,7 +71,7 @@ describe("batchedHelper", () => {
     expect(execs).toEqual([["unshare"]]);
   });
 
-  it("passes any other command straight through", async () => {
+  it("passes every other command straight through", async () => {
     const { execs, run } = runner({ exitCode: 0, signal: null, stdout: sections(...ALL) });
     await run(["mount", "/elsewhere"]);
     expect(execs).toEqual([["mount", "/elsewhere"]]);
@@ -82,7 +82,7 @@ describe("batchedHelper", () => {
     ["is killed", { exitCode: null, signal: "SIGSYS", stdout: sections("mount") }],
     ["misses a section", { exitCode: 0, signal: null, stdout: sections("mount", "unshare", "nnp") }],
     ["answers out of order", { exitCode: 0, signal: null, stdout: sections("unshare", "mount", "sentinels", "nnp") }],
-    ["prints a line before any section", { exitCode: 0, signal: null, stdout: `${line("stray")}\n${sections(...ALL)}` }],
+    ["prints a line before the first section", { exitCode: 0, signal: null, stdout: `${line("stray")}\n${sections(...ALL)}` }],
   ])("falls back to one exec per command when the batch %s", async (_why, answer) => {
     const { execs, run } = runner(answer);
     expect((await run(["nnp"])).stdout).toBe(`${line("nnp_alone")}\n`);

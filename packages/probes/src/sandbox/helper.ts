@@ -15,7 +15,7 @@ export type HelperLine = z.infer<typeof HelperLine>;
 const SECTION = /^\{"section":"([a-z]+)"\}$/;
 
 /**
- * Wraps a helper runner so that the first request for any of HELPER_COMMANDS runs all of them
+ * Wraps a helper runner so that the first request for one of HELPER_COMMANDS runs all of them
  * in ONE exec (`batch a -- b -- …`) and each is then answered with its own section, exactly
  * the lines its own exec would have printed: one process start instead of four. Whenever the
  * batch does not answer cleanly (a helper without `batch`, a kill, sections missing or out of
