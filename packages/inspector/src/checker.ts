@@ -1,11 +1,11 @@
 import { isAscii, isUtf8 } from "node:buffer";
-import type { PacketCollection, PacketRelation } from "@macro/ssot";
+import type { PacketCollection } from "@macro/ssot";
 import { compileFields, own, type Where } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
-import type { Digest, DigestSet } from "./digest-set.ts";
+import { KeyChecks, type RelationTarget } from "./key-checks.ts";
 import { KeyIndex } from "./keys.ts";
 import { RecordScan } from "./record-scan.ts";
-import { ParsedValues, ScannedValues, type KeyField, type RecordValues } from "./record-values.ts";
+import { ParsedValues, ScannedValues } from "./record-values.ts";
 import { LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
 import { eachString, jsonMayHoldSecret, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
 
@@ -13,8 +13,6 @@ export type Sink = (f: Finding) => void;
 
 const BOM = "\uFEFF";
 const LENIENT = new TextDecoder("utf-8", { fatal: false });
-/** The one digest the key checks hash into: read at once, never kept (pending references copy it). */
-const DIGEST: Digest = { hi: 0, lo: 0 };
 
 /**
  * Everything checked per line of one collection's data file. Built once per collection;
@@ -27,19 +25,14 @@ export class CollectionChecker {
   fastRecords = 0;
   /** Relation fields with references that could not be kept (index budget spent). */
   readonly unresolved = new Set<string>();
-  private relations: (PacketRelation & { from: KeyField; target: DigestSet | "not-checked" | "pending" })[] = [];
   private readonly compiled;
-  private readonly uniques: string[];
-  /** The index's sets in its order, with what a duplicate in each means: looked up once, not per record. */
-  private readonly keyed: { field: KeyField; set: DigestSet; duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null }[];
+  private readonly keyChecks: KeyChecks;
   /** The record fast path (record-scan.ts), or null when every line takes the full path. */
   private readonly scan: RecordScan | null;
   private readonly scanned: ScannedValues | null;
   private readonly parsed = new ParsedValues();
   private readonly marks = new RunMarks();
-  /** The current run of lines (see `run`), as text when it is ASCII, and where it starts in its chunk. */
-  private runText = "";
-  private runStart = 0;
+  private runChunk: Buffer | null = null;
 
   constructor(
     readonly collection: PacketCollection,
@@ -53,16 +46,12 @@ export class CollectionChecker {
     fastPath = true,
   ) {
     this.compiled = compileFields(collection);
-    this.uniques = collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name);
-    const indexed = new Set([collection.primaryKey, ...this.uniques, ...referencedFields]);
+    const uniques = collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name);
+    const indexed = new Set([collection.primaryKey, ...uniques, ...referencedFields]);
     this.index = new KeyIndex(indexed, (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
     this.scan = fastPath ? new RecordScan(collection) : null;
     this.scanned = this.scan === null ? null : new ScannedValues(this.scan);
-    this.keyed = [...this.index.sets].map(([field, set]) => ({
-      field: this.keyField(field),
-      set,
-      duplicate: field === collection.primaryKey ? "PK_DUPLICATE" : this.uniques.includes(field) ? "UNIQUE_DUPLICATE" : null,
-    }));
+    this.keyChecks = new KeyChecks(collection, this.index, this.unresolved, sink);
   }
 
   /**
@@ -70,12 +59,13 @@ export class CollectionChecker {
    * target read earlier (no memory spent), not at all if that target ran out of index, or
    * by keeping the reference for later (self-references, cycles).
    */
-  begin(targetOf: (collection: string, key: string) => DigestSet | "not-checked" | "pending"): void {
-    this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, from: this.keyField(r.field), target: targetOf(r.collection, r.key) }));
+  begin(targetOf: (collection: string, key: string) => RelationTarget): void {
+    this.keyChecks.begin(targetOf);
   }
 
-  private keyField(name: string): KeyField {
-    return { name, index: this.collection.fields.findIndex((f) => f.name === name) };
+  /** Runs the key checks still held: before the read buffer is reused, and at the end of the file. */
+  flush(): void {
+    this.keyChecks.flush();
   }
 
   /** A line as bytes: decoded here (UTF-8, fatal) before the common checks. */
@@ -96,20 +86,24 @@ export class CollectionChecker {
     }
     // A line alone (split across reads, or near a bad one) is a run of its own.
     const ascii = isAscii(bytes);
-    this.run(bytes, 0, bytes.length, ascii);
+    this.run(bytes, 0, bytes.length);
     this.valid(bytes, 0, bytes.length, lineNo, ascii);
+    // Such a line is a buffer of its own (or a view of one the next line may not share).
+    this.keyChecks.flush();
   }
 
   /**
-   * A run of whole lines, valid UTF-8, whose lines come next to `valid`: marked once for what
-   * the fast path must not take on trust, and decoded once when it is ASCII. `chunk[end]` is
-   * the line break after it, when there is one.
+   * A run of whole lines, valid UTF-8, whose lines come next to `valid`: searched once for the
+   * secret needles that keep a line off the fast path. `chunk[end]` is the line break after it,
+   * when there is one.
    */
-  run(chunk: Buffer, start: number, end: number, ascii: boolean): void {
-    if (this.scan === null) return;
-    this.marks.mark(chunk, start, end);
-    this.runText = ascii ? chunk.toString("latin1", start, end) : "";
-    this.runStart = start;
+  run(chunk: Buffer, start: number, end: number): void {
+    if (chunk !== this.runChunk) {
+      // Held key checks may point into the last buffer: they run before records from this one join them.
+      this.keyChecks.flush();
+      this.runChunk = chunk;
+    }
+    if (this.scan !== null) this.marks.mark(chunk, start, end);
   }
 
   /**
@@ -122,18 +116,23 @@ export class CollectionChecker {
       this.decoded(bytes.toString(ascii ? "latin1" : "utf8", start, end), lineNo);
       return;
     }
-    const mark = this.marks.line(start, end);
-    const text = ascii ? this.runText : bytes.toString("utf8", start, end);
-    const from = ascii ? start - this.runStart : 0;
-    const to = ascii ? end - this.runStart : text.length;
     // A needle is rare in real data but can sit in a field name: the hint pattern then decides.
-    if (mark !== LINE_ODD && (mark === LINE_PLAIN || !mayHoldSecret(text.slice(from, to))) && this.scan.scan(text, from, to)) {
+    const mark = this.marks.line(start, end);
+    let text: string | null = null;
+    if (mark !== LINE_PLAIN) {
+      text = bytes.toString(ascii ? "latin1" : "utf8", start, end);
+      if (mark === LINE_ODD || mayHoldSecret(text)) {
+        this.decoded(text, lineNo);
+        return;
+      }
+    }
+    if (this.scan.scan(bytes, start, end)) {
       this.records += 1;
       this.fastRecords += 1;
-      this.keys(this.scanned.set(text), lineNo);
+      this.keyChecks.add(this.scanned.set(bytes), lineNo);
       return;
     }
-    this.decoded(ascii ? text.slice(from, to) : text, lineNo);
+    this.decoded(text ?? bytes.toString(ascii ? "latin1" : "utf8", start, end), lineNo);
   }
 
   /** The full path: JSON.parse, then every check on the parsed record. */
@@ -187,30 +186,7 @@ export class CollectionChecker {
     if (pkValue === undefined || pkValue === null) {
       this.sink(finding("PK_MISSING", { ...at, field: c.primaryKey }, "primary key is missing or null"));
     }
-    this.keys(this.parsed.set(record, recordKey), line);
-  }
-
-  /** The key checks, the same for both paths: duplicates of indexed keys, then each relation. */
-  private keys(values: RecordValues, line: number): void {
-    const name = this.collection.name;
-    for (const { field, set, duplicate } of this.keyed) {
-      if (!values.digest(field, DIGEST)) continue;
-      if (this.index.addTo(set, DIGEST, line) !== "duplicate") continue;
-      if (duplicate === "PK_DUPLICATE") {
-        this.sink(finding("PK_DUPLICATE", { collection: name, line, recordKey: values.label(), field: field.name }, "primary key value already used by an earlier record"));
-      } else if (duplicate === "UNIQUE_DUPLICATE") {
-        this.sink(finding("UNIQUE_DUPLICATE", { collection: name, line, recordKey: values.label(), field: field.name }, "unique field value already used by an earlier record"));
-      }
-    }
-    for (const rel of this.relations) {
-      if (rel.target === "not-checked" || !values.digest(rel.from, DIGEST)) continue;
-      if (rel.target === "pending") {
-        const ref = { digest: { hi: DIGEST.hi, lo: DIGEST.lo }, line, recordKey: values.label() };
-        if (!this.index.refer(rel.field, ref)) this.unresolved.add(rel.field);
-      } else if (!rel.target.has(DIGEST)) {
-        this.sink(finding("RELATION_DANGLING", { collection: name, line, recordKey: values.label(), field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
-      }
-    }
+    this.keyChecks.add(this.parsed.set(record, recordKey), line);
   }
 
   private secrets(record: Record<string, unknown>, at: Where): void {

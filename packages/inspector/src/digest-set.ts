@@ -79,6 +79,23 @@ export class DigestSet {
     return "added";
   }
 
+  /**
+   * Reads the first slot each of `n` digests probes, so a batch of lookups finds them cached:
+   * in one tight loop the misses overlap, where lookup by lookup each waits for the last. The
+   * digests are `digests[(k * stride + column) * 2 ..]` (hi, lo) where `present[k * stride + column]`.
+   */
+  touch(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    let seen = 0;
+    for (let k = 0, s = column; k < n; k += 1, s += stride) {
+      if (present[s] === 0) continue;
+      const lo = digests[s * 2 + 1] ?? 0;
+      seen ^= table[((lo === 0 ? 1 : lo) & mask) * 2] ?? EMPTY;
+    }
+    return seen;
+  }
+
   private find(hi: number, lo: number): number {
     let slot = lo & this.mask;
     for (;;) {

@@ -119,10 +119,12 @@ async function scanFile(
     // Large reads: each is validated and decoded as one run, so per-read costs are spread thin.
     const totals = await splitLines(readChunks(fh, READ_BYTES), maxLineBytes, {
       line: (bytes, n) => checker.line(bytes, n),
-      run: (chunk, start, end, ascii) => checker.run(chunk, start, end, ascii),
+      run: (chunk, start, end) => checker.run(chunk, start, end),
       valid: (chunk, start, end, n, ascii) => checker.valid(chunk, start, end, n, ascii),
       tooLong: (n, len) => checker.tooLong(n, len, maxLineBytes),
+      chunkDone: () => checker.flush(),
     });
+    checker.flush();
     const where = { collection: file.collection };
     if (totals.sha256 !== file.expected.sha256) add(finding("INTEGRITY_SHA256", where, "sha256 of the data file does not match the manifest"));
     if (totals.bytes !== file.expected.bytes) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyDigest } from "./keys.ts";
+import { digestUtf8, keyDigest } from "./keys.ts";
 
 const key = (v: string | number | boolean): string => {
   const d = keyDigest(v);
@@ -20,6 +20,18 @@ describe("keyDigest", () => {
     expect(key("a\u0000")).not.toBe(key("a"));
     // The same JSON text always gives the same digest (no per-run seed: reports are reproducible).
     for (const v of ["é日本😀", 123456789, 3.25, false]) expect(key(v)).toBe(key(JSON.parse(JSON.stringify(v)) as string | number | boolean));
+  });
+
+  it("a string hashes the same from its UTF-8 bytes in place as from its text, and an unpaired surrogate never as its replacement", () => {
+    const out = { hi: 0, lo: 0 };
+    for (const v of ["", "a", "abc", "abcd", "abcde", "0123abcd-abcd-4ef0-8abc-0123456789ef", "é", "日本語", "😀x", "a\u0000"]) {
+      const bytes = Buffer.concat([Buffer.from("xx"), Buffer.from(v), Buffer.from("yy")]);
+      digestUtf8(bytes, 2, bytes.length - 2, out);
+      expect(`${out.hi}:${out.lo}`, v).toBe(key(v));
+    }
+    expect(key("\ud800")).not.toBe(key("\ufffd"));
+    expect(key("a\udc00b")).not.toBe(key("a\ufffdb"));
+    expect(key("\ud83d\ude00")).toBe(key("😀"));
   });
 
   it("behaves like 64 random bits on structured keys: no full collisions, per-half collisions at the birthday rate", () => {

@@ -16,6 +16,8 @@ export interface LineHandlers {
   run?(chunk: Buffer, start: number, end: number, ascii: boolean): void;
   /** The line was longer than the limit; it was skipped without being held in memory. */
   tooLong(lineNo: number, bytes: number): void;
+  /** The lines of a read are all handed out: views into it are about to go stale. */
+  chunkDone?(): void;
 }
 
 export interface StreamTotals {
@@ -178,6 +180,7 @@ export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: n
     }
     // The tail may be kept past this chunk, so it is copied out of the read buffer.
     if (pos < chunk.length) take(chunk.subarray(pos), true);
+    on.chunkDone?.();
   }
   if (open) finish();
   return { sha256: hash.digest("hex"), bytes, lines: lineNo };

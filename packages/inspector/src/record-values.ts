@@ -1,6 +1,6 @@
 import type { Digest } from "./digest-set.ts";
 import { own } from "./fields.ts";
-import { digestRange, digestScalar, digestString, isKeyable } from "./keys.ts";
+import { digestScalar, digestString, digestUtf8, isKeyable } from "./keys.ts";
 import { K_FALSE, K_NUMBER, K_STRING, K_TRUE, type RecordScan } from "./record-scan.ts";
 import { safeLabel, shortLabel } from "./secrets.ts";
 
@@ -19,6 +19,34 @@ export interface RecordValues {
   digest(field: KeyField, out: Digest): boolean;
   /** The record key as findings name it (null when the primary key is not a scalar). */
   label(): string | null;
+  /** Keeps what `label` needs in `into[k]`, for a check that runs after this record's values are gone. */
+  hold(into: HeldLabels, k: number): void;
+}
+
+/**
+ * Record keys of records whose key checks wait in a batch (key-checks.ts), made into text only
+ * if a check needs them: as text (parsed records), or as where the key lies in `bytes` (the
+ * read buffer the batch's scanned records share; the batch is checked before it is reused).
+ */
+export class HeldLabels {
+  readonly kind: Uint8Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly num: Float64Array;
+  readonly texts: (string | null)[] = [];
+  bytes: Buffer = Buffer.alloc(0);
+
+  constructor(size: number) {
+    this.kind = new Uint8Array(size);
+    this.start = new Int32Array(size);
+    this.end = new Int32Array(size);
+    this.num = new Float64Array(size);
+  }
+
+  text(k: number): string | null {
+    const kind = this.kind[k] ?? 0;
+    return kind === 0 ? (this.texts[k] ?? null) : scannedLabel(this.bytes, kind, this.start[k] ?? 0, this.end[k] ?? 0, this.num[k] ?? 0);
+  }
 }
 
 /** A record JSON.parse made. */
@@ -44,6 +72,11 @@ export class ParsedValues implements RecordValues {
     return this.recordKey;
   }
 
+  hold(into: HeldLabels, k: number): void {
+    into.kind[k] = 0;
+    into.texts[k] = this.recordKey;
+  }
+
   /** The record key of a parsed record; `plain`: the record holds no secret needle, so only shortening is needed. */
   static labelOf(pkValue: unknown, plain: boolean): string | null {
     return isKeyable(pkValue) ? (plain ? shortLabel(String(pkValue)) : safeLabel(String(pkValue))) : null;
@@ -51,18 +84,18 @@ export class ParsedValues implements RecordValues {
 }
 
 /**
- * A line `RecordScan.scan` accepted, read where it lies in its text: strings are hashed in
- * place, and the record key is made only if a finding or a pending reference needs it. The
- * fast path takes only lines without a secret hint, so the key is shortened, never redacted:
- * exactly what `ParsedValues.labelOf(_, true)` gives.
+ * A line `RecordScan.scan` accepted, read where it lies in its bytes: strings are hashed in
+ * place, and the record key is made only if a finding or a pending reference needs it. The fast path takes only lines
+ * without a secret hint, so the key is shortened, never redacted: exactly what
+ * `ParsedValues.labelOf(_, true)` gives.
  */
 export class ScannedValues implements RecordValues {
-  private text = "";
+  private bytes: Buffer = Buffer.alloc(0);
 
   constructor(private readonly scan: RecordScan) {}
 
-  set(text: string): this {
-    this.text = text;
+  set(bytes: Buffer): this {
+    this.bytes = bytes;
     return this;
   }
 
@@ -71,7 +104,7 @@ export class ScannedValues implements RecordValues {
     const f = field.index;
     if (!s.has(f)) return false;
     const kind = s.kind[f];
-    if (kind === K_STRING) digestRange(this.text, s.start[f] ?? 0, s.end[f] ?? 0, out);
+    if (kind === K_STRING) digestUtf8(this.bytes, s.start[f] ?? 0, s.end[f] ?? 0, out);
     else if (kind === K_NUMBER) digestScalar(s.num[f] ?? 0, out);
     else if (kind === K_TRUE || kind === K_FALSE) digestScalar(kind === K_TRUE, out);
     else return false;
@@ -81,12 +114,26 @@ export class ScannedValues implements RecordValues {
   label(): string | null {
     const s = this.scan;
     const f = s.pk;
-    const kind = s.kind[f];
-    // A copy, not a slice: a slice would keep the whole decoded run alive for as long as the
-    // finding or pending reference that names this record.
-    if (kind === K_STRING) return shortLabel(Buffer.from(this.text.slice(s.start[f] ?? 0, s.end[f] ?? 0), "utf8").toString("utf8"));
-    if (kind === K_NUMBER) return shortLabel(String(s.num[f] ?? 0));
-    if (kind === K_TRUE || kind === K_FALSE) return String(kind === K_TRUE);
-    return null;
+    return scannedLabel(this.bytes, s.kind[f] ?? 0, s.start[f] ?? 0, s.end[f] ?? 0, s.num[f] ?? 0);
   }
+
+  hold(into: HeldLabels, k: number): void {
+    const s = this.scan;
+    const f = s.pk;
+    into.bytes = this.bytes;
+    // Never 0 (which marks held text): a scanned primary key is never missing or null.
+    into.kind[k] = s.kind[f] ?? 0;
+    into.start[k] = s.start[f] ?? 0;
+    into.end[k] = s.end[f] ?? 0;
+    into.num[k] = s.num[f] ?? 0;
+  }
+}
+
+/** The record key of a scanned record, from its primary key's kind and place. */
+function scannedLabel(bytes: Buffer, kind: number, start: number, end: number, num: number): string | null {
+  // Decoded into a string of its own: the bytes are a view of the read buffer, reused next read.
+  if (kind === K_STRING) return shortLabel(bytes.toString("utf8", start, end));
+  if (kind === K_NUMBER) return shortLabel(String(num));
+  if (kind === K_TRUE || kind === K_FALSE) return String(kind === K_TRUE);
+  return null;
 }
