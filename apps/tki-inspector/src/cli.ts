@@ -85,7 +85,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     (io.lockdown ?? lockdown)(out.value);
-    const inspected = await inspectPacket({ packetDir: command.packetDir });
+    // This one file is also the check workers' script: started as one, it serves (main.ts).
+    const inspected = await inspectPacket({ packetDir: command.packetDir, workerScript: new URL(import.meta.url) });
     if (!inspected.ok) {
       io.stderr.write(`${NAME}: ${oneLine(inspected.error.message)}\n`);
       return ExitCode.usage;

@@ -2,8 +2,7 @@ import { isAscii, isUtf8 } from "node:buffer";
 import type { PacketCollection } from "@macro/ssot";
 import { compileFields, own, type Where } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
-import { KeyChecks, type RelationTarget } from "./key-checks.ts";
-import { KeyIndex } from "./keys.ts";
+import { KeyRecorder } from "./key-checks.ts";
 import { RecordScan } from "./record-scan.ts";
 import { ParsedValues, ScannedValues } from "./record-values.ts";
 import { LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
@@ -14,19 +13,29 @@ export type Sink = (f: Finding) => void;
 const BOM = "\uFEFF";
 const LENIENT = new TextDecoder("utf-8", { fatal: false });
 
+/** A line past the length limit: counted as a record, reported, never read. */
+export const tooLongFinding = (collection: string, line: number, bytes: number, limit: number): Finding =>
+  finding("LINE_TOO_LONG", { collection, line }, `line of ${bytes} bytes exceeds ${limit}; skipped, not checked`);
+
 /**
- * Everything checked per line of one collection's data file. Built once per collection;
- * `line` is called for every physical line of the file in order.
+ * Called with the key records taken down whenever the buffer the held scanned records lie in
+ * is about to change: it makes their record keys independent of that buffer.
+ */
+export type BufferChange = (keys: KeyRecorder) => void;
+
+/**
+ * Everything checked per line of one collection's data file, except the key checks, whose
+ * records it takes down for `KeyChecks`. Built once per collection; `line`, `run`/`valid`
+ * and `tooLong` are called for the physical lines of the file (or of a region of it) in order.
  */
 export class CollectionChecker {
-  readonly index: KeyIndex;
   records = 0;
   /** Of `records`, those the fast path took. */
   fastRecords = 0;
-  /** Relation fields with references that could not be kept (index budget spent). */
-  readonly unresolved = new Set<string>();
+  /** The line a byte order mark is accepted on: 1, or 0 when the lines checked do not start the file. */
+  bomLine = 1;
+  readonly keys: KeyRecorder;
   private readonly compiled;
-  private readonly keyChecks: KeyChecks;
   /** The record fast path (record-scan.ts), or null when every line takes the full path. */
   private readonly scan: RecordScan | null;
   private readonly scanned: ScannedValues | null;
@@ -36,36 +45,21 @@ export class CollectionChecker {
 
   constructor(
     readonly collection: PacketCollection,
-    /** Fields of this collection that other collections reference. */
-    referencedFields: Iterable<string>,
-    maxKeys: number,
+    /** The fields the key index holds (`indexedFields`). */
+    indexed: readonly string[],
     private readonly sink: Sink,
-    /** Records the manifest announces: the key index is sized for them up front. */
-    expectedRecords = 0,
+    private readonly bufferChange: BufferChange,
     /** False: every line is parsed and checked in full (the reference the fast path is tested against). */
     fastPath = true,
   ) {
     this.compiled = compileFields(collection);
-    const uniques = collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name);
-    const indexed = new Set([collection.primaryKey, ...uniques, ...referencedFields]);
-    this.index = new KeyIndex(indexed, (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
     this.scan = fastPath ? new RecordScan(collection) : null;
     this.scanned = this.scan === null ? null : new ScannedValues(this.scan);
-    this.keyChecks = new KeyChecks(collection, this.index, this.unresolved, sink);
+    this.keys = new KeyRecorder(collection, indexed, 4096);
   }
 
-  /**
-   * How each relation is checked while this file is read: against the finished key set of a
-   * target read earlier (no memory spent), not at all if that target ran out of index, or
-   * by keeping the reference for later (self-references, cycles).
-   */
-  begin(targetOf: (collection: string, key: string) => RelationTarget): void {
-    this.keyChecks.begin(targetOf);
-  }
-
-  /** Runs the key checks still held: before the read buffer is reused, and at the end of the file. */
-  flush(): void {
-    this.keyChecks.flush();
+  private changingBuffer(): void {
+    if (this.keys.batch.count > 0) this.bufferChange(this.keys);
   }
 
   /** A line as bytes: decoded here (UTF-8, fatal) before the common checks. */
@@ -89,7 +83,7 @@ export class CollectionChecker {
     this.run(bytes, 0, bytes.length);
     this.valid(bytes, 0, bytes.length, lineNo, ascii);
     // Such a line is a buffer of its own (or a view of one the next line may not share).
-    this.keyChecks.flush();
+    this.changingBuffer();
   }
 
   /**
@@ -99,8 +93,8 @@ export class CollectionChecker {
    */
   run(chunk: Buffer, start: number, end: number): void {
     if (chunk !== this.runChunk) {
-      // Held key checks may point into the last buffer: they run before records from this one join them.
-      this.keyChecks.flush();
+      // Held key records may point into the last buffer.
+      this.changingBuffer();
       this.runChunk = chunk;
     }
     if (this.scan !== null) this.marks.mark(chunk, start, end);
@@ -129,7 +123,7 @@ export class CollectionChecker {
     if (this.scan.scan(bytes, start, end)) {
       this.records += 1;
       this.fastRecords += 1;
-      this.keyChecks.add(this.scanned.set(bytes), lineNo);
+      this.keys.add(this.scanned.set(bytes), lineNo);
       return;
     }
     this.decoded(text ?? bytes.toString(ascii ? "latin1" : "utf8", start, end), lineNo);
@@ -138,7 +132,7 @@ export class CollectionChecker {
   /** The full path: JSON.parse, then every check on the parsed record. */
   private decoded(text: string, lineNo: number): void {
     const name = this.collection.name;
-    if (lineNo === 1 && text.startsWith(BOM)) {
+    if (lineNo === this.bomLine && text.startsWith(BOM)) {
       text = text.slice(1);
       this.sink(finding("ENCODING_BOM", { collection: name, line: 1 }, "UTF-8 byte order mark at file start (accepted)"));
     }
@@ -168,9 +162,7 @@ export class CollectionChecker {
 
   tooLong(lineNo: number, bytes: number, limit: number): void {
     this.records += 1;
-    this.sink(
-      finding("LINE_TOO_LONG", { collection: this.collection.name, line: lineNo }, `line of ${bytes} bytes exceeds ${limit}; skipped, not checked`),
-    );
+    this.sink(tooLongFinding(this.collection.name, lineNo, bytes, limit));
   }
 
   /** `plain`: no string in this record can hold a secret (see `jsonMayHoldSecret`). */
@@ -186,7 +178,7 @@ export class CollectionChecker {
     if (pkValue === undefined || pkValue === null) {
       this.sink(finding("PK_MISSING", { ...at, field: c.primaryKey }, "primary key is missing or null"));
     }
-    this.keyChecks.add(this.parsed.set(record, recordKey), line);
+    this.keys.add(this.parsed.set(record, recordKey), line);
   }
 
   private secrets(record: Record<string, unknown>, at: Where): void {

@@ -5,20 +5,32 @@ import { inspectPacketUsing, type InspectLimits } from "./inspect.ts";
 import { renderReportJson, renderReportMarkdown } from "./render.ts";
 import { fixture, makePacket, PACKETS, tempDir } from "./test-support.ts";
 
-// The record fast path (record-scan.ts, run-marks.ts) must change nothing but speed: every
-// packet gives the same report, byte for byte, with it and with every line parsed in full.
+// The record fast path (record-scan.ts, run-marks.ts) and the check workers (check-worker.ts)
+// must change nothing but speed: every packet gives the same report, byte for byte, with them
+// and with every line parsed in full on one thread.
 
-/** Both renderings of the report, or the refusal, with the fast path on or off; and how many records it took. */
+// Check workers run the built worker (turbo builds before it tests).
+const WORKER = new URL("../dist/check-worker.js", import.meta.url);
+
+/**
+ * Both renderings of the report, or the refusal: with the fast path, without it (every line
+ * parsed in full, on this thread), and with the fast path and a check worker taking part from
+ * the first item; and how many records the fast path took.
+ */
 async function both(packetDir: string, limits?: InspectLimits): Promise<{ fast: string; reference: string; fastRecords: number; records: number }> {
-  const run = async (fastPath: boolean): Promise<{ text: string; fastRecords: number; records: number }> => {
-    const mode = { fastPath, fastRecords: 0 };
-    const r = await inspectPacketUsing({ packetDir, ...(limits === undefined ? {} : { limits }) }, mode);
-    if (!r.ok) return { text: `refused ${r.error.code}: ${r.error.message}`, fastRecords: mode.fastRecords, records: 0 };
-    return { text: renderReportJson(r.value) + renderReportMarkdown(r.value), fastRecords: mode.fastRecords, records: r.value.statistics.totals.records };
+  const run = async (fastPath: boolean, threads: number): Promise<{ text: string; fastRecords: number; records: number; workerItems: number }> => {
+    const mode = { fastPath, fastRecords: 0, awaitWorkers: true, workerItems: 0 };
+    const r = await inspectPacketUsing({ packetDir, threads, workerScript: WORKER, ...(limits === undefined ? {} : { limits }) }, mode);
+    if (!r.ok) return { text: `refused ${r.error.code}: ${r.error.message}`, fastRecords: mode.fastRecords, records: 0, workerItems: mode.workerItems };
+    const text = renderReportJson(r.value) + renderReportMarkdown(r.value);
+    return { text, fastRecords: mode.fastRecords, records: r.value.statistics.totals.records, workerItems: mode.workerItems };
   };
-  const fast = await run(true);
-  const reference = await run(false);
+  const fast = await run(true, 0);
+  const reference = await run(false, 0);
+  const threaded = await run(true, 1);
   expect(reference.fastRecords).toBe(0);
+  expect(threaded.text, "with a check worker").toBe(fast.text);
+  if (fast.records > 0) expect(threaded.workerItems, "items the check worker took (is dist/check-worker.js built?)").toBeGreaterThan(0);
   return { fast: fast.text, reference: reference.text, fastRecords: fast.fastRecords, records: fast.records };
 }
 

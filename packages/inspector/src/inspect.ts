@@ -1,12 +1,15 @@
-import { constants } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
-import { err, ok, type Result } from "@macro/ssot";
-import { CollectionChecker } from "./checker.ts";
-import { PacketInputCode, PacketInputError } from "./errors.ts";
+import { availableParallelism } from "node:os";
+import { ok, type Result } from "@macro/ssot";
+import { CheckPool } from "./check-pool.ts";
+import { WORKER_TAG } from "./check-worker.ts";
+import type { PacketInputError } from "./errors.ts";
 import { compareFindings, finding, type Finding, type FindingCode } from "./findings.ts";
-import { readChunks, splitLines } from "./lines.ts";
+import { confinedDir } from "./guard/confine.ts";
+import { keySeeds } from "./keys.ts";
 import { preflight, type PacketPlan, type PlannedFile } from "./preflight.ts";
 import { REPORT_FORMAT, type InspectionReport } from "./report.ts";
+import { ItemChecker, type CheckSetup } from "./item-checker.ts";
+import { CollectionState, scanFile } from "./scan-file.ts";
 import { rememberPacketDir } from "./write.ts";
 
 export interface InspectLimits {
@@ -21,9 +24,21 @@ export interface InspectLimits {
 export interface InspectOptions {
   packetDir: string;
   limits?: InspectLimits;
+  /**
+   * The module file check workers run: by default the package's own `check-worker.js`. A bundle
+   * that inlines the inspector passes its own file, which serves as a check worker when it is
+   * started as one.
+   */
+  workerScript?: URL;
+  /**
+   * Check workers (threads) beside the main thread, which checks records too; 0 checks them all
+   * on the main thread. By default one per core beyond the first (at most 3) once the data
+   * files reach 16 MiB, and none below, where a thread would not be up before the end.
+   */
+  threads?: number;
 }
 
-const READ_BYTES = 1024 * 1024;
+const THREADS_FROM_BYTES = 16 * 1024 * 1024;
 const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxFindingsPerCode: 10_000 };
 
 /**
@@ -41,6 +56,10 @@ export interface InspectMode {
   fastPath: boolean;
   /** Records the fast path took, added up over the packet when given. */
   fastRecords?: number;
+  /** Wait until the check workers are up before the first read, so they take part from the start. */
+  awaitWorkers?: boolean;
+  /** Items check workers took, added up when given. */
+  workerItems?: number;
 }
 
 /** `inspectPacket`, with the record fast path on or off. */
@@ -63,80 +82,65 @@ export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode
       referenced.set(r.collection, set);
     }
   }
-  const checkers = new Map<string, CollectionChecker>();
+  const states = new Map<string, CollectionState>();
   for (const c of plan.schema.collections) {
     // Sized for the records the manifest announces, but never for more than the file could hold
     // ({"k":1} and a newline is 8 bytes): an inflated count must not reserve memory on its own.
     const file = plan.files.find((f) => f.collection === c.name);
     const expected = file === undefined ? 0 : Math.min(file.expected.records, Math.floor(file.size / 8));
-    checkers.set(c.name, new CollectionChecker(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected, mode.fastPath));
+    states.set(c.name, new CollectionState(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected));
   }
 
-  const bytesRead = new Map<string, number>();
-  const done = new Set<string>();
-  for (const file of readOrder(plan)) {
-    const checker = checkers.get(file.collection);
-    if (checker === undefined) throw new Error(`preflight let through unknown collection ${file.collection}`);
-    checker.begin((collection, key) => {
-      const target = checkers.get(collection);
-      if (target === undefined || !done.has(collection)) return "pending";
-      if (target.index.overflowAt !== null) return "not-checked";
-      const keys = target.index.sets.get(key);
-      if (keys === undefined) throw new Error(`relation target ${collection}.${key} was not indexed`);
-      return keys;
-    });
-    const read = await scanFile(file, checker, limits.maxLineBytes, (f) => sink.add(f));
-    if (!read.ok) return read;
-    if (mode.fastRecords !== undefined) mode.fastRecords += checker.fastRecords;
-    bytesRead.set(file.collection, read.value);
-    done.add(file.collection);
+  const setup = {
+    schema: plan.schema,
+    referenced: Object.fromEntries([...referenced].map(([c, fields]) => [c, [...fields]])),
+    fastPath: mode.fastPath,
+    maxLineBytes: limits.maxLineBytes,
+  };
+  const pool = startPool(plan, opts, setup);
+  if (pool !== null && mode.awaitWorkers === true) await pool.started();
+  const scanning = { maxLineBytes: limits.maxLineBytes, local: new ItemChecker(setup), pool, seq: { n: 0 } };
+  try {
+    const bytesRead = new Map<string, number>();
+    const done = new Set<string>();
+    for (const file of readOrder(plan)) {
+      const state = states.get(file.collection);
+      if (state === undefined) throw new Error(`preflight let through unknown collection ${file.collection}`);
+      state.keyChecks.begin((collection, key) => {
+        const target = states.get(collection);
+        if (target === undefined || !done.has(collection)) return "pending";
+        if (target.index.overflowAt !== null) return "not-checked";
+        const keys = target.index.sets.get(key);
+        if (keys === undefined) throw new Error(`relation target ${collection}.${key} was not indexed`);
+        return keys;
+      });
+      const read = await scanFile(file, state, scanning, (f) => sink.add(f));
+      if (!read.ok) return read;
+      if (mode.fastRecords !== undefined) mode.fastRecords += state.fastRecords;
+      bytesRead.set(file.collection, read.value);
+      done.add(file.collection);
+    }
+    resolveRelations(plan, states, (f) => sink.add(f));
+    const report = buildReport(plan, states, bytesRead, sink);
+    rememberPacketDir(report, plan.root);
+    return ok(report);
+  } finally {
+    if (mode.workerItems !== undefined) mode.workerItems += pool?.handedOut ?? 0;
+    await pool?.close();
   }
-
-  resolveRelations(plan, checkers, (f) => sink.add(f));
-  const report = buildReport(plan, checkers, bytesRead, sink);
-  rememberPacketDir(report, plan.root);
-  return ok(report);
 }
 
-async function scanFile(
-  file: PlannedFile,
-  checker: CollectionChecker,
-  maxLineBytes: number,
-  add: (f: Finding) => void,
-): Promise<Result<number, PacketInputError>> {
-  // O_NOFOLLOW + identity check: the file read is the one preflight inspected, not a swap.
-  let fh: FileHandle;
-  try {
-    fh = await open(file.absPath, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (cause) {
-    return err(new PacketInputError(PacketInputCode.link, "could not be opened without following links", { file: file.relPath, cause }));
-  }
-  try {
-    const st = await fh.stat();
-    if (!st.isFile() || st.dev !== file.dev || st.ino !== file.ino || st.nlink > 1) {
-      return err(new PacketInputError(PacketInputCode.link, "file changed between checks and read", { file: file.relPath }));
-    }
-    // Large reads: each is validated and decoded as one run, so per-read costs are spread thin.
-    const totals = await splitLines(readChunks(fh, READ_BYTES), maxLineBytes, {
-      line: (bytes, n) => checker.line(bytes, n),
-      run: (chunk, start, end) => checker.run(chunk, start, end),
-      valid: (chunk, start, end, n, ascii) => checker.valid(chunk, start, end, n, ascii),
-      tooLong: (n, len) => checker.tooLong(n, len, maxLineBytes),
-      chunkDone: () => checker.flush(),
-    });
-    checker.flush();
-    const where = { collection: file.collection };
-    if (totals.sha256 !== file.expected.sha256) add(finding("INTEGRITY_SHA256", where, "sha256 of the data file does not match the manifest"));
-    if (totals.bytes !== file.expected.bytes) {
-      add(finding("INTEGRITY_BYTES", where, `file has ${totals.bytes} bytes, manifest says ${file.expected.bytes}`));
-    }
-    if (checker.records !== file.expected.records) {
-      add(finding("INTEGRITY_COUNT", where, `file has ${checker.records} records, manifest says ${file.expected.records}`));
-    }
-    return ok(totals.bytes);
-  } finally {
-    await fh.close();
-  }
+/** The check workers for this packet (see `InspectOptions.threads`), or null to check on this thread alone. */
+function startPool(plan: PacketPlan, opts: InspectOptions, setup: CheckSetup): CheckPool | null {
+  // Run from TypeScript sources (the tests), there is no built worker beside this module.
+  const script = opts.workerScript ?? (import.meta.url.endsWith(".js") ? new URL("./check-worker.js", import.meta.url) : null);
+  if (script === null) return null;
+  const bytes = plan.files.reduce((s, f) => s + f.size, 0);
+  // The main thread checks too, so one worker fewer than cores.
+  const cores = availableParallelism();
+  const threads = opts.threads ?? (bytes >= THREADS_FROM_BYTES ? Math.min(cores - 1, 3) : 0);
+  if (threads <= 0) return null;
+  return CheckPool.start(threads, script, { ...setup, tag: WORKER_TAG, confinedTo: confinedDir() ?? null, seeds: keySeeds() });
 }
 
 /**
@@ -159,7 +163,7 @@ function readOrder(plan: PacketPlan): PlannedFile[] {
 }
 
 /** Pending references (see `readOrder`) are resolved here, after every file has been read. */
-function resolveRelations(plan: PacketPlan, checkers: Map<string, CollectionChecker>, add: (f: Finding) => void): void {
+function resolveRelations(plan: PacketPlan, checkers: Map<string, CollectionState>, add: (f: Finding) => void): void {
   for (const c of plan.schema.collections) {
     const from = checkers.get(c.name);
     if (from === undefined) continue;
@@ -205,7 +209,7 @@ class FindingStore {
 
 function buildReport(
   plan: PacketPlan,
-  checkers: Map<string, CollectionChecker>,
+  checkers: Map<string, CollectionState>,
   bytesRead: Map<string, number>,
   store: FindingStore,
 ): InspectionReport {

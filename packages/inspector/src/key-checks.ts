@@ -2,35 +2,110 @@ import type { PacketCollection, PacketRelation } from "@macro/ssot";
 import type { Digest, DigestSet } from "./digest-set.ts";
 import { finding, type Finding } from "./findings.ts";
 import type { KeyIndex } from "./keys.ts";
-import { HeldLabels, type KeyField, type RecordValues } from "./record-values.ts";
+import { heldLabel, newKeyBatch, type KeyBatch, type KeyField, type RecordValues } from "./record-values.ts";
 
-/** How a relation is checked while its collection's file is read (see `CollectionChecker.begin`). */
+/** How a relation is checked while its collection's file is read (see `inspect.ts`). */
 export type RelationTarget = DigestSet | "not-checked" | "pending";
 
-/** Records held before their key checks run: enough for the first probes of a batch to overlap. */
-const BATCH = 256;
+/**
+ * The fields a collection's key index holds, in its order: the primary key, the unique fields,
+ * and the fields other collections point at. The same list on both sides of a check worker.
+ */
+export function indexedFields(collection: PacketCollection, referenced: Iterable<string>): string[] {
+  const uniques = collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name);
+  return [...new Set([collection.primaryKey, ...uniques, ...referenced])];
+}
+
+const keyField = (collection: PacketCollection, name: string): KeyField => ({ name, index: collection.fields.findIndex((f) => f.name === name) });
+
+/**
+ * Takes down what the key checks need of each record as it is read: the digest of each indexed
+ * field, then of each relation field, and where its record key lies. Cheap, and the same
+ * whoever reads the record; the checks themselves run later, in order (`KeyChecks`).
+ */
+export class KeyRecorder {
+  private readonly fields: KeyField[];
+  batch: KeyBatch;
+  private readonly digest: Digest = { hi: 0, lo: 0 };
+
+  constructor(collection: PacketCollection, indexed: readonly string[], capacity: number) {
+    this.fields = [...indexed, ...(collection.relations ?? []).map((r) => r.field)].map((name) => keyField(collection, name));
+    this.batch = newKeyBatch(this.fields.length, capacity);
+  }
+
+  add(values: RecordValues, line: number): void {
+    let b = this.batch;
+    if (b.count === b.lines.length) b = this.batch = grown(b);
+    const k = b.count;
+    b.count += 1;
+    b.lines[k] = line;
+    values.hold(b, k);
+    const d = this.digest;
+    let s = k * b.slots;
+    for (const field of this.fields) {
+      const has = values.digest(field, d);
+      b.present[s] = has ? 1 : 0;
+      if (has) {
+        b.digests[s * 2] = d.hi;
+        b.digests[s * 2 + 1] = d.lo;
+      }
+      s += 1;
+    }
+  }
+
+  /** The records taken down so far, as a batch of their own (copied out), and a fresh start. */
+  take(): KeyBatch {
+    const b = this.batch;
+    const n = b.count;
+    const out: KeyBatch = {
+      count: n,
+      slots: b.slots,
+      lines: b.lines.slice(0, n),
+      present: b.present.slice(0, n * b.slots),
+      digests: b.digests.slice(0, n * b.slots * 2),
+      kind: b.kind.slice(0, n),
+      start: b.start.slice(0, n),
+      end: b.end.slice(0, n),
+      num: b.num.slice(0, n),
+      texts: b.texts.slice(0, n),
+    };
+    this.clear();
+    return out;
+  }
+
+  private clear(): void {
+    this.batch.count = 0;
+    this.batch.texts.length = 0;
+    delete this.batch.bytes;
+  }
+}
+
+function grown(b: KeyBatch): KeyBatch {
+  const g = newKeyBatch(b.slots, b.lines.length * 2);
+  g.count = b.count;
+  g.lines.set(b.lines);
+  g.present.set(b.present);
+  g.digests.set(b.digests);
+  g.kind.set(b.kind);
+  g.start.set(b.start);
+  g.end.set(b.end);
+  g.num.set(b.num);
+  g.texts = b.texts;
+  if (b.bytes !== undefined) g.bytes = b.bytes;
+  return g;
+}
 
 /**
  * The key checks of one collection (duplicates of indexed keys, then each relation), run on
- * records in batches, in record order. A key index outgrows the caches, so each probe is a
+ * batches of records in record order. A key index outgrows the caches, so each probe is a
  * miss; one record at a time, each miss waits for the one before. A batch first touches the
- * slot every one of its probes starts at, in a loop with nothing else to wait for, so the
- * misses overlap; the checks then run as before, on warm lines. Findings come out in record
- * order per code, which is all the finding store keeps order by.
- *
- * What a record needs is taken when it is added: its digests, and where its record key lies
- * (text, or a range of the read buffer, valid until the reader moves on: `flush` runs before).
+ * slot every one of its probes starts at, in a tight loop with nothing else to wait for, so the
+ * misses overlap; the checks then run on warm lines. Findings come out in record order per
+ * code, which is all the finding store keeps order by.
  */
 export class KeyChecks {
-  private relations: (PacketRelation & { from: KeyField; target: RelationTarget })[] = [];
-  private readonly keyed: { field: KeyField; set: DigestSet; duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null }[];
-  /** Digest slots per record: the indexed fields, then the relations. */
-  private slots = 0;
-  private count = 0;
-  private lines = new Int32Array(BATCH);
-  private present = new Uint8Array(0);
-  private digests = new Uint32Array(0);
-  private readonly labels = new HeldLabels(BATCH);
+  private relations: (PacketRelation & { target: RelationTarget })[] = [];
+  private readonly keyed: { name: string; set: DigestSet; duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null }[];
   private readonly digest: Digest = { hi: 0, lo: 0 };
   /** What the touching pass read, kept so the compiler cannot drop the pass as dead code. */
   touched = 0;
@@ -43,57 +118,28 @@ export class KeyChecks {
     private readonly sink: (f: Finding) => void,
   ) {
     const uniques = new Set(collection.fields.filter((f) => f.unique === true && f.name !== collection.primaryKey).map((f) => f.name));
-    this.keyed = [...index.sets].map(([field, set]) => ({
-      field: this.keyField(field),
+    this.keyed = [...index.sets].map(([name, set]) => ({
+      name,
       set,
-      duplicate: field === collection.primaryKey ? "PK_DUPLICATE" : uniques.has(field) ? "UNIQUE_DUPLICATE" : null,
+      duplicate: name === collection.primaryKey ? "PK_DUPLICATE" : uniques.has(name) ? "UNIQUE_DUPLICATE" : null,
     }));
     this.begin(() => "pending");
   }
 
-  /** Sets how each relation is checked from now on; records held so far are checked first. */
+  /** Sets how each relation is checked from now on. */
   begin(targetOf: (collection: string, key: string) => RelationTarget): void {
-    this.flush();
-    this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, from: this.keyField(r.field), target: targetOf(r.collection, r.key) }));
-    this.slots = this.keyed.length + this.relations.length;
-    this.present = new Uint8Array(BATCH * this.slots);
-    this.digests = new Uint32Array(BATCH * this.slots * 2);
-  }
-
-  private keyField(name: string): KeyField {
-    return { name, index: this.collection.fields.findIndex((f) => f.name === name) };
+    this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, target: targetOf(r.collection, r.key) }));
   }
 
   /**
-   * Holds a record's key checks. A scanned record's key stays in the read buffer: the caller
-   * flushes before that buffer is reused, and before records from another buffer are added.
+   * Runs the checks of every record in `batch`, in order; a record's line is `lineBase` plus its
+   * line in the batch. `bytes` is the buffer the batch's scanned records lie in.
    */
-  add(values: RecordValues, line: number): void {
-    if (this.count === BATCH) this.flush();
-    const k = this.count;
-    this.count += 1;
-    this.lines[k] = line;
-    values.hold(this.labels, k);
-    let s = k * this.slots;
-    const d = this.digest;
-    for (const { field } of this.keyed) this.take(values.digest(field, d), s++);
-    for (const rel of this.relations) this.take(rel.target !== "not-checked" && values.digest(rel.from, d), s++);
-  }
-
-  private take(has: boolean, s: number): void {
-    this.present[s] = has ? 1 : 0;
-    if (!has) return;
-    this.digests[s * 2] = this.digest.hi;
-    this.digests[s * 2 + 1] = this.digest.lo;
-  }
-
-  /** Runs the checks of every record held, in order. */
-  flush(): void {
-    const n = this.count;
+  apply(batch: KeyBatch, lineBase: number, bytes: Buffer | undefined): void {
+    const n = batch.count;
     if (n === 0) return;
-    this.count = 0;
-    const { keyed, relations, slots, present, digests, digest, sink } = this;
-    // The first probe of each check, touched in one pass so the misses overlap (see above).
+    const { keyed, relations } = this;
+    const { slots, present, digests } = batch;
     let touched = 0;
     for (let j = 0; j < keyed.length; j += 1) touched ^= keyed[j]?.set.touch(digests, present, slots, j, n) ?? 0;
     for (let j = 0; j < relations.length; j += 1) {
@@ -101,32 +147,84 @@ export class KeyChecks {
       if (typeof target === "object") touched ^= target.touch(digests, present, slots, keyed.length + j, n);
     }
     this.touched = touched;
+    const pending = relations.filter((r) => r.target === "pending").length;
+    // A batch whose every entry fits the budget is checked column by column, in tight loops;
+    // one that may run the budget out, record by record, so it runs out at the same line.
+    if (this.index.room() >= n * (keyed.length + pending)) this.byColumn(batch, lineBase, bytes);
+    else this.byRecord(batch, lineBase, bytes);
+  }
+
+  /**
+   * `apply` a column at a time. Findings are gathered and handed on in record order, then
+   * field order, as `byRecord` gives them; the finding store keeps order only per code, and
+   * within a code that is the order here.
+   */
+  private byColumn(batch: KeyBatch, lineBase: number, bytes: Buffer | undefined): void {
+    const { keyed, relations } = this;
+    const { slots, present, digests, count: n } = batch;
+    const hits: number[] = [];
+    for (let j = 0; j < keyed.length; j += 1) {
+      const { set, duplicate } = keyed[j] as (typeof keyed)[number];
+      this.index.spent(set.addColumn(digests, present, slots, j, n, (k) => duplicate !== null && hits.push(k * slots + j)));
+    }
+    for (let j = 0; j < relations.length; j += 1) {
+      const rel = relations[j] as (typeof relations)[number];
+      const column = keyed.length + j;
+      if (typeof rel.target === "object") rel.target.missingColumn(digests, present, slots, column, n, (k) => hits.push(k * slots + column));
+      else if (rel.target === "pending") {
+        for (let k = 0, s = column; k < n; k += 1, s += slots) {
+          if (present[s] === 0) continue;
+          const ref = { digest: { hi: digests[s * 2] ?? 0, lo: digests[s * 2 + 1] ?? 0 }, line: lineBase + (batch.lines[k] ?? 0), recordKey: heldLabel(batch, k, bytes) };
+          if (!this.index.refer(rel.field, ref)) this.unresolved.add(rel.field);
+        }
+      }
+    }
+    hits.sort((a, b) => a - b);
+    for (const h of hits) {
+      const k = Math.floor(h / slots);
+      const j = h % slots;
+      const line = lineBase + (batch.lines[k] ?? 0);
+      const recordKey = heldLabel(batch, k, bytes);
+      const key = keyed[j];
+      if (key !== undefined) {
+        const what = key.duplicate === "PK_DUPLICATE" ? "primary key value" : "unique field value";
+        if (key.duplicate !== null) this.sink(finding(key.duplicate, { collection: this.collection.name, line, recordKey, field: key.name }, `${what} already used by an earlier record`));
+        continue;
+      }
+      const rel = relations[j - keyed.length];
+      if (rel !== undefined) this.sink(finding("RELATION_DANGLING", { collection: this.collection.name, line, recordKey, field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
+    }
+  }
+
+  /** `apply` record by record, for a batch in which the key index budget may run out. */
+  private byRecord(batch: KeyBatch, lineBase: number, bytes: Buffer | undefined): void {
+    const { keyed, relations, digest, sink } = this;
+    const { slots, present, digests, count: n } = batch;
     const name = this.collection.name;
     for (let k = 0; k < n; k += 1) {
-      const line = this.lines[k] ?? 0;
+      const line = lineBase + (batch.lines[k] ?? 0);
       let s = k * slots;
-      for (const { field, set, duplicate } of keyed) {
+      for (const { name: field, set, duplicate } of keyed) {
         const at = s++;
         if (present[at] === 0) continue;
         digest.hi = digests[at * 2] ?? 0;
         digest.lo = digests[at * 2 + 1] ?? 0;
         if (this.index.addTo(set, digest, line) !== "duplicate" || duplicate === null) continue;
         const what = duplicate === "PK_DUPLICATE" ? "primary key value" : "unique field value";
-        sink(finding(duplicate, { collection: name, line, recordKey: this.labels.text(k), field: field.name }, `${what} already used by an earlier record`));
+        sink(finding(duplicate, { collection: name, line, recordKey: heldLabel(batch, k, bytes), field }, `${what} already used by an earlier record`));
       }
       for (const rel of relations) {
         const at = s++;
-        if (present[at] === 0) continue;
+        if (present[at] === 0 || rel.target === "not-checked") continue;
         digest.hi = digests[at * 2] ?? 0;
         digest.lo = digests[at * 2 + 1] ?? 0;
         if (rel.target === "pending") {
-          const ref = { digest: { hi: digest.hi, lo: digest.lo }, line, recordKey: this.labels.text(k) };
+          const ref = { digest: { hi: digest.hi, lo: digest.lo }, line, recordKey: heldLabel(batch, k, bytes) };
           if (!this.index.refer(rel.field, ref)) this.unresolved.add(rel.field);
-        } else if (rel.target !== "not-checked" && !rel.target.has(digest)) {
-          sink(finding("RELATION_DANGLING", { collection: name, line, recordKey: this.labels.text(k), field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
+        } else if (!rel.target.has(digest)) {
+          sink(finding("RELATION_DANGLING", { collection: name, line, recordKey: heldLabel(batch, k, bytes), field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
         }
       }
     }
-    this.labels.texts.length = 0;
   }
 }

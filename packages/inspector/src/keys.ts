@@ -8,8 +8,17 @@ import { DigestSet, type Digest } from "./digest-set.ts";
 // seeds a crafted packet could search out a colliding key offline and make a dangling
 // reference read as resolved. Digests never reach a report, so the report does not change.
 const SEEDS = randomBytes(8);
-const SEED_HI = SEEDS.readUInt32LE(0);
-const SEED_LO = SEEDS.readUInt32LE(4);
+let SEED_HI = SEEDS.readUInt32LE(0);
+let SEED_LO = SEEDS.readUInt32LE(4);
+
+/** This process's seeds, for its check workers: digests made on two threads must agree. */
+export const keySeeds = (): [number, number] => [SEED_HI, SEED_LO];
+
+/** Takes the seeds of the thread that started this one (a check worker, before it hashes a key). */
+export function useKeySeeds([hi, lo]: readonly [number, number]): void {
+  SEED_HI = hi;
+  SEED_LO = lo;
+}
 const QUOTE = 0x22;
 const TAG_UNPAIRED = 0x23;
 // With the u flag a surrogate class matches only unpaired surrogates.
@@ -178,6 +187,16 @@ export class KeyIndex {
     }
     this.used += 1;
     return true;
+  }
+
+  /** Entries the budget still has room for (0 once it ran out). */
+  room(): number {
+    return this.overflowAt === null ? this.budget - this.used : 0;
+  }
+
+  /** Counts `n` entries stored without `reserve`, after `room` said they fit. */
+  spent(n: number): void {
+    this.used += n;
   }
 
   /** Adds a key; returns "duplicate", "added" or "not-checked" (budget spent). */

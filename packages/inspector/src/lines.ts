@@ -1,6 +1,5 @@
 import { isAscii, isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import type { FileHandle } from "node:fs/promises";
 
 export interface LineHandlers {
   /** `bytes` is only valid during the call: it may be a view into the read buffer. */
@@ -16,8 +15,6 @@ export interface LineHandlers {
   run?(chunk: Buffer, start: number, end: number, ascii: boolean): void;
   /** The line was longer than the limit; it was skipped without being held in memory. */
   tooLong(lineNo: number, bytes: number): void;
-  /** The lines of a read are all handed out: views into it are about to go stale. */
-  chunkDone?(): void;
 }
 
 export interface StreamTotals {
@@ -31,42 +28,107 @@ const RUN_BYTES = 64 * 1024;
 // Below this a region that failed UTF-8 validation is taken line by line rather than halved again.
 const SMALL_REGION = 4096;
 
+/** What `splitRegion` hands out: a region's lines, numbered from the line number it is given. */
+export type RegionHandlers = Pick<LineHandlers, "line" | "valid" | "run" | "tooLong">;
+
 /**
- * Reads a file in chunks of `size` bytes into two buffers used in turn: while one chunk is
- * handed out, the next is already being read (by libuv's thread pool, so the copy out of the
- * page cache runs beside the checks). A chunk is valid only until the next one is asked for,
- * which `splitLines` respects: it copies what it keeps past a chunk.
+ * The lines of `chunk[start, end)` (whole lines; `chunk[end]`, if there is one, is the break
+ * after the last), numbered from `firstLine`, handed to `on`: validated in runs of at most
+ * RUN_BYTES when `on.valid` is given, else line by line. Returns how many lines there were.
  */
-export async function* readChunks(fh: FileHandle, size: number): AsyncGenerator<Buffer> {
-  let filling = Buffer.allocUnsafe(size);
-  let spare = Buffer.allocUnsafe(size);
-  let next: Promise<{ bytesRead: number }> | null = fh.read(filling, 0, size, null);
-  try {
-    for (;;) {
-      const { bytesRead } = await next;
-      next = null;
-      if (bytesRead === 0) return;
-      const chunk = filling;
-      filling = spare;
-      spare = chunk;
-      next = fh.read(filling, 0, size, null);
-      yield chunk.subarray(0, bytesRead);
+export function splitRegion(chunk: Buffer, start: number, end: number, firstLine: number, maxLineBytes: number, on: RegionHandlers): number {
+  const at = { lineNo: firstLine - 1, maxLineBytes, on };
+  const valid = on.valid;
+  if (valid === undefined) byLine(at, chunk, start, end);
+  else {
+    // In runs of at most RUN_BYTES (a longer line is a run of its own), so what a run is
+    // checked against stays small and short-lived.
+    for (let from = start; from <= end; ) {
+      let to = end;
+      if (end - from > RUN_BYTES) {
+        const back = chunk.lastIndexOf(10, from + RUN_BYTES);
+        to = back >= from ? back : chunk.indexOf(10, from + RUN_BYTES);
+      }
+      byRun(at, valid, chunk, from, to);
+      from = to + 1;
     }
-  } finally {
-    // A read still in flight when the consumer stops must end before the file is closed.
-    await next?.catch(() => undefined);
+  }
+  return at.lineNo - firstLine + 1;
+}
+
+// Module functions, not closures made per call: the JIT then sees one call target each.
+interface Splitting {
+  lineNo: number;
+  maxLineBytes: number;
+  on: RegionHandlers;
+}
+
+/** Whole lines, one by one, as views into the read buffer. */
+function byLine(at: Splitting, chunk: Buffer, from: number, to: number): void {
+  let pos = from;
+  for (;;) {
+    const nl = chunk.indexOf(10, pos);
+    const stop = nl === -1 || nl > to ? to : nl;
+    const len = stop - pos;
+    at.lineNo += 1;
+    if (len > at.maxLineBytes) at.on.tooLong(at.lineNo, len);
+    else at.on.line(chunk.subarray(pos, stop), at.lineNo);
+    if (stop === to) return;
+    pos = stop + 1;
+  }
+}
+
+/** Whole lines, validated in one go when the run is valid UTF-8 (the common case). */
+function byRun(at: Splitting, valid: NonNullable<LineHandlers["valid"]>, chunk: Buffer, from: number, to: number): void {
+  const region = chunk.subarray(from, to);
+  const ascii = isAscii(region);
+  if (!ascii && !isUtf8(region)) {
+    // Halve around a line break, so one bad line does not slow the lines around it.
+    const mid = to - from > SMALL_REGION ? chunk.indexOf(10, from + ((to - from) >>> 1)) : -1;
+    if (mid === -1 || mid >= to) {
+      byLine(at, chunk, from, to);
+    } else {
+      byRun(at, valid, chunk, from, mid);
+      byRun(at, valid, chunk, mid + 1, to);
+    }
+    return;
+  }
+  at.on.run?.(chunk, from, to, ascii);
+  let pos = from;
+  for (;;) {
+    const nl = chunk.indexOf(10, pos);
+    const stop = nl === -1 || nl > to ? to : nl;
+    at.lineNo += 1;
+    if (stop - pos > at.maxLineBytes) at.on.tooLong(at.lineNo, stop - pos);
+    else valid(chunk, pos, stop, at.lineNo, ascii);
+    if (stop === to) return;
+    pos = stop + 1;
   }
 }
 
 /**
- * One pass over a byte stream: hashes and counts every byte and splits lines on `\n`
- * itself, so a line longer than `maxLineBytes` is dropped piece by piece instead of being
- * assembled (readline would buffer it whole). A final line without `\n` still counts.
+ * What `splitStream` hands out, in stream order and without line numbers (a consumer that
+ * checks regions elsewhere learns their line counts later): each is one or more lines.
  */
-export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: number, on: LineHandlers): Promise<StreamTotals> {
+export interface StreamHandlers {
+  /** Whole lines `chunk[start, end)`, valid only until `chunkDone`; `chunk[end]`, if there is one, is a line break. */
+  region(chunk: Buffer, start: number, end: number): void;
+  /** One line that spanned reads, assembled (a buffer of its own). */
+  joined(bytes: Buffer): void;
+  /** One line longer than the limit, skipped without being held in memory. */
+  skipped(bytes: number): void;
+  /** The lines of a read are all handed out: views into it are about to go stale. */
+  chunkDone?(): void;
+}
+
+/**
+ * One pass over a byte stream: hashes and counts every byte and splits it on `\n` itself, so a
+ * line longer than `maxLineBytes` is dropped piece by piece instead of being assembled
+ * (readline would buffer it whole). A final line without `\n` still counts.
+ */
+export async function splitStream(stream: AsyncIterable<unknown>, maxLineBytes: number, on: StreamHandlers): Promise<Omit<StreamTotals, "lines">> {
   const hash = createHash("sha256");
   let bytes = 0;
-  let lineNo = 0;
   let pending: Buffer[] = [];
   let pendingLen = 0;
   let skipping = false;
@@ -74,9 +136,8 @@ export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: n
   let open = false;
 
   const finish = (): void => {
-    lineNo += 1;
-    if (skipping) on.tooLong(lineNo, lineLen);
-    else on.line(pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingLen), lineNo);
+    if (skipping) on.skipped(lineLen);
+    else on.joined(pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingLen));
     pending = [];
     pendingLen = 0;
     skipping = false;
@@ -100,49 +161,6 @@ export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: n
     }
   };
 
-  /** Whole lines, one by one, as views into the read buffer. */
-  const byLine = (chunk: Buffer, start: number, end: number): void => {
-    let pos = start;
-    for (;;) {
-      const nl = chunk.indexOf(10, pos);
-      const stop = nl === -1 || nl > end ? end : nl;
-      const len = stop - pos;
-      lineNo += 1;
-      if (len > maxLineBytes) on.tooLong(lineNo, len);
-      else on.line(chunk.subarray(pos, stop), lineNo);
-      if (stop === end) return;
-      pos = stop + 1;
-    }
-  };
-
-  /** Whole lines, validated in one go when the region is valid UTF-8 (the common case). */
-  const byRegion = (valid: NonNullable<LineHandlers["valid"]>, chunk: Buffer, start: number, end: number): void => {
-    const region = chunk.subarray(start, end);
-    const ascii = isAscii(region);
-    if (!ascii && !isUtf8(region)) {
-      // Halve around a line break, so one bad line does not slow the lines around it.
-      const mid = end - start > SMALL_REGION ? chunk.indexOf(10, start + ((end - start) >>> 1)) : -1;
-      if (mid === -1 || mid >= end) {
-        byLine(chunk, start, end);
-      } else {
-        byRegion(valid, chunk, start, mid);
-        byRegion(valid, chunk, mid + 1, end);
-      }
-      return;
-    }
-    on.run?.(chunk, start, end, ascii);
-    let pos = start;
-    for (;;) {
-      const nl = chunk.indexOf(10, pos);
-      const stop = nl === -1 || nl > end ? end : nl;
-      lineNo += 1;
-      if (stop - pos > maxLineBytes) on.tooLong(lineNo, stop - pos);
-      else valid(chunk, pos, stop, lineNo, ascii);
-      if (stop === end) return;
-      pos = stop + 1;
-    }
-  };
-
   for await (const chunk of stream) {
     if (!Buffer.isBuffer(chunk)) throw new TypeError("splitLines needs a byte stream");
     hash.update(chunk);
@@ -160,22 +178,9 @@ export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: n
       pos = nl + 1;
     }
     const last = chunk.lastIndexOf(10);
+    // chunk[pos, last) holds whole lines only.
     if (last >= pos) {
-      // chunk[pos, last) holds whole lines only.
-      if (on.valid === undefined) byLine(chunk, pos, last);
-      else {
-        // In runs of at most RUN_BYTES (a longer line is a run of its own), so the text a run is
-        // decoded to stays a young, short-lived string instead of a large object that lingers.
-        for (let from = pos; from <= last; ) {
-          let to = last;
-          if (last - from > RUN_BYTES) {
-            const back = chunk.lastIndexOf(10, from + RUN_BYTES);
-            to = back >= from ? back : chunk.indexOf(10, from + RUN_BYTES);
-          }
-          byRegion(on.valid, chunk, from, to);
-          from = to + 1;
-        }
-      }
+      on.region(chunk, pos, last);
       pos = last + 1;
     }
     // The tail may be kept past this chunk, so it is copied out of the read buffer.
@@ -183,5 +188,18 @@ export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: n
     on.chunkDone?.();
   }
   if (open) finish();
-  return { sha256: hash.digest("hex"), bytes, lines: lineNo };
+  return { sha256: hash.digest("hex"), bytes };
+}
+
+/** `splitStream`, with its lines numbered and split out to `on` as they come: the two halves of the splitting, composed on one thread. */
+export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: number, on: LineHandlers): Promise<StreamTotals> {
+  let lineNo = 0;
+  const totals = await splitStream(stream, maxLineBytes, {
+    region: (chunk, start, end) => {
+      lineNo += splitRegion(chunk, start, end, lineNo + 1, maxLineBytes, on);
+    },
+    joined: (bytes) => on.line(bytes, (lineNo += 1)),
+    skipped: (len) => on.tooLong((lineNo += 1), len),
+  });
+  return { ...totals, lines: lineNo };
 }

@@ -17,36 +17,51 @@ export interface KeyField {
 export interface RecordValues {
   /** Writes the key digest of the field's value into `out`; false when it is missing or not a scalar. */
   digest(field: KeyField, out: Digest): boolean;
-  /** The record key as findings name it (null when the primary key is not a scalar). */
-  label(): string | null;
-  /** Keeps what `label` needs in `into[k]`, for a check that runs after this record's values are gone. */
-  hold(into: HeldLabels, k: number): void;
+  /** Keeps what `label` needs as record `k` of `into`, for a check that runs after this record's values are gone. */
+  hold(into: KeyBatch, k: number): void;
 }
 
 /**
- * Record keys of records whose key checks wait in a batch (key-checks.ts), made into text only
- * if a check needs them: as text (parsed records), or as where the key lies in `bytes` (the
- * read buffer the batch's scanned records share; the batch is checked before it is reused).
+ * Records whose key checks wait (key-checks.ts): each one's line, which digest slots it has
+ * (`present`, `digests` as hi/lo pairs, `slots` a record), and its record key, made into text
+ * only if a check needs it: as text (`kind` 0: parsed records), or as where the key lies in
+ * `bytes` (scanned records, which share one read buffer; checked before it is reused). Plain
+ * data, so a batch made in a check worker crosses to the main thread as it is (`bytes` aside).
  */
-export class HeldLabels {
-  readonly kind: Uint8Array;
-  readonly start: Int32Array;
-  readonly end: Int32Array;
-  readonly num: Float64Array;
-  readonly texts: (string | null)[] = [];
-  bytes: Buffer = Buffer.alloc(0);
+export interface KeyBatch {
+  count: number;
+  slots: number;
+  lines: Int32Array<ArrayBuffer>;
+  present: Uint8Array<ArrayBuffer>;
+  digests: Uint32Array<ArrayBuffer>;
+  kind: Uint8Array<ArrayBuffer>;
+  start: Int32Array<ArrayBuffer>;
+  end: Int32Array<ArrayBuffer>;
+  num: Float64Array<ArrayBuffer>;
+  texts: (string | null)[];
+  bytes?: Buffer;
+}
 
-  constructor(size: number) {
-    this.kind = new Uint8Array(size);
-    this.start = new Int32Array(size);
-    this.end = new Int32Array(size);
-    this.num = new Float64Array(size);
-  }
+export function newKeyBatch(slots: number, capacity: number): KeyBatch {
+  return {
+    count: 0,
+    slots,
+    lines: new Int32Array(capacity),
+    present: new Uint8Array(capacity * slots),
+    digests: new Uint32Array(capacity * slots * 2),
+    kind: new Uint8Array(capacity),
+    start: new Int32Array(capacity),
+    end: new Int32Array(capacity),
+    num: new Float64Array(capacity),
+    texts: [],
+  };
+}
 
-  text(k: number): string | null {
-    const kind = this.kind[k] ?? 0;
-    return kind === 0 ? (this.texts[k] ?? null) : scannedLabel(this.bytes, kind, this.start[k] ?? 0, this.end[k] ?? 0, this.num[k] ?? 0);
-  }
+/** The record key of record `k` of a batch; `bytes` is the buffer its scanned records lie in. */
+export function heldLabel(batch: KeyBatch, k: number, bytes: Buffer | undefined): string | null {
+  const kind = batch.kind[k] ?? 0;
+  if (kind === 0) return batch.texts[k] ?? null;
+  return scannedLabel(bytes ?? Buffer.alloc(0), kind, batch.start[k] ?? 0, batch.end[k] ?? 0, batch.num[k] ?? 0);
 }
 
 /** A record JSON.parse made. */
@@ -68,11 +83,7 @@ export class ParsedValues implements RecordValues {
     return true;
   }
 
-  label(): string | null {
-    return this.recordKey;
-  }
-
-  hold(into: HeldLabels, k: number): void {
+  hold(into: KeyBatch, k: number): void {
     into.kind[k] = 0;
     into.texts[k] = this.recordKey;
   }
@@ -111,18 +122,13 @@ export class ScannedValues implements RecordValues {
     return true;
   }
 
-  label(): string | null {
-    const s = this.scan;
-    const f = s.pk;
-    return scannedLabel(this.bytes, s.kind[f] ?? 0, s.start[f] ?? 0, s.end[f] ?? 0, s.num[f] ?? 0);
-  }
-
-  hold(into: HeldLabels, k: number): void {
+  hold(into: KeyBatch, k: number): void {
     const s = this.scan;
     const f = s.pk;
     into.bytes = this.bytes;
     // Never 0 (which marks held text): a scanned primary key is never missing or null.
     into.kind[k] = s.kind[f] ?? 0;
+    into.texts[k] = null;
     into.start[k] = s.start[f] ?? 0;
     into.end[k] = s.end[f] ?? 0;
     into.num[k] = s.num[f] ?? 0;

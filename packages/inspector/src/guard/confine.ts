@@ -50,6 +50,9 @@ function pathOf(arg: unknown): string | undefined {
 
 let confinedTo: { dir: string; refused: readonly string[] } | undefined;
 
+/** The directory writes are confined to, or undefined before `confineWrites`: a check worker is confined the same way. */
+export const confinedDir = (): string | undefined => confinedTo?.dir;
+
 /**
  * After this call, every fs function that creates, changes or removes a file throws
  * `GuardViolation` unless each path it would touch lies inside `dir` (the real path

@@ -1,0 +1,117 @@
+import type { PacketSchema } from "@macro/ssot";
+import { CollectionChecker, type BufferChange } from "./checker.ts";
+import type { Finding } from "./findings.ts";
+import { indexedFields } from "./key-checks.ts";
+import { splitRegion, type RegionHandlers } from "./lines.ts";
+import { RecordScan } from "./record-scan.ts";
+import { heldLabel, type KeyBatch } from "./record-values.ts";
+
+/**
+ * Lines of one data file to check as a unit: a region of whole lines of a read, or one line
+ * that spanned reads. Its bytes lie in shared memory, so a check worker can read them too.
+ */
+export interface CheckItem {
+  seq: number;
+  collection: string;
+  kind: "region" | "line";
+  buffer: SharedArrayBuffer;
+  start: number;
+  end: number;
+  /** The item's first line is the file's first (a byte order mark is accepted there only). */
+  fileStart: boolean;
+}
+
+/** What checking an item found; lines (of findings and key records) count from 1 at the item's first line. */
+export interface CheckResult {
+  seq: number;
+  lines: number;
+  records: number;
+  fastRecords: number;
+  findings: Finding[];
+  keys: KeyBatch;
+}
+
+/** What an item checker needs to know of the packet: the same on every thread. */
+export interface CheckSetup {
+  schema: PacketSchema;
+  /** Per collection, the fields other collections reference (they join its key index). */
+  referenced: Record<string, string[]>;
+  fastPath: boolean;
+  maxLineBytes: number;
+}
+
+/** Makes the held record keys of scanned records text, so they no longer need their buffer. */
+function detachLabels(batch: KeyBatch, from: number): void {
+  for (let k = from; k < batch.count; k += 1) {
+    if (batch.kind[k] === 0) continue;
+    batch.texts[k] = heldLabel(batch, k, batch.bytes);
+    batch.kind[k] = 0;
+  }
+}
+
+/**
+ * Checks items, one at a time, on whichever thread it lives on (the main thread and each
+ * check worker have one): every line's checks except the key checks, whose records it hands
+ * back for the main thread to run in file order. So the report is the same whichever thread
+ * checked which item.
+ */
+export class ItemChecker {
+  private readonly findings: Finding[] = [];
+  private readonly checkers: Map<string, CollectionChecker>;
+  private readonly handlers = new Map<string, RegionHandlers>();
+  /** Held records before this one already have their labels as text (see `detachLabels`). */
+  private detached = 0;
+  /**
+   * Buffer's native searches run about three times slower on shared memory, and the checks
+   * are mostly such searches: an item is copied out first (a memcpy) to the same offsets, so
+   * record key places still point into the shared bytes the main thread reads them from.
+   */
+  private local = Buffer.allocUnsafe(0);
+
+  constructor(private readonly setup: CheckSetup) {
+    // Within an item only around a line checked on its own: the labels held so far become text.
+    const drain: BufferChange = (keys) => {
+      detachLabels(keys.batch, this.detached);
+      this.detached = keys.batch.count;
+    };
+    this.checkers = new Map(
+      setup.schema.collections.map((c) => [c.name, new CollectionChecker(c, indexedFields(c, setup.referenced[c.name] ?? []), (f) => this.findings.push(f), drain, setup.fastPath)]),
+    );
+    // Before the first line: see `RecordScan.rehearse`.
+    if (setup.fastPath) for (const c of setup.schema.collections) new RecordScan(c).rehearse();
+  }
+
+  check(item: CheckItem): CheckResult {
+    const checker = this.checkers.get(item.collection);
+    if (checker === undefined) throw new Error(`check item for unknown collection ${item.collection}`);
+    checker.records = 0;
+    checker.fastRecords = 0;
+    checker.bomLine = item.fileStart ? 1 : 0;
+    this.detached = 0;
+    const size = item.buffer.byteLength;
+    if (this.local.length < size) this.local = Buffer.allocUnsafe(Math.max(size, this.local.length * 2));
+    const bytes = this.local.subarray(0, size);
+    Buffer.from(item.buffer).copy(bytes, item.start, item.start, item.end);
+    let lines = 1;
+    if (item.kind === "region") lines = splitRegion(bytes, item.start, item.end, 1, this.setup.maxLineBytes, this.handlersOf(item.collection, checker));
+    else checker.line(bytes.subarray(item.start, item.end), 1);
+    const keys = checker.keys.take();
+    return { seq: item.seq, lines, records: checker.records, fastRecords: checker.fastRecords, findings: this.findings.splice(0), keys };
+  }
+
+  /** Built once per collection: the same functions every item, so the JIT sees one call target. */
+  private handlersOf(name: string, checker: CollectionChecker): RegionHandlers {
+    let h = this.handlers.get(name);
+    if (h === undefined) {
+      const max = this.setup.maxLineBytes;
+      h = {
+        line: (b, n) => checker.line(b, n),
+        run: (chunk, start, end) => checker.run(chunk, start, end),
+        valid: (chunk, start, end, n, ascii) => checker.valid(chunk, start, end, n, ascii),
+        tooLong: (n, len) => checker.tooLong(n, len, max),
+      };
+      this.handlers.set(name, h);
+    }
+    return h;
+  }
+}

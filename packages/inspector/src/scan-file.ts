@@ -1,0 +1,186 @@
+import { constants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import type { PacketCollection } from "@macro/ssot";
+import { err, ok, type Result } from "@macro/ssot";
+import type { CheckPool } from "./check-pool.ts";
+import { tooLongFinding } from "./checker.ts";
+import { PacketInputCode, PacketInputError } from "./errors.ts";
+import { finding, type Finding } from "./findings.ts";
+import { indexedFields, KeyChecks } from "./key-checks.ts";
+import { KeyIndex } from "./keys.ts";
+import type { CheckItem, CheckResult, ItemChecker } from "./item-checker.ts";
+import { splitStream, type StreamTotals } from "./lines.ts";
+import type { PlannedFile } from "./preflight.ts";
+
+const READ_BYTES = 1024 * 1024;
+const ITEM_BYTES = 256 * 1024;
+
+/** What the main thread keeps of one collection: its counts and its key index, whoever checks its lines. */
+export class CollectionState {
+  records = 0;
+  /** Of `records`, those the fast path took. */
+  fastRecords = 0;
+  /** Relation fields with references that could not be kept (index budget spent). */
+  readonly unresolved = new Set<string>();
+  readonly indexed: string[];
+  readonly index: KeyIndex;
+  readonly keyChecks: KeyChecks;
+
+  constructor(
+    readonly collection: PacketCollection,
+    referenced: Iterable<string>,
+    maxKeys: number,
+    sink: (f: Finding) => void,
+    /** Records the manifest announces: the key index is sized for them up front. */
+    expectedRecords: number,
+  ) {
+    this.indexed = indexedFields(collection, referenced);
+    this.index = new KeyIndex(this.indexed, (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
+    this.keyChecks = new KeyChecks(collection, this.index, this.unresolved, sink);
+  }
+}
+
+export interface ScanOptions {
+  maxLineBytes: number;
+  /** Checks items on this thread: whenever no check worker can take one, and always without a pool. */
+  local: ItemChecker;
+  /** Check workers, or null. */
+  pool: CheckPool | null;
+  /** Numbers the items of one inspection. */
+  seq: { n: number };
+}
+
+/** Reads one data file once: its integrity, then every line's checks; returns the bytes read. */
+export async function scanFile(file: PlannedFile, state: CollectionState, opts: ScanOptions, add: (f: Finding) => void): Promise<Result<number, PacketInputError>> {
+  // O_NOFOLLOW + identity check: the file read is the one preflight inspected, not a swap.
+  let fh: FileHandle;
+  try {
+    fh = await open(file.absPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (cause) {
+    return err(new PacketInputError(PacketInputCode.link, "could not be opened without following links", { file: file.relPath, cause }));
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile() || st.dev !== file.dev || st.ino !== file.ino || st.nlink > 1) {
+      return err(new PacketInputError(PacketInputCode.link, "file changed between checks and read", { file: file.relPath }));
+    }
+    const totals = await checkItems(fh, state, opts, add);
+    const where = { collection: file.collection };
+    if (totals.sha256 !== file.expected.sha256) add(finding("INTEGRITY_SHA256", where, "sha256 of the data file does not match the manifest"));
+    if (totals.bytes !== file.expected.bytes) {
+      add(finding("INTEGRITY_BYTES", where, `file has ${totals.bytes} bytes, manifest says ${file.expected.bytes}`));
+    }
+    if (state.records !== file.expected.records) {
+      add(finding("INTEGRITY_COUNT", where, `file has ${state.records} records, manifest says ${file.expected.records}`));
+    }
+    return ok(totals.bytes);
+  } finally {
+    await fh.close();
+  }
+}
+
+interface Slot {
+  buffer: SharedArrayBuffer;
+  view: Buffer;
+  /** Settles once every item read into this slot has been taken in: then it may be read into again. */
+  free: Promise<void>;
+}
+
+/**
+ * The file read into shared memory and split into items (regions of whole lines, and lines
+ * that spanned reads), each checked by a worker when one is free, else here; the answers are
+ * taken in strictly in file order (findings renumbered, key checks run), so the report cannot
+ * tell which thread checked what. Reads run ahead into a ring of slots, each reused only once
+ * everything read into it has been taken in.
+ */
+async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOptions, add: (f: Finding) => void): Promise<Omit<StreamTotals, "lines">> {
+  const { pool, local, seq, maxLineBytes: max } = opts;
+  const name = state.collection.name;
+  const slots: Slot[] = Array.from({ length: 6 }, () => {
+    const buffer = new SharedArrayBuffer(READ_BYTES);
+    return { buffer, view: Buffer.from(buffer), free: Promise.resolve() };
+  });
+  let slot = slots[0] as Slot;
+  let base = 0;
+  let fileStart = true;
+  let taken: Promise<void> = Promise.resolve();
+  const after = (step: () => void | Promise<void>): void => {
+    taken = taken.then(step);
+    // Marked handled here; the failure itself is awaited (and thrown) below.
+    taken.catch(() => undefined);
+  };
+  const check = (item: CheckItem): Promise<CheckResult> => pool?.offer(item) ?? Promise.resolve(local.check(item));
+  const takeIn = (result: Promise<CheckResult>, view: Buffer): void =>
+    after(async () => {
+      const r = await result;
+      for (const f of r.findings) if (f.line !== null) f.line += base;
+      for (const f of r.findings) add(f);
+      state.records += r.records;
+      state.fastRecords += r.fastRecords;
+      state.keyChecks.apply(r.keys, base, view);
+      base += r.lines;
+    });
+
+  async function* reads(): AsyncGenerator<Buffer> {
+    const fill = async (s: Slot): Promise<number> => {
+      await s.free;
+      return (await fh.read(s.view, 0, READ_BYTES, null)).bytesRead;
+    };
+    let i = 0;
+    let next = fill(slots[0] as Slot);
+    try {
+      for (;;) {
+        const n = await next;
+        if (n === 0) return;
+        slot = slots[i % slots.length] as Slot;
+        i += 1;
+        // The next read starts now, into the next slot once it is free, while this one is split.
+        next = fill(slots[i % slots.length] as Slot);
+        yield slot.view.subarray(0, n);
+      }
+    } finally {
+      await next.catch(() => undefined);
+    }
+  }
+
+  try {
+    const totals = await splitStream(reads(), max, {
+      region(chunk, start, end) {
+        // In items of about ITEM_BYTES: while this thread checks one itself, the workers wait
+        // for their next item only that long.
+        for (let from = start; from <= end; ) {
+          let to = end;
+          if (end - from > ITEM_BYTES) {
+            const nl = chunk.indexOf(10, from + ITEM_BYTES);
+            to = nl === -1 || nl > end ? end : nl;
+          }
+          takeIn(check({ seq: (seq.n += 1), collection: name, kind: "region", buffer: slot.buffer, start: from, end: to, fileStart }), slot.view);
+          fileStart = false;
+          from = to + 1;
+        }
+      },
+      joined(bytes) {
+        const buffer = new SharedArrayBuffer(bytes.length);
+        const view = Buffer.from(buffer);
+        bytes.copy(view);
+        takeIn(check({ seq: (seq.n += 1), collection: name, kind: "line", buffer, start: 0, end: bytes.length, fileStart }), view);
+        fileStart = false;
+      },
+      skipped(len) {
+        fileStart = false;
+        after(() => {
+          base += 1;
+          state.records += 1;
+          add(tooLongFinding(name, base, len, max));
+        });
+      },
+      chunkDone() {
+        slot.free = taken;
+      },
+    });
+    await taken;
+    return totals;
+  } finally {
+    await taken.catch(() => undefined);
+  }
+}
