@@ -4,6 +4,8 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { checkSandbox, liveGuardContext } from "@macro/inspector";
 // These tests run the BUILT single-file bundle, exactly as the sandbox image runs it.
 import { BUNDLE, ensureBundle } from "./test-bundle.ts";
@@ -164,5 +166,36 @@ describe("tki-inspector bundle", () => {
     expect(r.stderr).toContain("Usage:");
     expect(r.stdout).toBe("");
     expect(readdirSync(work).sort()).toEqual(before);
+  });
+
+  it("[#43] started as a check worker, the bundle seals itself and serves: it runs no CLI, writes nothing, and says what it refuses", async () => {
+    const setup = {
+      tag: "tki-inspector/check-worker",
+      schema: { collections: [{ name: "c", primaryKey: "id", fields: [{ name: "id", type: "integer" }] }] },
+      referenced: {},
+      fastPath: true,
+      maxLineBytes: 1024,
+      confinedTo: null,
+      seeds: [1, 2],
+      done: new Int32Array(new SharedArrayBuffer(4)),
+      slot: 0,
+    };
+    const worker = new Worker(pathToFileURL(BUNDLE), { workerData: setup, stdout: true, stderr: true });
+    let printed = "";
+    worker.stdout.on("data", (d: Buffer) => (printed += d.toString()));
+    worker.stderr.on("data", (d: Buffer) => (printed += d.toString()));
+    try {
+      const first = await new Promise<unknown>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+        worker.once("exit", (code) => reject(new Error(`worker exited ${code}`)));
+      });
+      expect(first).toMatchObject({ ready: true });
+      const refused = (first as { refused: string[] }).refused;
+      for (const api of ["net.connect", "child_process.spawn", "process.binding", "worker_threads.Worker", "fetch"]) expect(refused).toContain(api);
+      expect(printed).toBe("");
+    } finally {
+      await worker.terminate();
+    }
   });
 });

@@ -39,10 +39,16 @@ export function isDatetime(v: string): boolean {
 
 /** `isDatetime` of the ASCII bytes `b[from, to)`. */
 export function isDatetimeAt(b: Buffer, from: number, to: number): boolean {
+  return isCommonShape(b, from, to) ? isDatetimeShapeAt(b, from, to) : isDatetimeSlow(b.toString("latin1", from, to));
+}
+
+const isCommonShape = (b: Buffer, o: number, to: number): boolean =>
+  to - o === 24 && b[o + 4] === 45 && b[o + 7] === 45 && b[o + 10] === 84 && b[o + 13] === 58 && b[o + 16] === 58 && b[o + 19] === 46 && b[o + 23] === 90;
+
+/** True when `b[from, to)` has the common shape "YYYY-MM-DDTHH:MM:SS.sssZ" and is a valid datetime (see `isDatetime`); false otherwise. */
+export function isDatetimeShapeAt(b: Buffer, from: number, to: number): boolean {
   const o = from;
-  if (to - from !== 24 || b[o + 4] !== 45 || b[o + 7] !== 45 || b[o + 10] !== 84 || b[o + 13] !== 58 || b[o + 16] !== 58 || b[o + 19] !== 46 || b[o + 23] !== 90) {
-    return isDatetimeSlow(b.toString("latin1", from, to));
-  }
+  if (!isCommonShape(b, o, to)) return false;
   const year = two(b, o) | two(b, o + 2); // only "are these digits" matters for the year
   const month = two(b, o + 5);
   const day = two(b, o + 8);
@@ -57,11 +63,9 @@ export function isDatetimeAt(b: Buffer, from: number, to: number): boolean {
   return hour < 24 && minute < 60 && second < 60;
 }
 
-// What each character may be in a UUID: 1 a hex digit of either case (the pattern is /i), 2 the dash.
-const UUID_CLASS = new Uint8Array(256);
-for (const c of "0123456789abcdefABCDEF") UUID_CLASS[c.charCodeAt(0)] = 1;
-UUID_CLASS[45] = 2;
-const UUID_SHAPE = Uint8Array.from("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", (c) => (c === "-" ? 2 : 1));
+// A hex digit of either case (the pattern is /i).
+const HEX = new Uint8Array(256);
+for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
 
 /** The UUID pattern, by hand: 8-4-4-4-12 hex digits. */
 export function isUuid(v: string): boolean {
@@ -71,9 +75,15 @@ export function isUuid(v: string): boolean {
 
 /** `isUuid` of the bytes `b[from, to)`. */
 export function isUuidAt(b: Buffer, from: number, to: number): boolean {
-  if (to - from !== 36) return false;
-  for (let i = 0; i < 36; i += 1) if (UUID_CLASS[b[from + i] ?? 0] !== UUID_SHAPE[i]) return false;
-  return true;
+  if (to - from !== 36 || b[from + 8] !== 45 || b[from + 13] !== 45 || b[from + 18] !== 45 || b[from + 23] !== 45) return false;
+  // 8-4-4-4-12: every place but the four dashes is a hex digit.
+  let hex = 1;
+  for (let i = from; i < from + 8; i += 1) hex &= HEX[b[i] ?? 0] ?? 0;
+  for (let i = from + 9; i < from + 13; i += 1) hex &= HEX[b[i] ?? 0] ?? 0;
+  for (let i = from + 14; i < from + 18; i += 1) hex &= HEX[b[i] ?? 0] ?? 0;
+  for (let i = from + 19; i < from + 23; i += 1) hex &= HEX[b[i] ?? 0] ?? 0;
+  for (let i = from + 24; i < from + 36; i += 1) hex &= HEX[b[i] ?? 0] ?? 0;
+  return hex === 1;
 }
 
 /** The UUID pattern itself; exported for the test that pins `isUuid` to it. */

@@ -3,11 +3,11 @@ import { ok, type Result } from "@macro/ssot";
 import { CheckPool } from "./check-pool.ts";
 import { WORKER_TAG } from "./check-worker.ts";
 import type { PacketInputError } from "./errors.ts";
-import { compareFindings, finding, type Finding, type FindingCode } from "./findings.ts";
+import { finding, type Finding } from "./findings.ts";
 import { confinedDir } from "./guard/confine.ts";
 import { keySeeds } from "./keys.ts";
 import { preflight, type PacketPlan, type PlannedFile } from "./preflight.ts";
-import { REPORT_FORMAT, type InspectionReport } from "./report.ts";
+import { buildReport, FindingStore, type InspectionReport } from "./report.ts";
 import { ItemChecker, type CheckSetup } from "./item-checker.ts";
 import { CollectionState, scanFile } from "./scan-file.ts";
 import { rememberPacketDir } from "./write.ts";
@@ -192,68 +192,4 @@ function resolveRelations(plan: PacketPlan, checkers: Map<string, CollectionStat
       }
     }
   }
-}
-
-class FindingStore {
-  readonly kept: Finding[] = [];
-  readonly byCode = new Map<FindingCode, number>();
-  readonly byCollection = new Map<string, number>();
-  constructor(readonly cap: number) {}
-  add(f: Finding): void {
-    const n = (this.byCode.get(f.code) ?? 0) + 1;
-    this.byCode.set(f.code, n);
-    if (f.collection !== null) this.byCollection.set(f.collection, (this.byCollection.get(f.collection) ?? 0) + 1);
-    if (n <= this.cap) this.kept.push(f);
-  }
-}
-
-function buildReport(
-  plan: PacketPlan,
-  checkers: Map<string, CollectionState>,
-  bytesRead: Map<string, number>,
-  store: FindingStore,
-): InspectionReport {
-  for (const [code, n] of [...store.byCode].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (n > store.cap) store.add(finding("FINDINGS_TRUNCATED", { field: code }, `${n - store.cap} more ${code} findings counted but not listed`));
-  }
-  const findings = [...store.kept].sort(compareFindings);
-  const collections = [...checkers.values()]
-    .map((c) => ({
-      name: c.collection.name,
-      records: c.records,
-      bytes: bytesRead.get(c.collection.name) ?? 0,
-      findings: store.byCollection.get(c.collection.name) ?? 0,
-    }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const findingsByCode: Partial<Record<FindingCode, number>> = {};
-  for (const [code, n] of [...store.byCode].sort(([a], [b]) => (a < b ? -1 : 1))) findingsByCode[code] = n;
-  let errors = 0;
-  let warnings = 0;
-  let infos = 0;
-  for (const [code, n] of store.byCode) {
-    const sev = finding(code, {}, "").severity;
-    if (sev === "error") errors += n;
-    else if (sev === "warning") warnings += n;
-    else infos += n;
-  }
-  const m = plan.manifest;
-  return {
-    format: REPORT_FORMAT,
-    packet: { id: m.packetId, format: m.format, source: m.source, exportedAt: m.exportedAt },
-    verdict: errors + warnings === 0 ? "clean" : "defects",
-    statistics: {
-      collections,
-      findingsByCode,
-      totals: {
-        collections: collections.length,
-        records: collections.reduce((s, c) => s + c.records, 0),
-        bytes: collections.reduce((s, c) => s + c.bytes, 0),
-        findings: errors + warnings + infos,
-        errors,
-        warnings,
-        infos,
-      },
-    },
-    findings,
-  };
 }

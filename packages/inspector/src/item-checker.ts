@@ -1,7 +1,7 @@
 import type { PacketSchema } from "@macro/ssot";
 import { CollectionChecker, type BufferChange } from "./checker.ts";
 import type { Finding } from "./findings.ts";
-import { indexedFields } from "./key-checks.ts";
+import { indexedFields, type KeyRecorder } from "./key-checks.ts";
 import { splitRegion, type RegionHandlers } from "./lines.ts";
 import { RecordScan } from "./record-scan.ts";
 import { heldLabel, type KeyBatch } from "./record-values.ts";
@@ -81,7 +81,23 @@ export class ItemChecker {
     if (setup.fastPath) for (const c of setup.schema.collections) new RecordScan(c).rehearse();
   }
 
+  /** Checks an item; the answer is its own (the key records copied out), to be taken in later or on another thread. */
   check(item: CheckItem): CheckResult {
+    const r = this.run(item);
+    return { ...r.result, keys: r.keys.take() };
+  }
+
+  /**
+   * Checks an item and hands the answer to `use` at once, its key records lent (valid during the
+   * call only): for an item whose answer can be taken in right away, with nothing copied.
+   */
+  checkNow(item: CheckItem, use: (r: CheckResult) => void): void {
+    const r = this.run(item);
+    use({ ...r.result, keys: r.keys.batch });
+    r.keys.clear();
+  }
+
+  private run(item: CheckItem): { result: Omit<CheckResult, "keys">; keys: KeyRecorder } {
     const checker = this.checkers.get(item.collection);
     if (checker === undefined) throw new Error(`check item for unknown collection ${item.collection}`);
     checker.records = 0;
@@ -95,8 +111,7 @@ export class ItemChecker {
     let lines = 1;
     if (item.kind === "region") lines = splitRegion(bytes, item.start, item.end, 1, this.setup.maxLineBytes, this.handlersOf(item.collection, checker));
     else checker.line(bytes.subarray(item.start, item.end), 1);
-    const keys = checker.keys.take();
-    return { seq: item.seq, lines, records: checker.records, fastRecords: checker.fastRecords, findings: this.findings.splice(0), keys };
+    return { result: { seq: item.seq, lines, records: checker.records, fastRecords: checker.fastRecords, findings: this.findings.splice(0) }, keys: checker.keys };
   }
 
   /** Built once per collection: the same functions every item, so the JIT sees one call target. */

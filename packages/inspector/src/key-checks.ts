@@ -73,7 +73,8 @@ export class KeyRecorder {
     return out;
   }
 
-  private clear(): void {
+  /** A fresh start, the records taken down so far dropped. */
+  clear(): void {
     this.batch.count = 0;
     this.batch.texts.length = 0;
     delete this.batch.bytes;

@@ -1,5 +1,6 @@
 import type { PacketCollection } from "@macro/ssot";
-import { isDatetimeAt, isUuidAt } from "./formats.ts";
+import { isDatetimeAt, isDatetimeShapeAt, isUuidAt } from "./formats.ts";
+import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, NINE, NULL, plainUtf8, QUOTE, RBRACE, sameAt, skipWs, TRUE, ZERO } from "./json-bytes.ts";
 
 /**
  * The record fast path: decides, from a line's bytes alone, that the record is a flat JSON
@@ -34,29 +35,6 @@ const T_UUID = 5;
 const T_JSON = 6;
 const TYPE_CODE = { string: T_TEXT, text: T_TEXT, integer: T_INTEGER, number: T_NUMBER, boolean: T_BOOLEAN, datetime: T_DATETIME, uuid: T_UUID, json: T_JSON } as const;
 
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const TRUE = Buffer.from("true");
-const FALSE = Buffer.from("false");
-const NULL = Buffer.from("null");
-
-/**
- * The UTF-8 form a decoded string must have to equal `s`, or null when none has: a string with
- * a lone surrogate is never the decoding of valid UTF-8, and one with a quote, a backslash or a
- * control character is never a fast-path string (those are escaped in JSON).
- */
-function plainUtf8(s: string): Buffer | null {
-  // With the u flag a surrogate class matches only unpaired surrogates.
-  return !/[\ud800-\udfff]/u.test(s) && !/["\\\u0000-\u001f]/.test(s) ? Buffer.from(s, "utf8") : null;
-}
 
 /** Per collection: the schema's fields as the scan needs them, and where the values of the last record scanned lie. */
 export class RecordScan {
@@ -207,15 +185,21 @@ export class RecordScan {
     const c = b[i] ?? -1;
     const type = this.types[f];
     if (c === QUOTE) {
-      const j = b.indexOf(QUOTE, i + 1);
-      if (j < 0 || j >= to || !this.stringOk(f, type, b, i + 1, j)) return -1;
+      // A uuid or datetime in its usual shape has a known length: its closing quote is looked at
+      // first, and the format check on the bytes before it settles that none came earlier.
+      const fixed = type === T_UUID ? 36 : type === T_DATETIME ? 24 : -1;
+      let j = i + 1 + fixed;
+      if (fixed < 0 || j >= to || b[j] !== QUOTE || !(type === T_UUID ? isUuidAt(b, i + 1, j) : isDatetimeShapeAt(b, i + 1, j)) || !this.lengthAndEnumOk(f, b, i + 1, j)) {
+        j = b.indexOf(QUOTE, i + 1);
+        if (j < 0 || j >= to || !this.stringOk(f, type, b, i + 1, j)) return -1;
+      }
       this.kind[f] = K_STRING;
       this.start[f] = i + 1;
       this.end[f] = j;
       return j + 1;
     }
     if (c === MINUS || (c >= ZERO && c <= NINE)) {
-      const end = this.number(b, i, to, f);
+      const end = jsonNumber(b, i, to, this.num, f);
       if (end < 0) return -1;
       const v = this.num[f] ?? 0;
       if (!(type === T_NUMBER || type === T_JSON || (type === T_INTEGER && Number.isInteger(v))) || !this.inEnum(f, v)) return -1;
@@ -248,84 +232,16 @@ export class RecordScan {
     } else if (type === T_UUID) {
       if (!isUuidAt(b, from, to)) return false;
     } else if (type !== T_TEXT && type !== T_JSON) return false;
+    return this.lengthAndEnumOk(f, b, from, to);
+  }
+
+  /** The maxLength and enum checks of `quickOk` (fields.ts) on a string value. */
+  private lengthAndEnumOk(f: number, b: Buffer, from: number, to: number): boolean {
     const max = this.max[f] ?? -1;
     if (max >= 0 && to - from > max && codePointsIn(b, from, to) > max) return false;
     if (this.enumSet[f] === null) return true;
     for (const e of this.enumBytes[f] ?? []) if (e.length === to - from && sameAt(b, from, e)) return true;
     return false;
   }
-
-  /** A JSON number at `i` into `num[f]`; the index after it, or -1 when there is none. */
-  private number(b: Buffer, i: number, to: number, f: number): number {
-    const from = i;
-    const negative = b[i] === MINUS;
-    if (negative) i += 1;
-    if (i >= to) return -1;
-    let c = b[i] ?? 0;
-    let v = 0;
-    let digits = 0;
-    if (c === ZERO) {
-      i += 1;
-      digits = 1;
-    } else if (c > ZERO && c <= NINE) {
-      while (i < to && (c = b[i] ?? 0) >= ZERO && c <= NINE) {
-        v = v * 10 + (c - ZERO);
-        i += 1;
-        digits += 1;
-      }
-    } else return -1;
-    let plain = digits <= 15;
-    if (i < to && b[i] === DOT) {
-      plain = false;
-      i = digitsFrom(b, i + 1, to);
-      if (i < 0) return -1;
-    }
-    c = i < to ? (b[i] ?? 0) : 0;
-    if (c === 0x65 || c === 0x45) {
-      plain = false;
-      i += 1;
-      c = i < to ? (b[i] ?? 0) : 0;
-      if (c === PLUS || c === MINUS) i += 1;
-      i = digitsFrom(b, i, to);
-      if (i < 0) return -1;
-    }
-    // Up to 15 digits the sum is exact; otherwise Number() rounds the text exactly as JSON.parse does.
-    this.num[f] = plain ? (negative ? -v : v) : Number(b.toString("latin1", from, i));
-    return i;
-  }
 }
 
-/** Do the bytes at `b[i]` start with `word`? A loop: words are short, and a builtin call costs more than the compare. */
-function sameAt(b: Buffer, i: number, word: Buffer): boolean {
-  for (let j = 0; j < word.length; j += 1) if (b[i + j] !== word[j]) return false;
-  return true;
-}
-
-/** Code points in valid UTF-8: every byte that does not continue a sequence starts one. */
-function codePointsIn(b: Buffer, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i += 1) if (((b[i] ?? 0) & 0xc0) !== 0x80) n += 1;
-  return n;
-}
-
-/** The byte at `i` of the line, or -1 past its end. */
-const byteAt = (b: Buffer, i: number, to: number): number => (i < to ? (b[i] ?? -1) : -1);
-
-/** JSON whitespace: space, tab, CR, LF. */
-function skipWs(b: Buffer, i: number, to: number): number {
-  for (; i < to; i += 1) {
-    const c = b[i];
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return i;
-  }
-  return i;
-}
-
-/** One or more digits from `i`: the index after them, or -1. */
-function digitsFrom(b: Buffer, i: number, to: number): number {
-  const first = i;
-  for (; i < to; i += 1) {
-    const c = b[i] ?? 0;
-    if (c < ZERO || c > NINE) break;
-  }
-  return i === first ? -1 : i;
-}

@@ -104,22 +104,34 @@ async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOpti
   let base = 0;
   let fileStart = true;
   let taken: Promise<void> = Promise.resolve();
+  /** Steps queued on `taken` and not yet run: none, and an answer may be taken in at once. */
+  let queued = 0;
   const after = (step: () => void | Promise<void>): void => {
-    taken = taken.then(step);
+    queued += 1;
+    taken = taken.then(step).finally(() => {
+      queued -= 1;
+    });
     // Marked handled here; the failure itself is awaited (and thrown) below.
     taken.catch(() => undefined);
   };
-  const check = (item: CheckItem): Promise<CheckResult> => pool?.offer(item) ?? Promise.resolve(local.check(item));
-  const takeIn = (result: Promise<CheckResult>, view: Buffer): void =>
-    after(async () => {
-      const r = await result;
-      for (const f of r.findings) if (f.line !== null) f.line += base;
-      for (const f of r.findings) add(f);
-      state.records += r.records;
-      state.fastRecords += r.fastRecords;
-      state.keyChecks.apply(r.keys, base, view);
-      base += r.lines;
-    });
+  const takeIn = (r: CheckResult, view: Buffer): void => {
+    for (const f of r.findings) if (f.line !== null) f.line += base;
+    for (const f of r.findings) add(f);
+    state.records += r.records;
+    state.fastRecords += r.fastRecords;
+    state.keyChecks.apply(r.keys, base, view);
+    base += r.lines;
+  };
+  const check = (item: CheckItem, view: Buffer): void => {
+    const offered = pool?.offer(item) ?? null;
+    if (offered !== null) after(async () => takeIn(await offered, view));
+    // Nothing ahead of it: taken in at once, its key records lent rather than copied.
+    else if (queued === 0) local.checkNow(item, (r) => takeIn(r, view));
+    else {
+      const r = local.check(item);
+      after(() => takeIn(r, view));
+    }
+  };
 
   async function* reads(): AsyncGenerator<Buffer> {
     const fill = async (s: Slot): Promise<number> => {
@@ -154,7 +166,7 @@ async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOpti
             const nl = chunk.indexOf(10, from + ITEM_BYTES);
             to = nl === -1 || nl > end ? end : nl;
           }
-          takeIn(check({ seq: (seq.n += 1), collection: name, kind: "region", buffer: slot.buffer, start: from, end: to, fileStart }), slot.view);
+          check({ seq: (seq.n += 1), collection: name, kind: "region", buffer: slot.buffer, start: from, end: to, fileStart }, slot.view);
           fileStart = false;
           from = to + 1;
         }
@@ -163,7 +175,7 @@ async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOpti
         const buffer = new SharedArrayBuffer(bytes.length);
         const view = Buffer.from(buffer);
         bytes.copy(view);
-        takeIn(check({ seq: (seq.n += 1), collection: name, kind: "line", buffer, start: 0, end: bytes.length, fileStart }), view);
+        check({ seq: (seq.n += 1), collection: name, kind: "line", buffer, start: 0, end: bytes.length, fileStart }, view);
         fileStart = false;
       },
       skipped(len) {
