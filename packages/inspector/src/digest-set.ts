@@ -5,29 +5,39 @@ export interface Digest {
 }
 
 const EMPTY = 0;
-const MIN_CAPACITY = 1024;
+const MIN_SLOTS = 1024;
+/** Slots filled at most (linear probing stays short below it), so 8 bytes a slot is ~11 a key. */
+const LOAD = 0.75;
 
 /**
  * An open-addressing set of 64-bit digests in one Uint32Array: 8 bytes a slot at a load of at
- * most one half, so ~16 bytes a key against ~130 for a Set of digest strings. This is what keeps
- * the inspector's memory flat enough as packets grow: the key index is the only thing that grows
- * with the packet. (0,0) marks an empty slot, so a digest of (0,0) is stored as (0,1); the one
- * key it could be confused with is no likelier than another 64-bit collision.
+ * most three quarters, so ~11 bytes a key against ~130 for a Set of digest strings. This is what
+ * keeps the inspector's memory flat enough as packets grow: the key index is the only thing
+ * that grows with the packet. The table is sized for the keys expected, not rounded up to a
+ * power of two: a large index is probed at random, and every megabyte less it takes is a
+ * megabyte more of it in the caches. (0,0) marks an empty slot, so a digest of (0,0) is stored
+ * as (0,1); the one key it could be confused with is no likelier than another 64-bit collision.
  */
 export class DigestSet {
   private table: Uint32Array;
-  private mask: number;
+  private slots: number;
+  /** Slot of a low half: its place in [0, 2³²) scaled to the table (no power-of-two mask needed). */
+  private scale: number;
   private count = 0;
 
-  constructor(capacity = MIN_CAPACITY) {
-    let slots = MIN_CAPACITY;
-    while (slots < capacity * 2) slots *= 2;
-    this.table = new Uint32Array(slots * 2);
-    this.mask = slots - 1;
+  constructor(capacity = 0) {
+    this.slots = Math.max(MIN_SLOTS, Math.ceil(capacity / LOAD));
+    this.table = new Uint32Array(this.slots * 2);
+    this.scale = this.slots / 4294967296;
   }
 
   get size(): number {
     return this.count;
+  }
+
+  private home(lo: number): number {
+    const s = Math.floor(lo * this.scale);
+    return s < this.slots ? s : this.slots - 1;
   }
 
   has(d: Digest): boolean {
@@ -43,10 +53,8 @@ export class DigestSet {
 
   /** `add` for a digest the caller has just seen `has` deny: spares the second probe. */
   addNew(d: Digest): void {
-    const hi = d.hi >>> 0;
-    const lo = fix(d);
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
-    this.insert(hi, lo);
+    if (this.count + 1 > this.slots * LOAD) this.grow();
+    this.insert(d.hi >>> 0, fix(d));
     this.count += 1;
   }
 
@@ -57,25 +65,10 @@ export class DigestSet {
   addWithin(d: Digest, budget: { reserve(line: number): boolean }, line: number): "added" | "duplicate" | "full" {
     const hi = d.hi >>> 0;
     const lo = fix(d);
-    const table = this.table;
-    const mask = this.mask;
-    let slot = lo & mask;
-    for (;;) {
-      const h = table[slot * 2] ?? EMPTY;
-      const l = table[slot * 2 + 1] ?? EMPTY;
-      if (h === EMPTY && l === EMPTY) break;
-      if (h === hi && l === lo) return "duplicate";
-      slot = (slot + 1) & mask;
-    }
+    const slot = this.probe(hi, lo);
+    if (slot < 0) return "duplicate";
     if (!budget.reserve(line)) return "full";
-    if ((this.count + 1) * 2 > mask + 1) {
-      this.grow();
-      this.insert(hi, lo);
-    } else {
-      table[slot * 2] = hi;
-      table[slot * 2 + 1] = lo;
-    }
-    this.count += 1;
+    this.put(slot, hi, lo);
     return "added";
   }
 
@@ -86,12 +79,11 @@ export class DigestSet {
    */
   touch(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number): number {
     const table = this.table;
-    const mask = this.mask;
     let seen = 0;
     for (let k = 0, s = column; k < n; k += 1, s += stride) {
       if (present[s] === 0) continue;
       const lo = digests[s * 2 + 1] ?? 0;
-      seen ^= table[((lo === 0 ? 1 : lo) & mask) * 2] ?? EMPTY;
+      seen ^= table[this.home(lo === 0 ? 1 : lo) * 2] ?? EMPTY;
     }
     return seen;
   }
@@ -103,78 +95,79 @@ export class DigestSet {
    */
   addColumn(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number, duplicate: (k: number) => void): number {
     let added = 0;
-    next: for (let k = 0, s = column; k < n; k += 1, s += stride) {
+    for (let k = 0, s = column; k < n; k += 1, s += stride) {
       if (present[s] === 0) continue;
       const hi = digests[s * 2] ?? EMPTY;
       const l = digests[s * 2 + 1] ?? EMPTY;
       const lo = hi === 0 && l === 0 ? 1 : l;
-      const table = this.table;
-      const mask = this.mask;
-      let slot = lo & mask;
-      for (;;) {
-        const h = table[slot * 2] ?? EMPTY;
-        const x = table[slot * 2 + 1] ?? EMPTY;
-        if (h === EMPTY && x === EMPTY) break;
-        if (h === hi && x === lo) {
-          duplicate(k);
-          continue next;
-        }
-        slot = (slot + 1) & mask;
+      const slot = this.probe(hi, lo);
+      if (slot < 0) duplicate(k);
+      else {
+        this.put(slot, hi, lo);
+        added += 1;
       }
-      if ((this.count + 1) * 2 > mask + 1) {
-        this.grow();
-        this.insert(hi, lo);
-      } else {
-        table[slot * 2] = hi;
-        table[slot * 2 + 1] = lo;
-      }
-      this.count += 1;
-      added += 1;
     }
     return added;
   }
 
   /** Calls `missing(k)` for each digest of column `column` of a batch (see `touch`) that is not in the set, in order. */
   missingColumn(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number, missing: (k: number) => void): void {
-    const table = this.table;
-    const mask = this.mask;
-    next: for (let k = 0, s = column; k < n; k += 1, s += stride) {
+    for (let k = 0, s = column; k < n; k += 1, s += stride) {
       if (present[s] === 0) continue;
       const hi = digests[s * 2] ?? EMPTY;
       const l = digests[s * 2 + 1] ?? EMPTY;
-      const lo = hi === 0 && l === 0 ? 1 : l;
-      for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
-        const h = table[slot * 2] ?? EMPTY;
-        const x = table[slot * 2 + 1] ?? EMPTY;
-        if (h === hi && x === lo) continue next;
-        if (h === EMPTY && x === EMPTY) break;
-      }
-      missing(k);
+      if (this.find(hi, hi === 0 && l === 0 ? 1 : l) < 0) missing(k);
     }
   }
 
-  private find(hi: number, lo: number): number {
-    let slot = lo & this.mask;
+  /** The empty slot a new digest would take, or -1 when the digest is there already. */
+  private probe(hi: number, lo: number): number {
+    const table = this.table;
+    let slot = this.home(lo);
     for (;;) {
-      const h = this.table[slot * 2] ?? EMPTY;
-      const l = this.table[slot * 2 + 1] ?? EMPTY;
+      const h = table[slot * 2] ?? EMPTY;
+      const l = table[slot * 2 + 1] ?? EMPTY;
+      if (h === EMPTY && l === EMPTY) return slot;
+      if (h === hi && l === lo) return -1;
+      slot = slot + 1 === this.slots ? 0 : slot + 1;
+    }
+  }
+
+  /** Stores a new digest in `slot` (from `probe`), or, past the load, in a table twice the size. */
+  private put(slot: number, hi: number, lo: number): void {
+    if (this.count + 1 > this.slots * LOAD) {
+      this.grow();
+      this.insert(hi, lo);
+    } else {
+      this.table[slot * 2] = hi;
+      this.table[slot * 2 + 1] = lo;
+    }
+    this.count += 1;
+  }
+
+  private find(hi: number, lo: number): number {
+    const table = this.table;
+    let slot = this.home(lo);
+    for (;;) {
+      const h = table[slot * 2] ?? EMPTY;
+      const l = table[slot * 2 + 1] ?? EMPTY;
       if (h === EMPTY && l === EMPTY) return -1;
       if (h === hi && l === lo) return slot;
-      slot = (slot + 1) & this.mask;
+      slot = slot + 1 === this.slots ? 0 : slot + 1;
     }
   }
 
   private insert(hi: number, lo: number): void {
-    let slot = lo & this.mask;
-    while ((this.table[slot * 2] ?? EMPTY) !== EMPTY || (this.table[slot * 2 + 1] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.mask;
+    const slot = this.probe(hi, lo);
     this.table[slot * 2] = hi;
     this.table[slot * 2 + 1] = lo;
   }
 
   private grow(): void {
     const old = this.table;
-    this.table = new Uint32Array(old.length * 2);
-    this.mask = (this.mask + 1) * 2 - 1;
+    this.slots *= 2;
+    this.scale = this.slots / 4294967296;
+    this.table = new Uint32Array(this.slots * 2);
     for (let i = 0; i < old.length; i += 2) {
       const hi = old[i] ?? EMPTY;
       const lo = old[i + 1] ?? EMPTY;
