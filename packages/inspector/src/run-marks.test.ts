@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { compileRunMarks } from "../scripts/wasm-compile.mjs";
+import { RUN_MARKS_WASM } from "./run-marks-wasm.ts";
 import { LINE_NEEDLE, LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
 import { jsonMayHoldSecret } from "./secrets.ts";
 
@@ -27,7 +29,7 @@ describe("RunMarks", () => {
       for (let l = 0; l < 1 + rand(12); l += 1) {
         let line = "";
         for (let k = 0; k < rand(90); k += 1) line += rand(12) === 0 ? (alphabet[rand(alphabet.length)] ?? "a") : "abcdefgh"[rand(8)];
-        if (rand(6) === 0) line += ["xox", "gh", "github", "glpat-"][rand(4)];
+        if (rand(6) === 0) line += ["xox", "gh", "github", "glpat-", "pat", "pa"][rand(6)];
         lines.push(rand(4) === 0 ? `${line}\r` : line);
       }
       const text = Buffer.from(`${lines.join("\n")}\n`, "latin1");
@@ -48,5 +50,9 @@ describe("RunMarks", () => {
       }
     }
     expect(differ).toEqual([]);
+  });
+
+  it("runs the Wasm that wasm/run-marks.wat compiles to (scripts/build-wasm.mjs regenerates it)", async () => {
+    expect(await compileRunMarks()).toBe(RUN_MARKS_WASM);
   });
 });

@@ -30,8 +30,9 @@ const mayMatch = (p: (typeof PATTERNS)[number], text: string): boolean => p.hint
 export const mayHoldSecret = (text: string): boolean => ANY_HINT.test(text);
 
 // Every hint contains one of these needles, which are rare in ordinary text and found by a
-// memchr-backed search, far faster than the hint regex runs ("://" is found by its "/").
-export const NEEDLES = ["K", "J", "/", "xox", "gh", "github", "glpat-"] as const;
+// memchr-backed search, far faster than the hint regex runs ("://" is found by its "/", and
+// "github_pat_" and "glpat-" both by "pat": one search less over every byte).
+export const NEEDLES = ["K", "J", "/", "xox", "gh", "pat"] as const;
 for (const h of PATTERNS.flatMap((p) => p.hints)) {
   if (!NEEDLES.some((n) => h.includes(n))) throw new Error(`secret hint ${h} has no needle`);
 }
