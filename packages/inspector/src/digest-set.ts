@@ -6,6 +6,8 @@ export interface Digest {
 
 const EMPTY = 0;
 const MIN_SLOTS = 1024;
+/** A table this small stays in the caches. */
+const CACHED_BYTES = 1024 * 1024;
 /** Slots filled at most (linear probing stays short below it), so 8 bytes a slot is ~11 a key. */
 const LOAD = 0.75;
 
@@ -35,9 +37,9 @@ export class DigestSet {
     return this.count;
   }
 
+  /** lo × slots / 2³² < slots, and no rounding of doubles brings a table under 2⁴⁰ slots up to it. */
   private home(lo: number): number {
-    const s = Math.floor(lo * this.scale);
-    return s < this.slots ? s : this.slots - 1;
+    return (lo * this.scale) | 0;
   }
 
   has(d: Digest): boolean {
@@ -80,6 +82,8 @@ export class DigestSet {
   touch(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number): number {
     const table = this.table;
     let seen = 0;
+    // A table that fits the caches is all warm already: touching it would only cost.
+    if (table.byteLength <= CACHED_BYTES) return seen;
     for (let k = 0, s = column; k < n; k += 1, s += stride) {
       if (present[s] === 0) continue;
       const lo = digests[s * 2 + 1] ?? 0;
