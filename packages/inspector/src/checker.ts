@@ -4,7 +4,7 @@ import { compileFields, own, type Where } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
 import { KeyRecorder } from "./key-checks.ts";
 import { RecordScan } from "./record-scan.ts";
-import { ParsedValues, ScannedValues } from "./record-values.ts";
+import { ParsedValues } from "./record-values.ts";
 import { LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
 import { eachString, jsonMayHoldSecret, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
 
@@ -38,7 +38,6 @@ export class CollectionChecker {
   private readonly compiled;
   /** The record fast path (record-scan.ts), or null when every line takes the full path. */
   private readonly scan: RecordScan | null;
-  private readonly scanned: ScannedValues | null;
   private readonly parsed = new ParsedValues();
   private readonly marks = new RunMarks();
   private runChunk: Buffer | null = null;
@@ -54,7 +53,6 @@ export class CollectionChecker {
   ) {
     this.compiled = compileFields(collection);
     this.scan = fastPath ? new RecordScan(collection) : null;
-    this.scanned = this.scan === null ? null : new ScannedValues(this.scan);
     this.keys = new KeyRecorder(collection, indexed, 4096);
   }
 
@@ -106,7 +104,7 @@ export class CollectionChecker {
    */
   valid(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean): void {
     if (end > start && bytes[end - 1] === 13) end -= 1;
-    if (this.scan === null || this.scanned === null) {
+    if (this.scan === null) {
       this.decoded(bytes.toString(ascii ? "latin1" : "utf8", start, end), lineNo);
       return;
     }
@@ -123,7 +121,7 @@ export class CollectionChecker {
     if (this.scan.scan(bytes, start, end)) {
       this.records += 1;
       this.fastRecords += 1;
-      this.keys.add(this.scanned.set(bytes), lineNo);
+      this.keys.addScanned(this.scan, bytes, lineNo);
       return;
     }
     this.decoded(text ?? bytes.toString(ascii ? "latin1" : "utf8", start, end), lineNo);

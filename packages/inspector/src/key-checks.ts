@@ -1,8 +1,9 @@
 import type { PacketCollection, PacketRelation } from "@macro/ssot";
 import type { Digest, DigestSet } from "./digest-set.ts";
 import { finding, type Finding } from "./findings.ts";
-import type { KeyIndex } from "./keys.ts";
-import { heldLabel, newKeyBatch, type KeyBatch, type KeyField, type RecordValues } from "./record-values.ts";
+import { digestScalar, digestUtf8, type KeyIndex } from "./keys.ts";
+import { K_FALSE, K_NUMBER, K_STRING, K_TRUE, type RecordScan } from "./record-scan.ts";
+import { heldLabel, newKeyBatch, type KeyBatch, type KeyField, type ParsedValues } from "./record-values.ts";
 
 /** How a relation is checked while its collection's file is read (see `inspect.ts`). */
 export type RelationTarget = DigestSet | "not-checked" | "pending";
@@ -33,12 +34,10 @@ export class KeyRecorder {
     this.batch = newKeyBatch(this.fields.length, capacity);
   }
 
-  add(values: RecordValues, line: number): void {
-    let b = this.batch;
-    if (b.count === b.lines.length) b = this.batch = grown(b);
-    const k = b.count;
-    b.count += 1;
-    b.lines[k] = line;
+  /** A parsed record (the full path). */
+  add(values: ParsedValues, line: number): void {
+    const b = this.next(line);
+    const k = b.count - 1;
     values.hold(b, k);
     const d = this.digest;
     let s = k * b.slots;
@@ -51,6 +50,48 @@ export class KeyRecorder {
       }
       s += 1;
     }
+  }
+
+  /**
+   * The record the fast path just scanned from `bytes` (see `RecordScan`): its values read where
+   * they lie, strings hashed in place, and its record key kept as a place in `bytes`.
+   */
+  addScanned(scan: RecordScan, bytes: Buffer, line: number): void {
+    const b = this.next(line);
+    const k = b.count - 1;
+    const pk = scan.pk;
+    b.bytes = bytes;
+    // Never 0 (which marks held text): a scanned primary key is never missing or null.
+    b.kind[k] = scan.kind[pk] ?? 0;
+    b.start[k] = scan.start[pk] ?? 0;
+    b.end[k] = scan.end[pk] ?? 0;
+    b.num[k] = scan.num[pk] ?? 0;
+    b.texts[k] = null;
+    const d = this.digest;
+    let s = k * b.slots;
+    for (const { index: f } of this.fields) {
+      const kind = scan.has(f) ? scan.kind[f] : 0;
+      let has = true;
+      if (kind === K_STRING) digestUtf8(bytes, scan.start[f] ?? 0, scan.end[f] ?? 0, d);
+      else if (kind === K_NUMBER) digestScalar(scan.num[f] ?? 0, d);
+      else if (kind === K_TRUE || kind === K_FALSE) digestScalar(kind === K_TRUE, d);
+      else has = false;
+      b.present[s] = has ? 1 : 0;
+      if (has) {
+        b.digests[s * 2] = d.hi;
+        b.digests[s * 2 + 1] = d.lo;
+      }
+      s += 1;
+    }
+  }
+
+  /** Room for one more record, taken, with its line. */
+  private next(line: number): KeyBatch {
+    let b = this.batch;
+    if (b.count === b.lines.length) b = this.batch = grown(b);
+    b.lines[b.count] = line;
+    b.count += 1;
+    return b;
   }
 
   /** The records taken down so far, as a batch of their own (copied out), and a fresh start. */

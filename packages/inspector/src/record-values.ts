@@ -1,24 +1,13 @@
 import type { Digest } from "./digest-set.ts";
 import { own } from "./fields.ts";
-import { digestScalar, digestString, digestUtf8, isKeyable } from "./keys.ts";
-import { K_FALSE, K_NUMBER, K_STRING, K_TRUE, type RecordScan } from "./record-scan.ts";
+import { digestScalar, digestString, isKeyable } from "./keys.ts";
+import { K_FALSE, K_NUMBER, K_STRING, K_TRUE } from "./record-scan.ts";
 import { safeLabel, shortLabel } from "./secrets.ts";
 
 /** A field the key checks look at: its name, and its place in the schema's field list (-1 if none). */
 export interface KeyField {
   name: string;
   index: number;
-}
-
-/**
- * What the key checks (primary key, unique fields, relations) need of one record, whichever
- * path read it: a parsed object or a line the fast path scanned in place.
- */
-export interface RecordValues {
-  /** Writes the key digest of the field's value into `out`; false when it is missing or not a scalar. */
-  digest(field: KeyField, out: Digest): boolean;
-  /** Keeps what `label` needs as record `k` of `into`, for a check that runs after this record's values are gone. */
-  hold(into: KeyBatch, k: number): void;
 }
 
 /**
@@ -64,8 +53,11 @@ export function heldLabel(batch: KeyBatch, k: number, bytes: Buffer | undefined)
   return scannedLabel(bytes ?? Buffer.alloc(0), kind, batch.start[k] ?? 0, batch.end[k] ?? 0, batch.num[k] ?? 0);
 }
 
-/** A record JSON.parse made. */
-export class ParsedValues implements RecordValues {
+/**
+ * What the key checks (primary key, unique fields, relations) need of a record JSON.parse made;
+ * a record the fast path scanned is read where it lies (`KeyRecorder.addScanned`).
+ */
+export class ParsedValues {
   private record: Record<string, unknown> = {};
   private recordKey: string | null = null;
 
@@ -75,6 +67,7 @@ export class ParsedValues implements RecordValues {
     return this;
   }
 
+  /** Writes the key digest of the field's value into `out`; false when it is missing or not a scalar. */
   digest(field: KeyField, out: Digest): boolean {
     const v = own(this.record, field.name);
     if (!isKeyable(v)) return false;
@@ -83,6 +76,7 @@ export class ParsedValues implements RecordValues {
     return true;
   }
 
+  /** Keeps its record key as record `k` of `into`, for a check that runs after the record is gone. */
   hold(into: KeyBatch, k: number): void {
     into.kind[k] = 0;
     into.texts[k] = this.recordKey;
@@ -91,47 +85,6 @@ export class ParsedValues implements RecordValues {
   /** The record key of a parsed record; `plain`: the record holds no secret needle, so only shortening is needed. */
   static labelOf(pkValue: unknown, plain: boolean): string | null {
     return isKeyable(pkValue) ? (plain ? shortLabel(String(pkValue)) : safeLabel(String(pkValue))) : null;
-  }
-}
-
-/**
- * A line `RecordScan.scan` accepted, read where it lies in its bytes: strings are hashed in
- * place, and the record key is made only if a finding or a pending reference needs it. The fast path takes only lines
- * without a secret hint, so the key is shortened, never redacted: exactly what
- * `ParsedValues.labelOf(_, true)` gives.
- */
-export class ScannedValues implements RecordValues {
-  private bytes: Buffer = Buffer.alloc(0);
-
-  constructor(private readonly scan: RecordScan) {}
-
-  set(bytes: Buffer): this {
-    this.bytes = bytes;
-    return this;
-  }
-
-  digest(field: KeyField, out: Digest): boolean {
-    const s = this.scan;
-    const f = field.index;
-    if (!s.has(f)) return false;
-    const kind = s.kind[f];
-    if (kind === K_STRING) digestUtf8(this.bytes, s.start[f] ?? 0, s.end[f] ?? 0, out);
-    else if (kind === K_NUMBER) digestScalar(s.num[f] ?? 0, out);
-    else if (kind === K_TRUE || kind === K_FALSE) digestScalar(kind === K_TRUE, out);
-    else return false;
-    return true;
-  }
-
-  hold(into: KeyBatch, k: number): void {
-    const s = this.scan;
-    const f = s.pk;
-    into.bytes = this.bytes;
-    // Never 0 (which marks held text): a scanned primary key is never missing or null.
-    into.kind[k] = s.kind[f] ?? 0;
-    into.texts[k] = null;
-    into.start[k] = s.start[f] ?? 0;
-    into.end[k] = s.end[f] ?? 0;
-    into.num[k] = s.num[f] ?? 0;
   }
 }
 
