@@ -3,8 +3,8 @@ import type { Ready, WorkerSetup } from "./check-worker.ts";
 import type { CheckItem, CheckResult } from "./item-checker.ts";
 
 // Taken when this module loads, before the lockdown refuses `worker_threads.Worker` to the rest
-// of the process: check workers are the one kind of thread the inspector starts, they run this
-// module's own file, and each seals itself (network and writes) before it reads a byte.
+// of the process: check workers are the one kind of thread the inspector starts, they run the
+// inspector's own worker file, and each seals itself (network and writes) before it reads a byte.
 const CheckThread = Worker;
 
 /** Items a worker holds at most: one being checked, the rest waiting, so it never idles between them. */

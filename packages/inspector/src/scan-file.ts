@@ -14,6 +14,8 @@ import type { PlannedFile } from "./preflight.ts";
 
 const READ_BYTES = 1024 * 1024;
 const ITEM_BYTES = 256 * 1024;
+/** Reads held at once: the one being split, the one read ahead, and those whose items are still out. */
+const SLOTS = 6;
 
 /** What the main thread keeps of one collection: its counts and its key index, whoever checks its lines. */
 export class CollectionState {
@@ -96,7 +98,7 @@ interface Slot {
 async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOptions, add: (f: Finding) => void): Promise<Omit<StreamTotals, "lines">> {
   const { pool, local, seq, maxLineBytes: max } = opts;
   const name = state.collection.name;
-  const slots: Slot[] = Array.from({ length: 6 }, () => {
+  const slots: Slot[] = Array.from({ length: SLOTS }, () => {
     const buffer = new SharedArrayBuffer(READ_BYTES);
     return { buffer, view: Buffer.from(buffer), free: Promise.resolve() };
   });
