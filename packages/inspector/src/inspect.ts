@@ -9,7 +9,7 @@ import { keySeeds } from "./keys.ts";
 import { preflight, type PacketPlan, type PlannedFile } from "./preflight.ts";
 import { buildReport, FindingStore, type InspectionReport } from "./report.ts";
 import { ItemChecker, type CheckSetup } from "./item-checker.ts";
-import { CollectionState, scanFile } from "./scan-file.ts";
+import { CollectionState, readSlots, scanFile } from "./scan-file.ts";
 import { rememberPacketDir } from "./write.ts";
 
 export interface InspectLimits {
@@ -99,7 +99,7 @@ export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode
   };
   const pool = startPool(plan, opts, setup);
   if (pool !== null && mode.awaitWorkers === true) await pool.started();
-  const scanning = { maxLineBytes: limits.maxLineBytes, local: new ItemChecker(setup), pool, seq: { n: 0 } };
+  const scanning = { maxLineBytes: limits.maxLineBytes, slots: readSlots(pool !== null), local: new ItemChecker(setup), pool, seq: { n: 0 } };
   try {
     const bytesRead = new Map<string, number>();
     const done = new Set<string>();

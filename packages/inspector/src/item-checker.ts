@@ -14,7 +14,8 @@ export interface CheckItem {
   seq: number;
   collection: string;
   kind: "region" | "line";
-  buffer: SharedArrayBuffer;
+  /** Shared when a check worker may take the item; a plain buffer when only this thread checks. */
+  buffer: SharedArrayBuffer | ArrayBuffer;
   start: number;
   end: number;
   /** The item's first line is the file's first (a byte order mark is accepted there only). */
@@ -104,14 +105,20 @@ export class ItemChecker {
     checker.fastRecords = 0;
     checker.bomLine = item.fileStart ? 1 : 0;
     this.detached = 0;
-    const size = item.buffer.byteLength;
-    if (this.local.length < size) this.local = Buffer.allocUnsafe(Math.max(size, this.local.length * 2));
-    const bytes = this.local.subarray(0, size);
-    Buffer.from(item.buffer).copy(bytes, item.start, item.start, item.end);
+    const bytes = item.buffer instanceof SharedArrayBuffer ? this.copied(item.buffer, item.start, item.end) : Buffer.from(item.buffer);
     let lines = 1;
     if (item.kind === "region") lines = splitRegion(bytes, item.start, item.end, 1, this.setup.maxLineBytes, this.handlersOf(item.collection, checker));
     else checker.line(bytes.subarray(item.start, item.end), 1);
     return { result: { seq: item.seq, lines, records: checker.records, fastRecords: checker.fastRecords, findings: this.findings.splice(0) }, keys: checker.keys };
+  }
+
+  /** `shared[start, end)` copied out to the same offsets of a buffer of this thread's (see `local`). */
+  private copied(shared: SharedArrayBuffer, start: number, end: number): Buffer {
+    const size = shared.byteLength;
+    if (this.local.length < size) this.local = Buffer.allocUnsafe(Math.max(size, this.local.length * 2));
+    const bytes = this.local.subarray(0, size);
+    Buffer.from(shared).copy(bytes, start, start, end);
+    return bytes;
   }
 
   /** Built once per collection: the same functions every item, so the JIT sees one call target. */

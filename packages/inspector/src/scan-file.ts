@@ -42,8 +42,17 @@ export class CollectionState {
   }
 }
 
+/** The reads of one inspection, reused file after file (every item of a file is taken in before the next is read). */
+export function readSlots(shared: boolean): Slot[] {
+  return Array.from({ length: SLOTS }, () => {
+    const buffer = shared ? new SharedArrayBuffer(READ_BYTES) : new ArrayBuffer(READ_BYTES);
+    return { buffer, view: Buffer.from(buffer), free: Promise.resolve() };
+  });
+}
+
 export interface ScanOptions {
   maxLineBytes: number;
+  slots: Slot[];
   /** Checks items on this thread: whenever no check worker can take one, and always without a pool. */
   local: ItemChecker;
   /** Check workers, or null. */
@@ -81,8 +90,9 @@ export async function scanFile(file: PlannedFile, state: CollectionState, opts: 
   }
 }
 
-interface Slot {
-  buffer: SharedArrayBuffer;
+export interface Slot {
+  /** Shared only when check workers may read it: Buffer's searches run slower on shared memory. */
+  buffer: SharedArrayBuffer | ArrayBuffer;
   view: Buffer;
   /** Settles once every item read into this slot has been taken in: then it may be read into again. */
   free: Promise<void>;
@@ -96,12 +106,8 @@ interface Slot {
  * everything read into it has been taken in.
  */
 async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOptions, add: (f: Finding) => void): Promise<Omit<StreamTotals, "lines">> {
-  const { pool, local, seq, maxLineBytes: max } = opts;
+  const { pool, local, seq, slots, maxLineBytes: max } = opts;
   const name = state.collection.name;
-  const slots: Slot[] = Array.from({ length: SLOTS }, () => {
-    const buffer = new SharedArrayBuffer(READ_BYTES);
-    return { buffer, view: Buffer.from(buffer), free: Promise.resolve() };
-  });
   let slot = slots[0] as Slot;
   let base = 0;
   let fileStart = true;
@@ -174,9 +180,9 @@ async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOpti
         }
       },
       joined(bytes) {
-        const buffer = new SharedArrayBuffer(bytes.length);
+        const buffer = pool === null ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) : new SharedArrayBuffer(bytes.length);
         const view = Buffer.from(buffer);
-        bytes.copy(view);
+        if (pool !== null) bytes.copy(view);
         check({ seq: (seq.n += 1), collection: name, kind: "line", buffer, start: 0, end: bytes.length, fileStart }, view);
         fileStart = false;
       },
