@@ -23,7 +23,7 @@ export interface StreamTotals {
   lines: number;
 }
 
-// Lines go to `valid` in runs of at most this many bytes (see splitLines).
+// Lines go to `valid` in runs of at most this many bytes (see splitRegion).
 const RUN_BYTES = 64 * 1024;
 // Below this a region that failed UTF-8 validation is taken line by line rather than halved again.
 const SMALL_REGION = 4096;
@@ -162,7 +162,7 @@ export async function splitStream(stream: AsyncIterable<unknown>, maxLineBytes: 
   };
 
   for await (const chunk of stream) {
-    if (!Buffer.isBuffer(chunk)) throw new TypeError("splitLines needs a byte stream");
+    if (!Buffer.isBuffer(chunk)) throw new TypeError("splitStream needs a byte stream");
     hash.update(chunk);
     bytes += chunk.length;
     let pos = 0;
