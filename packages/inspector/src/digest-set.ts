@@ -43,30 +43,26 @@ export class DigestSet {
   }
 
   has(d: Digest): boolean {
-    return this.find(d.hi >>> 0, fix(d)) >= 0;
+    return this.probe(d.hi >>> 0, fix(d.hi, d.lo)) < 0;
   }
 
   /** True when the digest was not there yet. */
   add(d: Digest): boolean {
-    if (this.has(d)) return false;
-    this.addNew(d);
+    const hi = d.hi >>> 0;
+    const lo = fix(d.hi, d.lo);
+    const slot = this.probe(hi, lo);
+    if (slot < 0) return false;
+    this.put(slot, hi, lo);
     return true;
   }
 
-  /** `add` for a digest the caller has just seen `has` deny: spares the second probe. */
-  addNew(d: Digest): void {
-    if (this.count + 1 > this.slots * LOAD) this.grow();
-    this.insert(d.hi >>> 0, fix(d));
-    this.count += 1;
-  }
-
   /**
-   * `has`, then `addNew` if `budget.reserve(line)` allows, in one probe: the slot a new digest
+   * `has`, then `add` if `budget.reserve(line)` allows, in one probe: the slot a new digest
    * goes to is the empty one the search ended on. "full" when the budget said no.
    */
   addWithin(d: Digest, budget: { reserve(line: number): boolean }, line: number): "added" | "duplicate" | "full" {
     const hi = d.hi >>> 0;
-    const lo = fix(d);
+    const lo = fix(d.hi, d.lo);
     const slot = this.probe(hi, lo);
     if (slot < 0) return "duplicate";
     if (!budget.reserve(line)) return "full";
@@ -86,8 +82,7 @@ export class DigestSet {
     if (table.byteLength <= CACHED_BYTES) return seen;
     for (let k = 0, s = column; k < n; k += 1, s += stride) {
       if (present[s] === 0) continue;
-      const lo = digests[s * 2 + 1] ?? 0;
-      seen ^= table[this.home(lo === 0 ? 1 : lo) * 2] ?? EMPTY;
+      seen ^= table[this.home(fix(digests[s * 2] ?? 0, digests[s * 2 + 1] ?? 0)) * 2] ?? EMPTY;
     }
     return seen;
   }
@@ -102,8 +97,7 @@ export class DigestSet {
     for (let k = 0, s = column; k < n; k += 1, s += stride) {
       if (present[s] === 0) continue;
       const hi = digests[s * 2] ?? EMPTY;
-      const l = digests[s * 2 + 1] ?? EMPTY;
-      const lo = hi === 0 && l === 0 ? 1 : l;
+      const lo = fix(hi, digests[s * 2 + 1] ?? EMPTY);
       const slot = this.probe(hi, lo);
       if (slot < 0) duplicate(k);
       else {
@@ -119,12 +113,11 @@ export class DigestSet {
     for (let k = 0, s = column; k < n; k += 1, s += stride) {
       if (present[s] === 0) continue;
       const hi = digests[s * 2] ?? EMPTY;
-      const l = digests[s * 2 + 1] ?? EMPTY;
-      if (this.find(hi, hi === 0 && l === 0 ? 1 : l) < 0) missing(k);
+      if (this.probe(hi, fix(hi, digests[s * 2 + 1] ?? EMPTY)) >= 0) missing(k);
     }
   }
 
-  /** The empty slot a new digest would take, or -1 when the digest is there already. */
+  /** The empty slot a new digest would take, or -1 when the digest is there already (so also the lookup). */
   private probe(hi: number, lo: number): number {
     const table = this.table;
     let slot = this.home(lo);
@@ -149,18 +142,6 @@ export class DigestSet {
     this.count += 1;
   }
 
-  private find(hi: number, lo: number): number {
-    const table = this.table;
-    let slot = this.home(lo);
-    for (;;) {
-      const h = table[slot * 2] ?? EMPTY;
-      const l = table[slot * 2 + 1] ?? EMPTY;
-      if (h === EMPTY && l === EMPTY) return -1;
-      if (h === hi && l === lo) return slot;
-      slot = slot + 1 === this.slots ? 0 : slot + 1;
-    }
-  }
-
   private insert(hi: number, lo: number): void {
     const slot = this.probe(hi, lo);
     this.table[slot * 2] = hi;
@@ -180,7 +161,8 @@ export class DigestSet {
   }
 }
 
-const fix = (d: Digest): number => {
-  const lo = d.lo >>> 0;
-  return d.hi === 0 && lo === 0 ? 1 : lo;
+/** The low half as stored: (0,0) marks an empty slot, so the all-zero digest is kept as (0,1). */
+const fix = (hi: number, lo: number): number => {
+  const l = lo >>> 0;
+  return hi === 0 && l === 0 ? 1 : l;
 };
