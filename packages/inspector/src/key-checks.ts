@@ -39,17 +39,8 @@ export class KeyRecorder {
     const b = this.next(line);
     const k = b.count - 1;
     values.hold(b, k);
-    const d = this.digest;
     let s = k * b.slots;
-    for (const field of this.fields) {
-      const has = values.digest(field, d);
-      b.present[s] = has ? 1 : 0;
-      if (has) {
-        b.digests[s * 2] = d.hi;
-        b.digests[s * 2 + 1] = d.lo;
-      }
-      s += 1;
-    }
+    for (const field of this.fields) this.slot(b, s++, values.digest(field, this.digest));
   }
 
   /**
@@ -76,19 +67,26 @@ export class KeyRecorder {
       else if (kind === K_NUMBER) digestScalar(scan.num[f] ?? 0, d);
       else if (kind === K_TRUE || kind === K_FALSE) digestScalar(kind === K_TRUE, d);
       else has = false;
-      b.present[s] = has ? 1 : 0;
-      if (has) {
-        b.digests[s * 2] = d.hi;
-        b.digests[s * 2 + 1] = d.lo;
-      }
-      s += 1;
+      this.slot(b, s++, has);
     }
+  }
+
+  /** Digest slot `s` of the batch: present with `this.digest`, or absent. */
+  private slot(b: KeyBatch, s: number, has: boolean): void {
+    b.present[s] = has ? 1 : 0;
+    if (!has) return;
+    b.digests[s * 2] = this.digest.hi;
+    b.digests[s * 2 + 1] = this.digest.lo;
   }
 
   /** Room for one more record, taken, with its line. */
   private next(line: number): KeyBatch {
     let b = this.batch;
-    if (b.count === b.lines.length) b = this.batch = grown(b);
+    if (b.count === b.lines.length) {
+      const bytes = b.bytes;
+      b = this.batch = resized(b, b.lines.length * 2);
+      if (bytes !== undefined) b.bytes = bytes;
+    }
     b.lines[b.count] = line;
     b.count += 1;
     return b;
@@ -96,20 +94,7 @@ export class KeyRecorder {
 
   /** The records taken down so far, as a batch of their own (copied out), and a fresh start. */
   take(): KeyBatch {
-    const b = this.batch;
-    const n = b.count;
-    const out: KeyBatch = {
-      count: n,
-      slots: b.slots,
-      lines: b.lines.slice(0, n),
-      present: b.present.slice(0, n * b.slots),
-      digests: b.digests.slice(0, n * b.slots * 2),
-      kind: b.kind.slice(0, n),
-      start: b.start.slice(0, n),
-      end: b.end.slice(0, n),
-      num: b.num.slice(0, n),
-      texts: b.texts.slice(0, n),
-    };
+    const out = resized(this.batch, this.batch.count);
     this.clear();
     return out;
   }
@@ -122,19 +107,20 @@ export class KeyRecorder {
   }
 }
 
-function grown(b: KeyBatch): KeyBatch {
-  const g = newKeyBatch(b.slots, b.lines.length * 2);
-  g.count = b.count;
-  g.lines.set(b.lines);
-  g.present.set(b.present);
-  g.digests.set(b.digests);
-  g.kind.set(b.kind);
-  g.start.set(b.start);
-  g.end.set(b.end);
-  g.num.set(b.num);
-  g.texts = b.texts;
-  if (b.bytes !== undefined) g.bytes = b.bytes;
-  return g;
+/** A batch of its own with room for `capacity` records, holding `b`'s records (not its `bytes`). */
+function resized(b: KeyBatch, capacity: number): KeyBatch {
+  const r = newKeyBatch(b.slots, capacity);
+  const n = b.count;
+  r.count = n;
+  r.lines.set(b.lines.subarray(0, n));
+  r.present.set(b.present.subarray(0, n * b.slots));
+  r.digests.set(b.digests.subarray(0, n * b.slots * 2));
+  r.kind.set(b.kind.subarray(0, n));
+  r.start.set(b.start.subarray(0, n));
+  r.end.set(b.end.subarray(0, n));
+  r.num.set(b.num.subarray(0, n));
+  r.texts = b.texts.slice(0, n);
+  return r;
 }
 
 /**
@@ -145,9 +131,15 @@ function grown(b: KeyBatch): KeyBatch {
  * misses overlap; the checks then run on warm lines. Findings come out in record order per
  * code, which is all the finding store keeps order by.
  */
+interface Keyed {
+  name: string;
+  set: DigestSet;
+  duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null;
+}
+
 export class KeyChecks {
   private relations: (PacketRelation & { target: RelationTarget })[] = [];
-  private readonly keyed: { name: string; set: DigestSet; duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null }[];
+  private readonly keyed: Keyed[];
   private readonly digest: Digest = { hi: 0, lo: 0 };
   /** What the touching pass read, kept so the compiler cannot drop the pass as dead code. */
   touched = 0;
@@ -228,21 +220,28 @@ export class KeyChecks {
       const line = lineBase + (batch.lines[k] ?? 0);
       const recordKey = heldLabel(batch, k, bytes);
       const key = keyed[j];
-      if (key !== undefined) {
-        const what = key.duplicate === "PK_DUPLICATE" ? "primary key value" : "unique field value";
-        if (key.duplicate !== null) this.sink(finding(key.duplicate, { collection: this.collection.name, line, recordKey, field: key.name }, `${what} already used by an earlier record`));
-        continue;
+      if (key !== undefined) this.duplicate(key.duplicate, key.name, line, recordKey);
+      else {
+        const rel = relations[j - keyed.length];
+        if (rel !== undefined) this.dangling(rel, line, recordKey);
       }
-      const rel = relations[j - keyed.length];
-      if (rel !== undefined) this.sink(finding("RELATION_DANGLING", { collection: this.collection.name, line, recordKey, field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
     }
+  }
+
+  private duplicate(code: Keyed["duplicate"], field: string, line: number, recordKey: string | null): void {
+    if (code === null) return;
+    const what = code === "PK_DUPLICATE" ? "primary key value" : "unique field value";
+    this.sink(finding(code, { collection: this.collection.name, line, recordKey, field }, `${what} already used by an earlier record`));
+  }
+
+  private dangling(rel: PacketRelation, line: number, recordKey: string | null): void {
+    this.sink(finding("RELATION_DANGLING", { collection: this.collection.name, line, recordKey, field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
   }
 
   /** `apply` record by record, for a batch in which the key index budget may run out. */
   private byRecord(batch: KeyBatch, lineBase: number, bytes: Buffer | undefined): void {
-    const { keyed, relations, digest, sink } = this;
+    const { keyed, relations, digest } = this;
     const { slots, present, digests, count: n } = batch;
-    const name = this.collection.name;
     for (let k = 0; k < n; k += 1) {
       const line = lineBase + (batch.lines[k] ?? 0);
       let s = k * slots;
@@ -251,9 +250,7 @@ export class KeyChecks {
         if (present[at] === 0) continue;
         digest.hi = digests[at * 2] ?? 0;
         digest.lo = digests[at * 2 + 1] ?? 0;
-        if (this.index.addTo(set, digest, line) !== "duplicate" || duplicate === null) continue;
-        const what = duplicate === "PK_DUPLICATE" ? "primary key value" : "unique field value";
-        sink(finding(duplicate, { collection: name, line, recordKey: heldLabel(batch, k, bytes), field }, `${what} already used by an earlier record`));
+        if (this.index.addTo(set, digest, line) === "duplicate") this.duplicate(duplicate, field, line, heldLabel(batch, k, bytes));
       }
       for (const rel of relations) {
         const at = s++;
@@ -263,9 +260,7 @@ export class KeyChecks {
         if (rel.target === "pending") {
           const ref = { digest: { hi: digest.hi, lo: digest.lo }, line, recordKey: heldLabel(batch, k, bytes) };
           if (!this.index.refer(rel.field, ref)) this.unresolved.add(rel.field);
-        } else if (!rel.target.has(digest)) {
-          sink(finding("RELATION_DANGLING", { collection: name, line, recordKey: heldLabel(batch, k, bytes), field: rel.field }, `no ${rel.collection} record has this ${rel.key}`));
-        }
+        } else if (!rel.target.has(digest)) this.dangling(rel, line, heldLabel(batch, k, bytes));
       }
     }
   }
