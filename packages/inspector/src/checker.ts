@@ -17,6 +17,9 @@ const LENIENT = new TextDecoder("utf-8", { fatal: false });
 export const tooLongFinding = (collection: string, line: number, bytes: number, limit: number): Finding =>
   finding("LINE_TOO_LONG", { collection, line }, `line of ${bytes} bytes exceeds ${limit}; skipped, not checked`);
 
+/** A line's text; an ASCII run decodes faster as latin1, to the same characters. */
+const textOf = (bytes: Buffer, start: number, end: number, ascii: boolean): string => bytes.toString(ascii ? "latin1" : "utf8", start, end);
+
 /**
  * Called with the key records taken down whenever the buffer the held scanned records lie in
  * is about to change: it makes their record keys independent of that buffer.
@@ -53,6 +56,8 @@ export class CollectionChecker {
   ) {
     this.compiled = compileFields(collection);
     this.scan = fastPath ? new RecordScan(collection) : null;
+    // Before the first line of any file (every collection's checker is built before reading).
+    this.scan?.rehearse();
     this.keys = new KeyRecorder(collection, indexed, 4096);
   }
 
@@ -85,9 +90,9 @@ export class CollectionChecker {
   }
 
   /**
-   * A run of whole lines, valid UTF-8, whose lines come next to `valid`: searched once for the
-   * secret needles that keep a line off the fast path. `chunk[end]` is the line break after it,
-   * when there is one.
+   * A run of whole lines, valid UTF-8, whose lines come next to `valid`: marked once for what
+   * keeps a line off the fast path (run-marks.ts). `chunk[end]` is the line break after it, when
+   * there is one.
    */
   run(chunk: Buffer, start: number, end: number): void {
     if (chunk !== this.runChunk) {
@@ -105,14 +110,14 @@ export class CollectionChecker {
   valid(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean): void {
     if (end > start && bytes[end - 1] === 13) end -= 1;
     if (this.scan === null) {
-      this.decoded(bytes.toString(ascii ? "latin1" : "utf8", start, end), lineNo);
+      this.decoded(textOf(bytes, start, end, ascii), lineNo);
       return;
     }
     // A needle is rare in real data but can sit in a field name: the hint pattern then decides.
     const mark = this.marks.line(start, end);
     let text: string | null = null;
     if (mark !== LINE_PLAIN) {
-      text = bytes.toString(ascii ? "latin1" : "utf8", start, end);
+      text = textOf(bytes, start, end, ascii);
       if (mark === LINE_ODD || mayHoldSecret(text)) {
         this.decoded(text, lineNo);
         return;
@@ -124,7 +129,7 @@ export class CollectionChecker {
       this.keys.addScanned(this.scan, bytes, lineNo);
       return;
     }
-    this.decoded(text ?? bytes.toString(ascii ? "latin1" : "utf8", start, end), lineNo);
+    this.decoded(text ?? textOf(bytes, start, end, ascii), lineNo);
   }
 
   /** The full path: JSON.parse, then every check on the parsed record. */

@@ -3,7 +3,6 @@ import { CollectionChecker, type BufferChange } from "./checker.ts";
 import type { Finding } from "./findings.ts";
 import { indexedFields, type KeyRecorder } from "./key-checks.ts";
 import { splitRegion, type RegionHandlers } from "./lines.ts";
-import { RecordScan } from "./record-scan.ts";
 import { heldLabel, type KeyBatch } from "./record-values.ts";
 
 /**
@@ -78,8 +77,6 @@ export class ItemChecker {
     this.checkers = new Map(
       setup.schema.collections.map((c) => [c.name, new CollectionChecker(c, indexedFields(c, setup.referenced[c.name] ?? []), (f) => this.findings.push(f), drain, setup.fastPath)]),
     );
-    // Before the first line: see `RecordScan.rehearse`.
-    if (setup.fastPath) for (const c of setup.schema.collections) new RecordScan(c).rehearse();
   }
 
   /** Checks an item; the answer is its own (the key records copied out), to be taken in later or on another thread. */
