@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { splitLines } from "./lines.ts";
+import { splitLines } from "./test-support.ts";
 import { jsonMayHoldSecret } from "./secrets.ts";
 
 /** A stream that hands out `data` in reads of `size` bytes. */

@@ -20,7 +20,6 @@ export interface LineHandlers {
 export interface StreamTotals {
   sha256: string;
   bytes: number;
-  lines: number;
 }
 
 // Lines go to `valid` in runs of at most this many bytes (see splitRegion).
@@ -126,7 +125,7 @@ export interface StreamHandlers {
  * line longer than `maxLineBytes` is dropped piece by piece instead of being assembled
  * (readline would buffer it whole). A final line without `\n` still counts.
  */
-export async function splitStream(stream: AsyncIterable<unknown>, maxLineBytes: number, on: StreamHandlers): Promise<Omit<StreamTotals, "lines">> {
+export async function splitStream(stream: AsyncIterable<unknown>, maxLineBytes: number, on: StreamHandlers): Promise<StreamTotals> {
   const hash = createHash("sha256");
   let bytes = 0;
   let pending: Buffer[] = [];
@@ -189,17 +188,4 @@ export async function splitStream(stream: AsyncIterable<unknown>, maxLineBytes: 
   }
   if (open) finish();
   return { sha256: hash.digest("hex"), bytes };
-}
-
-/** `splitStream`, with its lines numbered and split out to `on` as they come: the two halves of the splitting, composed on one thread. */
-export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: number, on: LineHandlers): Promise<StreamTotals> {
-  let lineNo = 0;
-  const totals = await splitStream(stream, maxLineBytes, {
-    region: (chunk, start, end) => {
-      lineNo += splitRegion(chunk, start, end, lineNo + 1, maxLineBytes, on);
-    },
-    joined: (bytes) => on.line(bytes, (lineNo += 1)),
-    skipped: (len) => on.tooLong((lineNo += 1), len),
-  });
-  return { ...totals, lines: lineNo };
 }

@@ -5,7 +5,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { generatePacket } from "./generate.ts";
-import { splitLines } from "./lines.ts";
+import { splitLines } from "./test-support.ts";
 import { brief, copyFixture, editManifest, inspectOk, tempDir } from "./test-support.ts";
 
 // A full GC before each sample makes heap numbers mean "live data", not "garbage not yet collected".

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Finding } from "./findings.ts";
+import { splitRegion, splitStream, type LineHandlers, type StreamTotals } from "./lines.ts";
 import { inspectPacket, type InspectLimits } from "./inspect.ts";
 import type { InspectionReport } from "./report.ts";
 
@@ -103,3 +104,16 @@ export const NOTES_SCHEMA = {
     },
   ],
 };
+
+/** `splitStream` and `splitRegion` composed on one thread, lines numbered as they come: the splitting as a whole, for its tests. */
+export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: number, on: LineHandlers): Promise<StreamTotals & { lines: number }> {
+  let lineNo = 0;
+  const totals = await splitStream(stream, maxLineBytes, {
+    region: (chunk, start, end) => {
+      lineNo += splitRegion(chunk, start, end, lineNo + 1, maxLineBytes, on);
+    },
+    joined: (bytes) => on.line(bytes, (lineNo += 1)),
+    skipped: (len) => on.tooLong((lineNo += 1), len),
+  });
+  return { ...totals, lines: lineNo };
+}
