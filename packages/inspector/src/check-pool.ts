@@ -15,8 +15,6 @@ interface Member {
   ready: boolean;
   /** Gone (failed to start, or exited): never offered items again. */
   gone: boolean;
-  /** Items whose answers have not been taken yet. */
-  inFlight: number;
   /** Items sent; with the worker's own count of items done (shared memory), how many it still holds. */
   sent: number;
   /** What the worker said it refuses (its lockdown), once ready. */
@@ -45,7 +43,7 @@ export class CheckPool {
 
   private constructor(workers: Worker[], done: Int32Array) {
     this.done = done;
-    this.members = workers.map((worker) => ({ worker, ready: false, gone: false, inFlight: 0, sent: 0, refused: [] }));
+    this.members = workers.map((worker) => ({ worker, ready: false, gone: false, sent: 0, refused: [] }));
     for (const m of this.members) {
       m.worker.on("message", (r: CheckResult | Ready) => {
         if ("ready" in r) {
@@ -57,18 +55,17 @@ export class CheckPool {
         }
         const p = this.waiting.get(r.seq);
         this.waiting.delete(r.seq);
-        m.inFlight -= 1;
         p?.resolve(r);
       });
       m.worker.on("error", (e) => {
         m.gone = true;
         this.settle();
-        if (m.inFlight > 0) this.fail(e);
+        if (this.holds(m)) this.fail(e);
       });
       m.worker.on("exit", (code) => {
         m.gone = true;
         this.settle();
-        if (m.inFlight > 0) this.fail(new Error(`check worker exited (${code}) with items in flight`));
+        if (this.holds(m)) this.fail(new Error(`check worker exited (${code}) with items in flight`));
       });
     }
   }
@@ -121,11 +118,16 @@ export class CheckPool {
     }
     if (best === null) return null;
     const member = best;
-    member.inFlight += 1;
     member.sent += 1;
     const result = new Promise<CheckResult>((resolve, reject) => this.waiting.set(item.seq, { member, resolve, reject }));
     member.worker.postMessage(item);
     return result;
+  }
+
+  /** Does this worker have items whose answers have not come? */
+  private holds(m: Member): boolean {
+    for (const p of this.waiting.values()) if (p.member === m) return true;
+    return false;
   }
 
   private fail(e: unknown): void {

@@ -1,7 +1,6 @@
 import { constants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import type { PacketCollection } from "@macro/ssot";
-import { err, ok, type Result } from "@macro/ssot";
+import { err, ok, type PacketCollection, type Result } from "@macro/ssot";
 import type { CheckPool } from "./check-pool.ts";
 import { tooLongFinding } from "./checker.ts";
 import { PacketInputCode, PacketInputError } from "./errors.ts";
@@ -24,7 +23,6 @@ export class CollectionState {
   fastRecords = 0;
   /** Relation fields with references that could not be kept (index budget spent). */
   readonly unresolved = new Set<string>();
-  readonly indexed: string[];
   readonly index: KeyIndex;
   readonly keyChecks: KeyChecks;
 
@@ -36,8 +34,7 @@ export class CollectionState {
     /** Records the manifest announces: the key index is sized for them up front. */
     expectedRecords: number,
   ) {
-    this.indexed = indexedFields(collection, referenced);
-    this.index = new KeyIndex(this.indexed, (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
+    this.index = new KeyIndex(indexedFields(collection, referenced), (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
     this.keyChecks = new KeyChecks(collection, this.index, this.unresolved, sink);
   }
 }
@@ -105,7 +102,7 @@ export interface Slot {
  * tell which thread checked what. Reads run ahead into a ring of slots, each reused only once
  * everything read into it has been taken in.
  */
-async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOptions, add: (f: Finding) => void): Promise<Omit<StreamTotals, "lines">> {
+async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOptions, add: (f: Finding) => void): Promise<StreamTotals> {
   const { pool, local, seq, slots, maxLineBytes: max } = opts;
   const name = state.collection.name;
   let slot = slots[0] as Slot;
