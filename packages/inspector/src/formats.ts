@@ -39,16 +39,17 @@ export function isDatetime(v: string): boolean {
 
 /** `isDatetime` of the ASCII bytes `b[from, to)`. */
 export function isDatetimeAt(b: Buffer, from: number, to: number): boolean {
-  return isCommonShape(b, from, to) ? isDatetimeShapeAt(b, from, to) : isDatetimeSlow(b.toString("latin1", from, to));
+  return isCommonShape(b, from, to) ? commonShapeValid(b, from) : isDatetimeSlow(b.toString("latin1", from, to));
 }
 
 const isCommonShape = (b: Buffer, o: number, to: number): boolean =>
   to - o === 24 && b[o + 4] === 45 && b[o + 7] === 45 && b[o + 10] === 84 && b[o + 13] === 58 && b[o + 16] === 58 && b[o + 19] === 46 && b[o + 23] === 90;
 
 /** True when `b[from, to)` has the common shape "YYYY-MM-DDTHH:MM:SS.sssZ" and is a valid datetime (see `isDatetime`); false otherwise. */
-export function isDatetimeShapeAt(b: Buffer, from: number, to: number): boolean {
-  const o = from;
-  if (!isCommonShape(b, o, to)) return false;
+export const isDatetimeShapeAt = (b: Buffer, from: number, to: number): boolean => isCommonShape(b, from, to) && commonShapeValid(b, from);
+
+/** The digits of a datetime of the common shape at `o`, and the ranges Date.parse holds them to. */
+function commonShapeValid(b: Buffer, o: number): boolean {
   const year = two(b, o) | two(b, o + 2); // only "are these digits" matters for the year
   const month = two(b, o + 5);
   const day = two(b, o + 8);
