@@ -1,9 +1,9 @@
 import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { generatePacket, mulberry32, type DefectKind } from "./generate.ts";
+import { generatePacket, mulberry32 } from "./generate.ts";
 import { inspectPacketUsing, type InspectLimits } from "./inspect.ts";
 import { renderReportJson, renderReportMarkdown } from "./render.ts";
-import { fixture, makePacket, PACKETS, tempDir } from "./test-support.ts";
+import { everyDefect, fixture, makePacket, PACKETS, tempDir } from "./test-support.ts";
 
 // The record fast path (record-scan.ts, run-marks.ts) and the check workers (check-worker.ts)
 // must change nothing but speed: every packet gives the same report, byte for byte, with them
@@ -34,15 +34,7 @@ async function both(packetDir: string, limits?: InspectLimits): Promise<{ fast: 
   return { fast: fast.text, reference: reference.text, fastRecords: fast.fastRecords, records: fast.records };
 }
 
-const ALL: { kind: DefectKind; rate: number }[] = [
-  { kind: "type", rate: 0.03 },
-  { kind: "pk-dup", rate: 0.03 },
-  { kind: "dangling", rate: 0.03 },
-  { kind: "utf8", rate: 0.03 },
-  { kind: "secret", rate: 0.03 },
-  { kind: "sha", rate: 0.5 },
-  { kind: "count", rate: 0.5 },
-];
+const ALL = everyDefect(0.03);
 
 const HOSTILE_SCHEMA = {
   collections: [

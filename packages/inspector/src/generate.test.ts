@@ -2,17 +2,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFECT_FINDING, generatePacket, type DefectKind } from "./generate.ts";
-import { inspectOk, sha256, tempDir } from "./test-support.ts";
+import { everyDefect, inspectOk, sha256, tempDir } from "./test-support.ts";
 
-const ALL: { kind: DefectKind; rate: number }[] = [
-  { kind: "type", rate: 0.02 },
-  { kind: "pk-dup", rate: 0.02 },
-  { kind: "dangling", rate: 0.02 },
-  { kind: "utf8", rate: 0.02 },
-  { kind: "secret", rate: 0.02 },
-  { kind: "sha", rate: 0.5 },
-  { kind: "count", rate: 0.5 },
-];
+const ALL = everyDefect(0.02);
 
 async function digestOf(dir: string): Promise<string[]> {
   const names = ["manifest.json", "schema.json", "data/authors.ndjson", "data/articles.ndjson"];

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Finding } from "./findings.ts";
+import type { DefectKind } from "./generate.ts";
 import { splitRegion, splitStream, type LineHandlers, type StreamTotals } from "./lines.ts";
 import { inspectPacket, type InspectLimits } from "./inspect.ts";
 import type { InspectionReport } from "./report.ts";
@@ -117,3 +118,10 @@ export async function splitLines(stream: AsyncIterable<unknown>, maxLineBytes: n
   });
   return { ...totals, lines: lineNo };
 }
+
+/** Every defect the generator injects: each record-level kind at `rate`, and a wrong sha256 and count in half the files. */
+export const everyDefect = (rate: number): { kind: DefectKind; rate: number }[] => [
+  ...(["type", "pk-dup", "dangling", "utf8", "secret"] as const).map((kind) => ({ kind, rate })),
+  { kind: "sha", rate: 0.5 },
+  { kind: "count", rate: 0.5 },
+];
