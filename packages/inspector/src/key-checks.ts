@@ -139,6 +139,8 @@ interface Keyed {
 
 export class KeyChecks {
   private relations: (PacketRelation & { target: RelationTarget })[] = [];
+  /** Relations whose references are kept for later: each may take an index entry a record. */
+  private pending = 0;
   private readonly keyed: Keyed[];
   private readonly digest: Digest = { hi: 0, lo: 0 };
   /** What the touching pass read, kept so the compiler cannot drop the pass as dead code. */
@@ -163,6 +165,7 @@ export class KeyChecks {
   /** Sets how each relation is checked from now on. */
   begin(targetOf: (collection: string, key: string) => RelationTarget): void {
     this.relations = (this.collection.relations ?? []).map((r) => ({ ...r, target: targetOf(r.collection, r.key) }));
+    this.pending = this.relations.filter((r) => r.target === "pending").length;
   }
 
   /**
@@ -181,10 +184,9 @@ export class KeyChecks {
       if (typeof target === "object") touched ^= target.touch(digests, present, slots, keyed.length + j, n);
     }
     this.touched = touched;
-    const pending = relations.filter((r) => r.target === "pending").length;
     // A batch whose every entry fits the budget is checked column by column, in tight loops;
     // one that may run the budget out, record by record, so it runs out at the same line.
-    if (this.index.room() >= n * (keyed.length + pending)) this.byColumn(batch, lineBase, bytes);
+    if (this.index.room() >= n * (keyed.length + this.pending)) this.byColumn(batch, lineBase, bytes);
     else this.byRecord(batch, lineBase, bytes);
   }
 

@@ -120,8 +120,10 @@ async function checkItems(fh: FileHandle, state: CollectionState, opts: ScanOpti
     taken.catch(() => undefined);
   };
   const takeIn = (r: CheckResult, view: Buffer): void => {
-    for (const f of r.findings) if (f.line !== null) f.line += base;
-    for (const f of r.findings) add(f);
+    for (const f of r.findings) {
+      if (f.line !== null) f.line += base;
+      add(f);
+    }
     state.records += r.records;
     state.fastRecords += r.fastRecords;
     state.keyChecks.apply(r.keys, base, view);
