@@ -85,6 +85,18 @@ export function cliEngine(kind: EngineKind, bin: string, endpoint: string, serve
     async removeImage(ref) {
       await cli(["image", "rm", "-f", ref]);
     },
+    async listImageTags(repository, label) {
+      const r = await cli(["image", "ls", "--filter", `reference=${repository}`, "--filter", `label=${label}`, "--format", "{{.Tag}}"]);
+      if (r.exitCode !== 0) return [];
+      return r.stdout
+        .split("\n")
+        .map((s) => s.trim())
+        .filter((t) => t !== "" && t !== "<none>")
+        .map((t) => `${repository}:${t}`);
+    },
+    async untagImage(ref) {
+      return (await cli(["image", "rm", ref])).exitCode === 0;
+    },
     async containerExists(name) {
       return (await cli(["container", "inspect", "--format", "{{.Name}}", name])).exitCode === 0;
     },

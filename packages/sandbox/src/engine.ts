@@ -64,6 +64,13 @@ export interface ContainerEngine {
   inspectImage(ref: string): Promise<ImageInfo | null>;
   tagImage(source: string, target: string): Promise<Result<void, SandboxError>>;
   removeImage(ref: string): Promise<void>;
+  /** Tags (`repo:tag`) in `repository` on images carrying `label`. */
+  listImageTags(repository: string, label: string): Promise<string[]>;
+  /**
+   * Removes the tag `ref` without force: the image goes with its last tag, and an image a
+   * container still uses keeps its last tag. False when the engine refused.
+   */
+  untagImage(ref: string): Promise<boolean>;
   containerExists(name: string): Promise<boolean>;
   /** `rm -f`; true when the container is gone afterwards. */
   removeContainer(name: string): Promise<boolean>;

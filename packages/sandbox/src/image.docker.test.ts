@@ -68,6 +68,33 @@ describe.skipIf(engine === null)("image build (skipped: no container engine)", (
     expect(r.ok && r.value.built).toBe(true);
     expect(r.ok && r.value.imageId).not.toBe(img().image.imageId);
     expect((await eng.inspectImage(inputsB.value.imageRef))?.labels["macro.inputs-sha256"]).toBe(inputsB.value.inputsSha256);
-    expect(recorder.effects.map((e) => e.kind)).toEqual(["image-built"]);
+    expect(recorder.effects.map((e) => e.kind)).toEqual(["image-built", "image-removed"]);
+    expect(r.ok && r.value.pruned).toEqual([img().image.imageRef]);
+  });
+
+  it("a build removes the superseded digest tags of its image, untagging only: other tags and the image behind them stay", async () => {
+    const eng = engine as ContainerEngine;
+    const [repo] = img().profile.image.split(":");
+    const stale = `${img().profile.image}-ffffffffffff`;
+    const other = `${repo}:kept-other`;
+    const notDigest = `${img().profile.image}-not-a-digest`;
+    const current = await buildSandboxImage(eng, { profile: img().profile, payload: img().payload, recorder: memoryRecorder() });
+    if (!current.ok) throw new Error(current.error.message);
+    for (const ref of [stale, other, notDigest]) {
+      img().refs.add(ref);
+      expect((await eng.tagImage(current.value.imageRef, ref)).ok).toBe(true);
+    }
+    await writeFile(join(img().scratch, "third.js"), "3\n");
+    const payloadC = [...img().payload, { source: join(img().scratch, "third.js"), target: "/opt/macro/third.js" }];
+    const recorder = memoryRecorder();
+    const r = await buildSandboxImage(eng, { profile: img().profile, payload: payloadC, recorder });
+    if (!r.ok) throw new Error(r.error.message);
+    img().refs.add(r.value.imageRef);
+    expect(r.value.pruned).toEqual([current.value.imageRef, stale].sort());
+    expect(recorder.effects.filter((e) => e.kind === "image-removed").map((e) => e.detail)).toEqual(r.value.pruned);
+    for (const ref of r.value.pruned) expect(await eng.imageExists(ref)).toBe(false);
+    expect((await eng.inspectImage(other))?.id).toBe(current.value.imageId);
+    expect(await eng.imageExists(notDigest)).toBe(true);
+    expect(await eng.imageExists(r.value.imageRef)).toBe(true);
   });
 });

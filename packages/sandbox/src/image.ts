@@ -38,6 +38,8 @@ export interface BuiltImage {
   layers: string[];
   /** What the digest covers, one line per input. */
   manifest: string[];
+  /** Superseded digest tags of the same image removed after a build (see `pruneSuperseded`). */
+  pruned: string[];
 }
 
 /** `repo:tag` → `repo:tag-<hex12>`; the tag part is after the last colon that follows the last slash. */
@@ -109,7 +111,7 @@ export async function buildSandboxImage(engine: ContainerEngine, options: BuildI
   if (existing !== null && existing.labels[INPUTS_LABEL] === inputsSha256) {
     const tagged = await engine.tagImage(imageRef, movingTag);
     if (!tagged.ok) return tagged;
-    return ok({ imageRef, movingTag, imageId: existing.id, inputsSha256, built: false, layers: existing.layers, manifest });
+    return ok({ imageRef, movingTag, imageId: existing.id, inputsSha256, built: false, layers: existing.layers, manifest, pruned: [] });
   }
 
   const contextDir = await mkdtemp(join(tmpdir(), "macro-sandbox-build-"));
@@ -125,8 +127,33 @@ export async function buildSandboxImage(engine: ContainerEngine, options: BuildI
     if (!built.ok) return built;
     options.recorder.record(effect("image-built", `${imageRef} (${built.value.imageId})`));
     const info = await engine.inspectImage(imageRef);
-    return ok({ imageRef, movingTag, imageId: built.value.imageId, inputsSha256, built: true, layers: info?.layers ?? [], manifest });
+    const pruned = await pruneSuperseded(engine, movingTag, imageRef, options.recorder);
+    return ok({ imageRef, movingTag, imageId: built.value.imageId, inputsSha256, built: true, layers: info?.layers ?? [], manifest, pruned });
   } finally {
     await rm(contextDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * After a build, the other digest tags of the same image (`<repo>:<tag>-<12 hex>`, labelled
+ * with an inputs digest, so made here) are removed: each change of the inputs would otherwise
+ * leave a whole Node.js root filesystem behind. Only on a build, so a warm attestation asks the
+ * engine nothing more. Without force, so an image a container still uses keeps its last tag; a run
+ * of an older checkout that starts after this finds no image and blocks, never runs another.
+ * Best effort: a tag that cannot be removed stays, and the build stands.
+ */
+export async function pruneSuperseded(engine: Pick<ContainerEngine, "listImageTags" | "untagImage">, movingTag: string, keep: string, recorder: SideEffectRecorder): Promise<string[]> {
+  const family = digestTag(movingTag, "");
+  const colon = family.lastIndexOf(":");
+  const repository = family.slice(0, colon);
+  const prefix = family.slice(colon + 1);
+  const isDigestTag = (tag: string) => tag.startsWith(prefix) && /^[0-9a-f]{12}$/.test(tag.slice(prefix.length));
+  const pruned: string[] = [];
+  for (const ref of (await engine.listImageTags(repository, INPUTS_LABEL)).sort()) {
+    if (ref === keep || !ref.startsWith(`${repository}:`) || !isDigestTag(ref.slice(repository.length + 1))) continue;
+    if (!(await engine.untagImage(ref))) continue;
+    recorder.record(effect("image-removed", ref));
+    pruned.push(ref);
+  }
+  return pruned;
 }

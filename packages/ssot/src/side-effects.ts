@@ -7,6 +7,7 @@ import * as z from "zod";
 export const SideEffectKind = z.enum([
   "file-written",
   "image-built",
+  "image-removed",
   "container-created",
   "container-removed",
   "network-used",
