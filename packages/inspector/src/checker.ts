@@ -100,7 +100,10 @@ export class CollectionChecker {
       this.changingBuffer();
       this.runChunk = chunk;
     }
-    if (this.scan !== null) this.marks.mark(chunk, start, end);
+    if (this.scan !== null) {
+      this.marks.mark(chunk, start, end);
+      this.scan.load(chunk, start, end);
+    }
   }
 
   /**

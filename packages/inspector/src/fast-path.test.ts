@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { generatePacket, mulberry32 } from "./generate.ts";
 import { inspectPacketUsing, type InspectLimits } from "./inspect.ts";
 import { renderReportJson, renderReportMarkdown } from "./render.ts";
-import { everyDefect, fixture, makePacket, PACKETS, tempDir } from "./test-support.ts";
+import { everyDefect, fixture, HOSTILE_SCHEMA, makePacket, PACKETS, tempDir } from "./test-support.ts";
 
 // The record fast path (record-scan.ts, run-marks.ts) and the check workers (check-worker.ts)
 // must change nothing but speed: every packet gives the same report, byte for byte, with them
@@ -35,46 +35,6 @@ async function both(packetDir: string, limits?: InspectLimits): Promise<{ fast: 
 }
 
 const ALL = everyDefect(0.03);
-
-const HOSTILE_SCHEMA = {
-  collections: [
-    {
-      name: "others",
-      primaryKey: "k",
-      fields: [
-        { name: "k", type: "integer", required: true },
-        { name: "name", type: "string" },
-      ],
-    },
-    {
-      name: "things",
-      primaryKey: "id",
-      fields: [
-        { name: "id", type: "string", required: true, maxLength: 80 },
-        { name: "n", type: "integer", unique: true },
-        { name: "x", type: "number" },
-        { name: "flag", type: "boolean" },
-        { name: "at", type: "datetime" },
-        { name: "u", type: "uuid", unique: true },
-        { name: "code", type: "string", enum: ["a", "é", "😀x", "ab", "\ud800"] },
-        { name: "level", type: "integer", enum: [1, 2, 3] },
-        { name: "mixed", type: "json", enum: ["draft", 1] },
-        { name: "t", type: "text", maxLength: 3 },
-        { name: "j", type: "json" },
-        { name: "req", type: "string", required: true },
-        { name: "parent", type: "string" },
-        { name: "ref", type: "integer" },
-        { name: "constructor", type: "string" },
-        { name: "__proto__", type: "string" },
-        { name: "keyId", type: "string" },
-      ],
-      relations: [
-        { field: "parent", collection: "things", key: "id" },
-        { field: "ref", collection: "others", key: "k" },
-      ],
-    },
-  ],
-};
 
 const STRINGS = ["", "a", "ab", "é", "😀x", "日本語", "😀😀😀", "😀😀😀😀", "abcd", "plain words", "tab\there", "ctl\u0001x", "nl\\nx", 'q\\"x', "bs\\\\x", "\\u0041", "\\u00e9", "\\ud83d\\ude00", "\\ud800"];
 const NEEDLY = ["K", "J", "a/b", "xox", "gh", "github", "glpat-", "Key", "AKIAABCDEFGHIJKLMNOP", `ghp_${"a".repeat(36)}`, `github_pat_${"b".repeat(30)}`, "pattern", "eyJhbGciOiJI.eyJzdWIiOiIx.c2lnbmF0dXJl", "-----BEGIN RSA PRIVATE KEY-----", "https://u:p@host", "xoxb-1234567890ab", "glpat-abcdefghijklmnopqrstu"];

@@ -1,5 +1,6 @@
 import type { PacketCollection } from "@macro/ssot";
 import { isDatetimeAt, isDatetimeShapeAt, isUuidAt } from "./formats.ts";
+import { WasmScan } from "./wasm-scan.ts";
 import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, NINE, NULL, plainUtf8, QUOTE, RBRACE, sameAt, skipWs, TRUE, ZERO } from "./json-bytes.ts";
 
 /**
@@ -61,6 +62,10 @@ export class RecordScan {
   readonly num: Float64Array;
   private readonly seen: Int32Array;
   private scanNo = 0;
+  /** The same scan in Wasm, tried first on the lines of a run `load`ed; null: the JS scan alone. */
+  private readonly wasm: WasmScan | null;
+  /** The last `scan` was answered by the Wasm scan. */
+  fromWasm = false;
 
   constructor(collection: PacketCollection) {
     const fields = collection.fields;
@@ -81,6 +86,30 @@ export class RecordScan {
     this.end = new Int32Array(n);
     this.num = new Float64Array(n);
     this.seen = new Int32Array(n);
+    this.wasm = WasmScan.create({
+      pk: this.pk,
+      types: this.types,
+      required: this.required,
+      requiredCount: this.requiredCount,
+      max: this.max,
+      hasEnum: this.enumSet.map((e) => e !== null),
+      enumBytes: this.enumBytes,
+      nameBytes: this.nameBytes,
+    });
+  }
+
+  /** The run of lines `chunk[start, end)` whose lines are scanned next (see `WasmScan.load`). */
+  load(chunk: Buffer, start: number, end: number): void {
+    this.wasm?.load(chunk, start, end);
+  }
+
+  /** The next scan's number: a field is present when `seen` holds it. */
+  private next(): number {
+    if (this.scanNo === 0x3fffffff) {
+      this.seen.fill(0);
+      this.scanNo = 0;
+    }
+    return (this.scanNo += 1);
   }
 
   /**
@@ -118,12 +147,18 @@ export class RecordScan {
    * values are then described by `kind`, `start`, `end` (strings, in `b`) and `num`.
    */
   scan(b: Buffer, from: number, to: number): boolean {
-    if (this.pk < 0 || b[from] !== LBRACE) return false;
-    if (this.scanNo === 0x3fffffff) {
-      this.seen.fill(0);
-      this.scanNo = 0;
+    this.fromWasm = this.wasm !== null && this.wasm.scan(b, from, to);
+    if (this.fromWasm) {
+      this.wasm?.values(this.seen, this.kind, this.start, this.end, this.num, this.next());
+      return true;
     }
-    const no = (this.scanNo += 1);
+    return this.scanHere(b, from, to);
+  }
+
+  /** `scan` in JS: every line the Wasm scan is not sure of, and every line outside a loaded run. */
+  scanHere(b: Buffer, from: number, to: number): boolean {
+    if (this.pk < 0 || b[from] !== LBRACE) return false;
+    const no = this.next();
     let required = 0;
     let at = 0;
     // Whitespace is rare: each place it may be is tested with one compare before skipWs is called.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileRunMarks } from "../scripts/wasm-compile.mjs";
+import { compileWat } from "../scripts/wasm-compile.mjs";
 import { RUN_MARKS_WASM } from "./run-marks-wasm.ts";
 import { LINE_NEEDLE, LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
 import { jsonMayHoldSecret } from "./secrets.ts";
@@ -53,6 +53,6 @@ describe("RunMarks", () => {
   });
 
   it("runs the Wasm that wasm/run-marks.wat compiles to (scripts/build-wasm.mjs regenerates it)", async () => {
-    expect(await compileRunMarks()).toBe(RUN_MARKS_WASM);
+    expect(await compileWat("run-marks")).toBe(RUN_MARKS_WASM);
   });
 });

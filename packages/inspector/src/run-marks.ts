@@ -1,4 +1,5 @@
 import { RUN_MARKS_WASM } from "./run-marks-wasm.ts";
+import { instantiate, type WasmMemory } from "./wasm.ts";
 
 /** What `RunMarks.line` says of a line. */
 export const LINE_PLAIN = 0;
@@ -11,19 +12,12 @@ const PAD = 32;
 
 /** The module's exports (see the .wat). */
 interface Scan {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   scan(p: number, len: number, out: number): number;
 }
 
-// The few members of the WebAssembly global used here (this package compiles without the DOM library).
-interface Wasm {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Scan };
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
-
 /** One instance per thread: the scan's memory holds a copy of the run, then the offsets found. */
-const wasm = new Instance(new Module(Buffer.from(RUN_MARKS_WASM, "base64"))).exports;
+const wasm = instantiate<Scan>(RUN_MARKS_WASM);
 
 /**
  * The few places in a run of whole lines (bytes) that the record fast path must not take on

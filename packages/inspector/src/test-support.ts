@@ -125,3 +125,44 @@ export const everyDefect = (rate: number): { kind: DefectKind; rate: number }[] 
   { kind: "sha", rate: 0.5 },
   { kind: "count", rate: 0.5 },
 ];
+
+/** A schema with every field type, enums of strings and numbers, lengths, relations and awkward field names. */
+export const HOSTILE_SCHEMA = {
+  collections: [
+    {
+      name: "others",
+      primaryKey: "k",
+      fields: [
+        { name: "k", type: "integer", required: true },
+        { name: "name", type: "string" },
+      ],
+    },
+    {
+      name: "things",
+      primaryKey: "id",
+      fields: [
+        { name: "id", type: "string", required: true, maxLength: 80 },
+        { name: "n", type: "integer", unique: true },
+        { name: "x", type: "number" },
+        { name: "flag", type: "boolean" },
+        { name: "at", type: "datetime" },
+        { name: "u", type: "uuid", unique: true },
+        { name: "code", type: "string", enum: ["a", "é", "😀x", "ab", "\ud800"] },
+        { name: "level", type: "integer", enum: [1, 2, 3] },
+        { name: "mixed", type: "json", enum: ["draft", 1] },
+        { name: "t", type: "text", maxLength: 3 },
+        { name: "j", type: "json" },
+        { name: "req", type: "string", required: true },
+        { name: "parent", type: "string" },
+        { name: "ref", type: "integer" },
+        { name: "constructor", type: "string" },
+        { name: "__proto__", type: "string" },
+        { name: "keyId", type: "string" },
+      ],
+      relations: [
+        { field: "parent", collection: "things", key: "id" },
+        { field: "ref", collection: "others", key: "k" },
+      ],
+    },
+  ],
+};

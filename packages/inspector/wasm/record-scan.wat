@@ -1,0 +1,477 @@
+;; The record fast path's scan (src/record-scan.ts, `RecordScan.scan`) over bytes in this
+;; module's memory, for src/record-scan-wasm.ts. It answers 1 only where the JS scan would
+;; answer true, with the same values; 0 means "not sure": the JS scan then decides. So what it
+;; leaves out (numbers past 15 digits or 10^±22, datetimes of another shape, enums on numbers
+;; and booleans) only costs time.
+;;
+;; Memory: [0, 256) a table of hex digits; [256, 65536) collection layouts written by the JS
+;; side; from 65536 the run of lines being checked, followed by 32 readable bytes (SIMD reads
+;; look up to 15 bytes past a range).
+;;
+;; Small helpers are written out in place: the compiler here does not inline Wasm calls.
+;;
+;; A collection's layout at $c (i32 each): +0 fields, +4 primary key field, +8 required fields
+;; (not the key), +12 scan number, +16 field table, +20 order, +24 seen, +28 kind, +32 start,
+;; +36 end, +40 num (f64). A field's entry (32 bytes): +0 type, +4 required (not the key), +8
+;; maxLength (-1 none), +12 has an enum, +16 enum strings ([len][bytes, 4-aligned] each), +20
+;; their count, +24 name bytes, +28 name length (-1: no byte form, never matched).
+(module
+  (memory (export "memory") 2)
+  (data (i32.const 48) "\01\01\01\01\01\01\01\01\01\01")
+  (data (i32.const 65) "\01\01\01\01\01\01")
+  (data (i32.const 97) "\01\01\01\01\01\01")
+
+  ;; JSON whitespace: space, tab, CR, LF.
+  (func $skipWs (param $i i32) (param $to i32) (result i32)
+    (local $ch i32)
+    (block $out
+      (loop $next
+        (br_if $out (i32.ge_s (local.get $i) (local.get $to)))
+        (local.set $ch (i32.load8_u (local.get $i)))
+        (br_if $out
+          (i32.and
+            (i32.and (i32.ne (local.get $ch) (i32.const 32)) (i32.ne (local.get $ch) (i32.const 9)))
+            (i32.and (i32.ne (local.get $ch) (i32.const 13)) (i32.ne (local.get $ch) (i32.const 10)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $i))
+
+  ;; Are the $n bytes at $a those at $b?
+  (func $same (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (block $differ
+      (loop $words
+        (if (i32.ge_s (local.get $n) (i32.const 8))
+          (then
+            (br_if $differ (i64.ne (i64.load (local.get $a)) (i64.load (local.get $b))))
+            (local.set $a (i32.add (local.get $a) (i32.const 8)))
+            (local.set $b (i32.add (local.get $b) (i32.const 8)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+            (br $words))))
+      (loop $bytes
+        (if (i32.gt_s (local.get $n) (i32.const 0))
+          (then
+            (br_if $differ (i32.ne (i32.load8_u (local.get $a)) (i32.load8_u (local.get $b))))
+            (local.set $a (i32.add (local.get $a) (i32.const 1)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+            (br $bytes))))
+      (return (i32.const 1)))
+    (i32.const 0))
+
+  ;; The first quote in [$i, $to), or -1; sixteen bytes a step.
+  (func $quote (param $i i32) (param $to i32) (result i32)
+    (local $m i32) (local $q v128)
+    (local.set $q (i8x16.splat (i32.const 34)))
+    (block $none
+      (loop $step
+        (br_if $none (i32.ge_s (local.get $i) (local.get $to)))
+        (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $i)) (local.get $q))))
+        (if (local.get $m)
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m))))
+            (br_if $none (i32.ge_s (local.get $i) (local.get $to)))
+            (return (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $step)))
+    (i32.const -1))
+
+  ;; Are the $n bytes at $p hex digits (either case)?
+  (func $hex (param $p i32) (param $n i32) (result i32)
+    (local $ok i32)
+    (local.set $ok (i32.const 1))
+    (block $out
+      (loop $next
+        (br_if $out (i32.eqz (local.get $n)))
+        (local.set $ok (i32.and (local.get $ok) (i32.load8_u (i32.load8_u (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (local.get $ok))
+
+  ;; `isUuidAt` of the 36 bytes at $p.
+  (func $isUuid (param $p i32) (result i32)
+    (i32.and
+      (i32.and
+        (i32.and (i32.eq (i32.load8_u offset=8 (local.get $p)) (i32.const 45)) (i32.eq (i32.load8_u offset=13 (local.get $p)) (i32.const 45)))
+        (i32.and (i32.eq (i32.load8_u offset=18 (local.get $p)) (i32.const 45)) (i32.eq (i32.load8_u offset=23 (local.get $p)) (i32.const 45))))
+      (i32.and
+        (i32.and (call $hex (local.get $p) (i32.const 8)) (call $hex (i32.add (local.get $p) (i32.const 9)) (i32.const 4)))
+        (i32.and
+          (i32.and (call $hex (i32.add (local.get $p) (i32.const 14)) (i32.const 4)) (call $hex (i32.add (local.get $p) (i32.const 19)) (i32.const 4)))
+          (call $hex (i32.add (local.get $p) (i32.const 24)) (i32.const 12))))))
+
+  (func $digit (param $p i32) (result i32)
+    (local $d i32)
+    (local.set $d (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)))
+    (select (local.get $d) (i32.const -1) (i32.lt_u (local.get $d) (i32.const 10))))
+
+  (func $two (param $p i32) (result i32)
+    (local $hi i32) (local $lo i32)
+    (local.set $hi (call $digit (local.get $p)))
+    (local.set $lo (call $digit (i32.add (local.get $p) (i32.const 1))))
+    (select
+      (i32.const -1)
+      (i32.add (i32.mul (local.get $hi) (i32.const 10)) (local.get $lo))
+      (i32.or (i32.lt_s (local.get $hi) (i32.const 0)) (i32.lt_s (local.get $lo) (i32.const 0)))))
+
+  ;; `isDatetimeShapeAt` of the $len bytes at $p: "YYYY-MM-DDTHH:MM:SS.sssZ" and in range.
+  (func $isDatetimeShape (param $p i32) (param $len i32) (result i32)
+    (local $y i32) (local $mo i32) (local $d i32) (local $h i32) (local $mi i32) (local $s i32) (local $msh i32) (local $ms i32)
+    (if (i32.ne (local.get $len) (i32.const 24)) (then (return (i32.const 0))))
+    (if (i32.eqz
+          (i32.and
+            (i32.and
+              (i32.and (i32.eq (i32.load8_u offset=4 (local.get $p)) (i32.const 45)) (i32.eq (i32.load8_u offset=7 (local.get $p)) (i32.const 45)))
+              (i32.and (i32.eq (i32.load8_u offset=10 (local.get $p)) (i32.const 84)) (i32.eq (i32.load8_u offset=13 (local.get $p)) (i32.const 58))))
+            (i32.and
+              (i32.and (i32.eq (i32.load8_u offset=16 (local.get $p)) (i32.const 58)) (i32.eq (i32.load8_u offset=19 (local.get $p)) (i32.const 46)))
+              (i32.eq (i32.load8_u offset=23 (local.get $p)) (i32.const 90)))))
+      (then (return (i32.const 0))))
+    (local.set $y (i32.or (call $two (local.get $p)) (call $two (i32.add (local.get $p) (i32.const 2)))))
+    (local.set $mo (call $two (i32.add (local.get $p) (i32.const 5))))
+    (local.set $d (call $two (i32.add (local.get $p) (i32.const 8))))
+    (local.set $h (call $two (i32.add (local.get $p) (i32.const 11))))
+    (local.set $mi (call $two (i32.add (local.get $p) (i32.const 14))))
+    (local.set $s (call $two (i32.add (local.get $p) (i32.const 17))))
+    (local.set $msh (call $digit (i32.add (local.get $p) (i32.const 20))))
+    (local.set $ms (call $two (i32.add (local.get $p) (i32.const 21))))
+    ;; Any -1 sets the sign bit of the or.
+    (if (i32.lt_s
+          (i32.or
+            (i32.or (i32.or (local.get $y) (local.get $mo)) (i32.or (local.get $d) (local.get $h)))
+            (i32.or (i32.or (local.get $mi) (local.get $s)) (i32.or (local.get $msh) (local.get $ms))))
+          (i32.const 0))
+      (then (return (i32.const 0))))
+    (if (i32.or
+          (i32.or (i32.lt_s (local.get $mo) (i32.const 1)) (i32.gt_s (local.get $mo) (i32.const 12)))
+          (i32.or (i32.lt_s (local.get $d) (i32.const 1)) (i32.gt_s (local.get $d) (i32.const 31))))
+      (then (return (i32.const 0))))
+    (if (i32.eq (local.get $h) (i32.const 24))
+      (then (return (i32.eqz (i32.or (i32.or (local.get $mi) (local.get $s)) (i32.or (local.get $msh) (local.get $ms)))))))
+    (i32.and
+      (i32.and (i32.lt_s (local.get $h) (i32.const 24)) (i32.lt_s (local.get $mi) (i32.const 60)))
+      (i32.lt_s (local.get $s) (i32.const 60))))
+
+  ;; Code points in the valid UTF-8 at [$p, $p + $len): the bytes that do not continue one.
+  (func $codePoints (param $p i32) (param $len i32) (result i32)
+    (local $end i32) (local $n i32)
+    (local.set $end (i32.add (local.get $p) (local.get $len)))
+    (block $out
+      (loop $next
+        (br_if $out (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $n (i32.add (local.get $n)
+          (i32.ne (i32.and (i32.load8_u (local.get $p)) (i32.const 192)) (i32.const 128))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    (local.get $n))
+
+  ;; `lengthAndEnumOk` for field entry $fe and the string bytes [$p, $p + $len).
+  (func $lengthAndEnumOk (param $fe i32) (param $p i32) (param $len i32) (result i32)
+    (local $max i32) (local $e i32) (local $n i32) (local $elen i32)
+    (local.set $max (i32.load offset=8 (local.get $fe)))
+    ;; Counted only past the limit in bytes (a code point is at least one byte).
+    (if (i32.and (i32.ge_s (local.get $max) (i32.const 0)) (i32.gt_s (local.get $len) (local.get $max)))
+      (then
+        (if (i32.gt_s (call $codePoints (local.get $p) (local.get $len)) (local.get $max))
+          (then (return (i32.const 0))))))
+    (if (i32.eqz (i32.load offset=12 (local.get $fe))) (then (return (i32.const 1))))
+    (local.set $e (i32.load offset=16 (local.get $fe)))
+    (local.set $n (i32.load offset=20 (local.get $fe)))
+    (block $out
+      (loop $next
+        (br_if $out (i32.eqz (local.get $n)))
+        (local.set $elen (i32.load (local.get $e)))
+        (if (i32.eq (local.get $elen) (local.get $len))
+          (then
+            (if (call $same (local.get $p) (i32.add (local.get $e) (i32.const 4)) (local.get $len))
+              (then (return (i32.const 1))))))
+        (local.set $e (i32.add (local.get $e) (i32.add (i32.const 4) (i32.and (i32.add (local.get $elen) (i32.const 3)) (i32.const -4)))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (i32.const 0))
+
+  ;; `stringOk`: the format of the field's type, then its length and enum.
+  (func $stringOk (param $fe i32) (param $type i32) (param $p i32) (param $len i32) (result i32)
+    (if (i32.eq (local.get $type) (i32.const 4))
+      (then (if (i32.eqz (call $isDatetimeShape (local.get $p) (local.get $len))) (then (return (i32.const 0)))))
+      (else
+        (if (i32.eq (local.get $type) (i32.const 5))
+          (then
+            (if (i32.ne (local.get $len) (i32.const 36)) (then (return (i32.const 0))))
+            (if (i32.eqz (call $isUuid (local.get $p))) (then (return (i32.const 0)))))
+          (else
+            (if (i32.and (i32.ne (local.get $type) (i32.const 0)) (i32.ne (local.get $type) (i32.const 6)))
+              (then (return (i32.const 0))))))))
+    (call $lengthAndEnumOk (local.get $fe) (local.get $p) (local.get $len)))
+
+  ;; A JSON number at $i into the f64 at $out; the index after it, or -1 (none, or not exactly
+  ;; known here). Up to 15 digits and a power of ten up to 22 the value is one correctly
+  ;; rounded operation on exact operands, so it is the double JSON.parse makes.
+  (func $number (param $i i32) (param $to i32) (param $out i32) (result i32)
+    (local $neg i32) (local $ch i32) (local $m i64) (local $digits i32) (local $frac i32)
+    (local $exp i32) (local $eneg i32) (local $first i32) (local $e i32) (local $v f64) (local $p f64)
+    (local.set $neg (i32.eq (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))) (i32.const 45)))
+    (if (local.get $neg) (then (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+    (if (i32.ge_s (local.get $i) (local.get $to)) (then (return (i32.const -1))))
+    (local.set $ch (i32.load8_u (local.get $i)))
+    (if (i32.eq (local.get $ch) (i32.const 48))
+      (then
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $digits (i32.const 1)))
+      (else
+        (if (i32.gt_u (i32.sub (local.get $ch) (i32.const 49)) (i32.const 8)) (then (return (i32.const -1))))
+        (block $out
+          (loop $next
+            (br_if $out (i32.ge_s (local.get $i) (local.get $to)))
+            (local.set $ch (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (br_if $out (i32.gt_u (local.get $ch) (i32.const 9)))
+            (if (i32.ge_s (local.get $digits) (i32.const 15)) (then (return (i32.const -1))))
+            (local.set $m (i64.add (i64.mul (local.get $m) (i64.const 10)) (i64.extend_i32_u (local.get $ch))))
+            (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))))
+    (if (i32.eq (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))) (i32.const 46))
+      (then
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $first (local.get $i))
+        (block $out
+          (loop $next
+            (br_if $out (i32.ge_s (local.get $i) (local.get $to)))
+            (local.set $ch (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (br_if $out (i32.gt_u (local.get $ch) (i32.const 9)))
+            (if (i32.ge_s (local.get $digits) (i32.const 15)) (then (return (i32.const -1))))
+            (local.set $m (i64.add (i64.mul (local.get $m) (i64.const 10)) (i64.extend_i32_u (local.get $ch))))
+            (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
+            (local.set $frac (i32.add (local.get $frac) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+        (if (i32.eq (local.get $i) (local.get $first)) (then (return (i32.const -1))))))
+    (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+    (if (i32.or (i32.eq (local.get $ch) (i32.const 101)) (i32.eq (local.get $ch) (i32.const 69)))
+      (then
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+        (local.set $eneg (i32.eq (local.get $ch) (i32.const 45)))
+        (if (i32.or (local.get $eneg) (i32.eq (local.get $ch) (i32.const 43)))
+          (then (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+        (local.set $first (local.get $i))
+        (block $out
+          (loop $next
+            (br_if $out (i32.ge_s (local.get $i) (local.get $to)))
+            (local.set $ch (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (br_if $out (i32.gt_u (local.get $ch) (i32.const 9)))
+            ;; Past four digits the power is out of reach anyway; the value stops growing.
+            (if (i32.lt_s (local.get $exp) (i32.const 10000))
+              (then (local.set $exp (i32.add (i32.mul (local.get $exp) (i32.const 10)) (local.get $ch)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+        (if (i32.eq (local.get $i) (local.get $first)) (then (return (i32.const -1))))
+        (if (local.get $eneg) (then (local.set $exp (i32.sub (i32.const 0) (local.get $exp)))))))
+    (local.set $e (i32.sub (local.get $exp) (local.get $frac)))
+    (if (i32.gt_u (i32.add (local.get $e) (i32.const 22)) (i32.const 44)) (then (return (i32.const -1))))
+    (local.set $v (f64.convert_i64_u (local.get $m)))
+    ;; 10^|e| by repeated products: every power up to 10^22 is exact.
+    (local.set $p (f64.const 1))
+    (local.set $first (select (local.get $e) (i32.sub (i32.const 0) (local.get $e)) (i32.ge_s (local.get $e) (i32.const 0))))
+    (block $out
+      (loop $next
+        (br_if $out (i32.eqz (local.get $first)))
+        (local.set $p (f64.mul (local.get $p) (f64.const 10)))
+        (local.set $first (i32.sub (local.get $first) (i32.const 1)))
+        (br $next)))
+    (local.set $v
+      (select (f64.mul (local.get $v) (local.get $p)) (f64.div (local.get $v) (local.get $p)) (i32.ge_s (local.get $e) (i32.const 0))))
+    (if (local.get $neg) (then (local.set $v (f64.neg (local.get $v)))))
+    (f64.store (local.get $out) (local.get $v))
+    (local.get $i))
+
+  ;; `value`: the value at $i into field $f's slots; the index after it, or -1.
+  (func $value (param $c i32) (param $i i32) (param $to i32) (param $f i32) (result i32)
+    (local $fe i32) (local $type i32) (local $ch i32) (local $fixed i32) (local $j i32) (local $ok i32) (local $end i32) (local $v f64) (local $len i32)
+    (local.set $fe (i32.add (i32.load offset=16 (local.get $c)) (i32.shl (local.get $f) (i32.const 5))))
+    (local.set $type (i32.load (local.get $fe)))
+    (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+    (if (i32.eq (local.get $ch) (i32.const 34))
+      (then
+        ;; A uuid or datetime of its usual shape has a known length: that closing quote first.
+        (local.set $fixed
+          (select (i32.const 36) (select (i32.const 24) (i32.const -1) (i32.eq (local.get $type) (i32.const 4))) (i32.eq (local.get $type) (i32.const 5))))
+        (local.set $j (i32.add (i32.add (local.get $i) (i32.const 1)) (local.get $fixed)))
+        (if (i32.ge_s (local.get $fixed) (i32.const 0))
+          (then
+            (if (i32.lt_s (local.get $j) (local.get $to))
+              (then
+                (if (i32.eq (i32.load8_u (local.get $j)) (i32.const 34))
+                  (then
+                    (local.set $ok
+                      (if (result i32) (i32.eq (local.get $type) (i32.const 5))
+                        (then (call $isUuid (i32.add (local.get $i) (i32.const 1))))
+                        (else (call $isDatetimeShape (i32.add (local.get $i) (i32.const 1)) (i32.const 24)))))
+                    (if (local.get $ok)
+                      (then (local.set $ok (call $lengthAndEnumOk (local.get $fe) (i32.add (local.get $i) (i32.const 1)) (local.get $fixed)))))))))))
+        (if (i32.eqz (local.get $ok))
+          (then
+            (local.set $j (call $quote (i32.add (local.get $i) (i32.const 1)) (local.get $to)))
+            (if (i32.lt_s (local.get $j) (i32.const 0)) (then (return (i32.const -1))))
+            (local.set $len (i32.sub (local.get $j) (i32.add (local.get $i) (i32.const 1))))
+            (if (i32.eqz (call $stringOk (local.get $fe) (local.get $type) (i32.add (local.get $i) (i32.const 1)) (local.get $len)))
+              (then (return (i32.const -1))))))
+        (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.const 2))
+        (i32.store (i32.add (i32.load offset=32 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.add (local.get $i) (i32.const 1)))
+        (i32.store (i32.add (i32.load offset=36 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (local.get $j))
+        (return (i32.add (local.get $j) (i32.const 1)))))
+    (if (i32.or (i32.eq (local.get $ch) (i32.const 45)) (i32.le_u (i32.sub (local.get $ch) (i32.const 48)) (i32.const 9)))
+      (then
+        (local.set $end (call $number (local.get $i) (local.get $to)
+          (i32.add (i32.load offset=40 (local.get $c)) (i32.shl (local.get $f) (i32.const 3)))))
+        (if (i32.lt_s (local.get $end) (i32.const 0)) (then (return (i32.const -1))))
+        (if (i32.load offset=12 (local.get $fe)) (then (return (i32.const -1))))
+        (local.set $v (f64.load (i32.add (i32.load offset=40 (local.get $c)) (i32.shl (local.get $f) (i32.const 3)))))
+        (if (i32.eqz
+              (i32.or
+                (i32.or (i32.eq (local.get $type) (i32.const 2)) (i32.eq (local.get $type) (i32.const 6)))
+                (i32.and (i32.eq (local.get $type) (i32.const 1)) (f64.eq (f64.trunc (local.get $v)) (local.get $v)))))
+          (then (return (i32.const -1))))
+        (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.const 3))
+        (return (local.get $end))))
+    (if (i32.or (i32.eq (local.get $ch) (i32.const 116)) (i32.eq (local.get $ch) (i32.const 102)))
+      (then
+        (local.set $len (select (i32.const 4) (i32.const 5) (i32.eq (local.get $ch) (i32.const 116))))
+        (if (i32.gt_s (i32.add (local.get $i) (local.get $len)) (local.get $to)) (then (return (i32.const -1))))
+        ;; "true" and "alse" (after the "f") as little-endian words.
+        (if (i32.eqz
+              (select
+                (i32.eq (i32.load (local.get $i)) (i32.const 0x65757274))
+                (i32.eq (i32.load offset=1 (local.get $i)) (i32.const 0x65736c61))
+                (i32.eq (local.get $len) (i32.const 4))))
+          (then (return (i32.const -1))))
+        (if (i32.and (i32.ne (local.get $type) (i32.const 3)) (i32.ne (local.get $type) (i32.const 6))) (then (return (i32.const -1))))
+        (if (i32.load offset=12 (local.get $fe)) (then (return (i32.const -1))))
+        (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2)))
+          (select (i32.const 4) (i32.const 5) (i32.eq (local.get $len) (i32.const 4))))
+        (return (i32.add (local.get $i) (local.get $len)))))
+    (if (i32.eq (local.get $ch) (i32.const 110))
+      (then
+        (if (i32.and
+              (i32.eqz (i32.load offset=4 (local.get $fe)))
+              (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $to)))
+          (then
+            (if (i32.eq (i32.load (local.get $i)) (i32.const 0x6c6c756e))
+              (then
+                (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.const 1))
+                (return (i32.add (local.get $i) (i32.const 4)))))))))
+    (i32.const -1))
+
+  ;; `key`: the closing quote of the key at $i, with its field in order[$at]; -1 when the key is
+  ;; not a field. The last record's field at this position is tried first.
+  (func $key (param $c i32) (param $i i32) (param $to i32) (param $at i32) (result i32)
+    (local $nf i32) (local $slot i32) (local $guess i32) (local $fe i32) (local $len i32) (local $end i32) (local $f i32)
+    (local.set $nf (i32.load (local.get $c)))
+    (if (i32.ge_s (local.get $at) (local.get $nf)) (then (return (i32.const -1))))
+    (local.set $slot (i32.add (i32.load offset=20 (local.get $c)) (i32.shl (local.get $at) (i32.const 2))))
+    (local.set $guess (i32.load (local.get $slot)))
+    (if (i32.ge_s (local.get $guess) (i32.const 0))
+      (then
+        (local.set $fe (i32.add (i32.load offset=16 (local.get $c)) (i32.shl (local.get $guess) (i32.const 5))))
+        (local.set $len (i32.load offset=28 (local.get $fe)))
+        (if (i32.ge_s (local.get $len) (i32.const 0))
+          (then
+            (local.set $end (i32.add (local.get $i) (local.get $len)))
+            (if (i32.lt_s (local.get $end) (local.get $to))
+              (then
+                (if (i32.eq (i32.load8_u (local.get $end)) (i32.const 34))
+                  (then
+                    (if (call $same (local.get $i) (i32.load offset=24 (local.get $fe)) (local.get $len))
+                      (then (return (local.get $end))))))))))))
+    (local.set $end (call $quote (local.get $i) (local.get $to)))
+    (if (i32.lt_s (local.get $end) (i32.const 0)) (then (return (i32.const -1))))
+    (local.set $len (i32.sub (local.get $end) (local.get $i)))
+    ;; From the last field down, as the JS side's Map keeps the last of equal names.
+    (local.set $f (local.get $nf))
+    (block $none
+      (loop $next
+        (br_if $none (i32.eqz (local.get $f)))
+        (local.set $f (i32.sub (local.get $f) (i32.const 1)))
+        (local.set $fe (i32.add (i32.load offset=16 (local.get $c)) (i32.shl (local.get $f) (i32.const 5))))
+        (if (i32.eq (i32.load offset=28 (local.get $fe)) (local.get $len))
+          (then
+            (if (call $same (local.get $i) (i32.load offset=24 (local.get $fe)) (local.get $len))
+              (then
+                (i32.store (local.get $slot) (local.get $f))
+                (return (local.get $end))))))
+        (br $next)))
+    (i32.const -1))
+
+  ;; `RecordScan.scan` of the line [$from, $to) for the collection at $c: 1 when the record is
+  ;; one the full path would pass with a non-null primary key (values in kind/start/end/num,
+  ;; present fields marked in seen with the scan number at +12), 0 when not sure.
+  (func (export "scan") (param $c i32) (param $from i32) (param $to i32) (result i32)
+    (local $no i32) (local $required i32) (local $at i32) (local $i i32) (local $ch i32) (local $keyEnd i32) (local $f i32)
+    (local $seen i32) (local $fe i32) (local $pk i32)
+    (if (i32.ne (if (result i32) (i32.lt_s (local.get $from) (local.get $to)) (then (i32.load8_u (local.get $from))) (else (i32.const -1))) (i32.const 123)) (then (return (i32.const 0))))
+    (local.set $seen (i32.load offset=24 (local.get $c)))
+    (local.set $no (i32.load offset=12 (local.get $c)))
+    (if (i32.eq (local.get $no) (i32.const 0x3fffffff))
+      (then
+        (memory.fill (local.get $seen) (i32.const 0) (i32.shl (i32.load (local.get $c)) (i32.const 2)))
+        (local.set $no (i32.const 0))))
+    (local.set $no (i32.add (local.get $no) (i32.const 1)))
+    (i32.store offset=12 (local.get $c) (local.get $no))
+    (local.set $i (i32.add (local.get $from) (i32.const 1)))
+    (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+    (if (i32.le_s (local.get $ch) (i32.const 32))
+      (then
+        (local.set $i (call $skipWs (local.get $i) (local.get $to)))
+        (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))))
+    (if (i32.eq (local.get $ch) (i32.const 125))
+      (then (local.set $i (i32.add (local.get $i) (i32.const 1))))
+      (else
+        (loop $member
+          (if (i32.ne (local.get $ch) (i32.const 34)) (then (return (i32.const 0))))
+          (local.set $keyEnd (call $key (local.get $c) (i32.add (local.get $i) (i32.const 1)) (local.get $to) (local.get $at)))
+          (if (i32.lt_s (local.get $keyEnd) (i32.const 0)) (then (return (i32.const 0))))
+          (local.set $f (i32.load (i32.add (i32.load offset=20 (local.get $c)) (i32.shl (local.get $at) (i32.const 2)))))
+          (if (i32.eq (i32.load (i32.add (local.get $seen) (i32.shl (local.get $f) (i32.const 2)))) (local.get $no))
+            (then (return (i32.const 0))))
+          (i32.store (i32.add (local.get $seen) (i32.shl (local.get $f) (i32.const 2))) (local.get $no))
+          (local.set $at (i32.add (local.get $at) (i32.const 1)))
+          (local.set $i (i32.add (local.get $keyEnd) (i32.const 1)))
+          (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+          (if (i32.le_s (local.get $ch) (i32.const 32))
+            (then
+              (local.set $i (call $skipWs (local.get $i) (local.get $to)))
+              (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))))
+          (if (i32.ne (local.get $ch) (i32.const 58)) (then (return (i32.const 0))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (if (i32.le_s (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))) (i32.const 32))
+            (then (local.set $i (call $skipWs (local.get $i) (local.get $to)))))
+          (local.set $i (call $value (local.get $c) (local.get $i) (local.get $to) (local.get $f)))
+          (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const 0))))
+          (local.set $fe (i32.add (i32.load offset=16 (local.get $c)) (i32.shl (local.get $f) (i32.const 5))))
+          (if (i32.load offset=4 (local.get $fe))
+            (then
+              (if (i32.ne (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2)))) (i32.const 1))
+                (then (local.set $required (i32.add (local.get $required) (i32.const 1)))))))
+          (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+          (if (i32.le_s (local.get $ch) (i32.const 32))
+            (then
+              (local.set $i (call $skipWs (local.get $i) (local.get $to)))
+              (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (if (i32.ne (local.get $ch) (i32.const 125))
+            (then
+              (if (i32.ne (local.get $ch) (i32.const 44)) (then (return (i32.const 0))))
+              (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+              (if (i32.le_s (local.get $ch) (i32.const 32))
+                (then
+                  (local.set $i (call $skipWs (local.get $i) (local.get $to)))
+                  (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))))
+              (br $member))))))
+    (local.set $pk (i32.load offset=4 (local.get $c)))
+    (i32.and
+      (i32.and
+        (i32.eq (call $skipWs (local.get $i) (local.get $to)) (local.get $to))
+        (i32.eq (local.get $required) (i32.load offset=8 (local.get $c))))
+      (i32.and
+        (i32.eq (i32.load (i32.add (local.get $seen) (i32.shl (local.get $pk) (i32.const 2)))) (local.get $no))
+        (i32.ne (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))) (i32.const 1))))))
