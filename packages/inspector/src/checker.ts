@@ -55,10 +55,10 @@ export class CollectionChecker {
     fastPath = true,
   ) {
     this.compiled = compileFields(collection);
-    this.scan = fastPath ? new RecordScan(collection) : null;
+    this.keys = new KeyRecorder(collection, indexed, 4096);
+    this.scan = fastPath ? new RecordScan(collection, this.keys.fieldIndexes) : null;
     // Before the first line of any file (every collection's checker is built before reading).
     this.scan?.rehearse();
-    this.keys = new KeyRecorder(collection, indexed, 4096);
   }
 
   private changingBuffer(): void {

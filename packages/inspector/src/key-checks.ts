@@ -26,11 +26,14 @@ const keyField = (collection: PacketCollection, name: string): KeyField => ({ na
  */
 export class KeyRecorder {
   private readonly fields: KeyField[];
+  /** The schema index of each field taken down, in order (-1: not a schema field). */
+  readonly fieldIndexes: readonly number[];
   batch: KeyBatch;
   private readonly digest: Digest = { hi: 0, lo: 0 };
 
   constructor(collection: PacketCollection, indexed: readonly string[], capacity: number) {
     this.fields = [...indexed, ...(collection.relations ?? []).map((r) => r.field)].map((name) => keyField(collection, name));
+    this.fieldIndexes = this.fields.map((f) => f.index);
     this.batch = newKeyBatch(this.fields.length, capacity);
   }
 
@@ -52,12 +55,16 @@ export class KeyRecorder {
     const k = b.count - 1;
     const pk = scan.pk;
     b.bytes = bytes;
+    b.texts[k] = null;
+    if (scan.fromWasm) {
+      scan.wasmKeysInto(b, k);
+      return;
+    }
     // Never 0 (which marks held text): a scanned primary key is never missing or null.
     b.kind[k] = scan.kind[pk] ?? 0;
     b.start[k] = scan.start[pk] ?? 0;
     b.end[k] = scan.end[pk] ?? 0;
     b.num[k] = scan.num[pk] ?? 0;
-    b.texts[k] = null;
     const d = this.digest;
     let s = k * b.slots;
     for (const { index: f } of this.fields) {

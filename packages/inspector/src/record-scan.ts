@@ -1,5 +1,6 @@
 import type { PacketCollection } from "@macro/ssot";
 import { isDatetimeAt, isDatetimeShapeAt, isUuidAt } from "./formats.ts";
+import type { KeyBatch } from "./record-values.ts";
 import { WasmScan } from "./wasm-scan.ts";
 import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, NINE, NULL, plainUtf8, QUOTE, RBRACE, sameAt, skipWs, TRUE, ZERO } from "./json-bytes.ts";
 
@@ -64,10 +65,14 @@ export class RecordScan {
   private scanNo = 0;
   /** The same scan in Wasm, tried first on the lines of a run `load`ed; null: the JS scan alone. */
   private readonly wasm: WasmScan | null;
-  /** The last `scan` was answered by the Wasm scan. */
+  /**
+   * The last `scan` was answered by the Wasm scan: then `kind`, `start`, `end`, `num` and `has`
+   * do not describe it; `wasmKeysInto` gives what the key checks need.
+   */
   fromWasm = false;
 
-  constructor(collection: PacketCollection) {
+  /** `keyFields`: the fields whose key digests a scan makes, in `KeyRecorder`'s order (-1: not a schema field). */
+  constructor(collection: PacketCollection, keyFields: readonly number[] = []) {
     const fields = collection.fields;
     const n = fields.length;
     this.names = fields.map((f) => f.name);
@@ -95,6 +100,7 @@ export class RecordScan {
       hasEnum: this.enumSet.map((e) => e !== null),
       enumBytes: this.enumBytes,
       nameBytes: this.nameBytes,
+      keyFields,
     });
   }
 
@@ -148,11 +154,15 @@ export class RecordScan {
    */
   scan(b: Buffer, from: number, to: number): boolean {
     this.fromWasm = this.wasm !== null && this.wasm.scan(b, from, to);
-    if (this.fromWasm) {
-      this.wasm?.values(this.seen, this.kind, this.start, this.end, this.num, this.next());
-      return true;
-    }
-    return this.scanHere(b, from, to);
+    return this.fromWasm || this.scanHere(b, from, to);
+  }
+
+  /**
+   * For a record the Wasm scan took (`fromWasm`), whose values it keeps: its primary key's place
+   * and the key digests, as record `k` of `batch` (see `KeyRecorder.addScanned`).
+   */
+  wasmKeysInto(batch: KeyBatch, k: number): void {
+    this.wasm?.keysInto(batch, k);
   }
 
   /** `scan` in JS: every line the Wasm scan is not sure of, and every line outside a loaded run. */

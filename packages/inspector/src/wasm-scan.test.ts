@@ -3,12 +3,14 @@ import { describe, expect, it } from "vitest";
 import { compileWat } from "../scripts/wasm-compile.mjs";
 import { mulberry32 } from "./generate.ts";
 import { RECORD_SCAN_WASM } from "./record-scan-wasm.ts";
+import { KeyRecorder } from "./key-checks.ts";
 import { RecordScan } from "./record-scan.ts";
+import type { KeyBatch } from "./record-values.ts";
 import { HOSTILE_SCHEMA } from "./test-support.ts";
 
 // The Wasm scan may only ever say "a fast-path record" where the JS scan does, with the same
-// values (it leaves the rest to the JS scan); and it must take the plain records, or it would
-// only cost time.
+// key place and key digests (it leaves the rest to the JS scan); and it must take the plain
+// records, or it would only cost time.
 
 const things = PacketSchema.parse(HOSTILE_SCHEMA).collections.find((c) => c.name === "things") as PacketCollection;
 
@@ -36,28 +38,34 @@ const VALUES = [
   ...['""', '"a"', '"ab"', '"abc"', '"abcd"', '"é"', '"😀x"', '"é日本"', '"😀😀😀😀"', '"draft"', "true", "false", "null", "[1]", '{"a":1}', "tru", "nul", '"open'],
 ];
 
-/** What a scan found, to compare: each field present, with its value kind, place and number. */
-function seenBy(scan: RecordScan, n: number): string[] {
-  const out: string[] = [];
-  for (let f = 0; f < n; f += 1) {
-    if (!scan.has(f)) continue;
-    const kind = scan.kind[f] ?? 0;
-    out.push(`${f}:${kind}:${kind === 2 ? `${scan.start[f]}-${scan.end[f]}` : ""}:${kind === 3 ? Object.is(scan.num[f], -0) ? "-0" : String(scan.num[f]) : ""}`);
+const NAMES = things.fields.map((f) => f.name);
+
+/** What the key checks take down of the last record of a batch: where its key lies, and each field's digest. */
+function lastRecord(batch: KeyBatch): string[] {
+  const k = batch.count - 1;
+  const out = [`kind ${batch.kind[k]}`, `at ${batch.start[k]}-${batch.end[k]}`, `num ${Object.is(batch.num[k], -0) ? "-0" : String(batch.num[k])}`];
+  for (let s = k * batch.slots; s < (k + 1) * batch.slots; s += 1) {
+    out.push(batch.present[s] === 1 ? `${batch.digests[s * 2]}/${batch.digests[s * 2 + 1]}` : "absent");
   }
   return out;
 }
 
-/** Each line scanned by the Wasm scan (in a run of all of them, each at its offset) and by the JS scan. */
+/**
+ * Each line scanned by the Wasm scan (in a run of all of them, each at its offset) and by the JS
+ * scan, every field a key field: where the Wasm scan takes a record, the JS scan must too, and
+ * both must take down the same key place and digests.
+ */
 function compare(lines: string[]): { wasmTook: number; jsTook: number } {
-  const text = lines.join("\n");
-  const b = Buffer.from(text);
-  const wasm = new RecordScan(things);
-  const js = new RecordScan(things);
+  const b = Buffer.from(lines.join("\n"));
+  const wasmKeys = new KeyRecorder(things, NAMES, 16);
+  const wasm = new RecordScan(things, wasmKeys.fieldIndexes);
+  const jsKeys = new KeyRecorder(things, NAMES, 16);
+  const js = new RecordScan(things, jsKeys.fieldIndexes);
   wasm.load(b, 0, b.length);
   let at = 0;
   let wasmTook = 0;
   let jsTook = 0;
-  for (const l of lines) {
+  for (const [n, l] of lines.entries()) {
     const len = Buffer.byteLength(l);
     const w = wasm.scan(b, at, at + len);
     const j = js.scanHere(b, at, at + len);
@@ -65,7 +73,9 @@ function compare(lines: string[]): { wasmTook: number; jsTook: number } {
     if (w && wasm.fromWasm) {
       wasmTook += 1;
       expect(j, l).toBe(true);
-      expect(seenBy(wasm, things.fields.length), l).toEqual(seenBy(js, things.fields.length));
+      wasmKeys.addScanned(wasm, b, n);
+      jsKeys.addScanned(js, b, n);
+      expect(lastRecord(wasmKeys.batch), l).toEqual(lastRecord(jsKeys.batch));
     }
     at += len + 1;
   }

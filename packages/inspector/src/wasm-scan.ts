@@ -1,4 +1,6 @@
+import { keySeeds } from "./keys.ts";
 import { RECORD_SCAN_WASM } from "./record-scan-wasm.ts";
+import type { KeyBatch } from "./record-values.ts";
 import { instantiate, type WasmMemory } from "./wasm.ts";
 
 /** The module's exports (see wasm/record-scan.wat). */
@@ -9,8 +11,10 @@ interface Exports {
 
 /** One instance per thread; its memory holds the collections' layouts, then the run being checked. */
 const wasm = instantiate<Exports>(RECORD_SCAN_WASM);
-/** Below this: the hex table the module starts with. */
-const LAYOUTS_FROM = 256;
+/** Where the key digest seeds go (two words), after the hex table the module starts with. */
+const SEEDS = 256;
+/** Layouts come after the seeds. */
+const LAYOUTS_FROM = 264;
 /** Layouts end where the run starts. */
 const DATA = 65536;
 /** Bytes after a run the module may read (sixteen at a time). */
@@ -36,9 +40,13 @@ export interface ScanFields {
   enumBytes: readonly (readonly Buffer[])[];
   /** Per field, its name's bytes as a key; null: never the key of a fast-path record. */
   nameBytes: readonly (Buffer | null)[];
+  /** The fields whose key digests a scan makes (`KeyRecorder`'s, in its order; -1: not a schema field). */
+  keyFields: readonly number[];
 }
 
 const align = (n: number, to: number): number => (n + to - 1) & -to;
+/** A layout's header (see the .wat), rounded up. */
+const HEADER = 64;
 
 /** Layouts written so far, by the fields they describe. */
 const layouts = new Map<string, number>();
@@ -49,25 +57,29 @@ const layouts = new Map<string, number>();
  */
 function writeLayout(fields: ScanFields): number {
   const n = fields.types.length;
-  let size = 48 + n * (32 + 4 * 5 + 8) + 8;
+  const d = fields.keyFields.length;
+  let size = HEADER + n * (32 + 4 * 5 + 8) + 8 + d * 16;
   for (let f = 0; f < n; f += 1) {
     size += align(fields.nameBytes[f]?.length ?? 0, 4);
     for (const e of fields.enumBytes[f] ?? []) size += 4 + align(e.length, 4);
   }
   const layout = align(free, 8);
   if (layout + size > DATA) return -1;
-  const table = layout + 48;
+  const table = layout + HEADER;
   const order = table + n * 32;
   const seen = order + n * 4;
   const num = align(seen + n * 16, 8);
-  let bytes = num + n * 8;
+  const keyList = num + n * 8;
+  const keyOut = keyList + d * 4;
+  let bytes = keyOut + d * 12;
   const put = (b: Buffer): number => {
     const at = bytes;
     b.copy(mem, at);
     bytes += align(b.length, 4);
     return at;
   };
-  i32.set([n, fields.pk, fields.requiredCount, 0, table, order, seen, seen + n * 4, seen + n * 8, seen + n * 12, num], layout / 4);
+  i32.set([n, fields.pk, fields.requiredCount, 0, table, order, seen, seen + n * 4, seen + n * 8, seen + n * 12, num, d, keyList, keyOut], layout / 4);
+  i32.set(fields.keyFields, keyList / 4);
   i32.fill(-1, order / 4, order / 4 + n);
   i32.fill(0, seen / 4, seen / 4 + n * 4);
   for (let f = 0; f < n; f += 1) {
@@ -94,27 +106,28 @@ function writeLayout(fields: ScanFields): number {
  * the same values; false means "not sure", and the JS scan decides.
  */
 export class WasmScan {
-  private readonly n: number;
-  /** Offsets (in 4- or 8-byte elements) of the layout's arrays. */
-  private readonly seen: number;
+  /** Offsets (in 4- or 8-byte elements) of the primary key's kind, start, end and number, and of the key digests. */
   private readonly kind: number;
   private readonly start: number;
   private readonly end: number;
   private readonly num: number;
+  private readonly keyOut: number;
+  private readonly keys: number;
   private chunk: Buffer | null = null;
   private runFrom = 0;
   private runTo = 0;
 
   private constructor(
     private readonly layout: number,
-    n: number,
+    pk: number,
   ) {
-    this.n = n;
-    this.seen = (layout + 48 + n * 36) / 4;
-    this.kind = this.seen + n;
-    this.start = this.kind + n;
-    this.end = this.start + n;
-    this.num = align((this.end + n) * 4, 8) / 8;
+    const at = layout / 4;
+    this.kind = (i32[at + 7] ?? 0) / 4 + pk;
+    this.start = (i32[at + 8] ?? 0) / 4 + pk;
+    this.end = (i32[at + 9] ?? 0) / 4 + pk;
+    this.num = (i32[at + 10] ?? 0) / 8 + pk;
+    this.keys = i32[at + 11] ?? 0;
+    this.keyOut = (i32[at + 13] ?? 0) / 4;
   }
 
   /**
@@ -125,15 +138,24 @@ export class WasmScan {
    */
   static create(fields: ScanFields): WasmScan | null {
     if (fields.pk < 0) return null;
-    const key = JSON.stringify([fields.pk, fields.requiredCount, [...fields.types], [...fields.required], [...fields.max], fields.hasEnum, fields.enumBytes.map((l) => l.map((b) => b.toString("hex"))), fields.nameBytes.map((b) => b?.toString("hex") ?? null)]);
-    const n = fields.types.length;
+    const key = JSON.stringify([
+      fields.pk,
+      fields.requiredCount,
+      [...fields.types],
+      [...fields.required],
+      [...fields.max],
+      fields.hasEnum,
+      fields.enumBytes.map((l) => l.map((b) => b.toString("hex"))),
+      fields.nameBytes.map((b) => b?.toString("hex") ?? null),
+      fields.keyFields,
+    ]);
     let layout = layouts.get(key);
     if (layout === undefined) {
       layout = writeLayout(fields);
       if (layout < 0) return null;
       layouts.set(key, layout);
     }
-    return new WasmScan(layout, n);
+    return new WasmScan(layout, fields.pk);
   }
 
   /** Copies the run `chunk[start, end)` into the module's memory: its lines come next. */
@@ -147,6 +169,10 @@ export class WasmScan {
     }
     chunk.copy(mem, DATA, start, end);
     mem.fill(0, DATA + end - start, need);
+    // A check worker takes its seeds after this module loads.
+    const [hi, lo] = keySeeds();
+    i32[SEEDS / 4] = hi;
+    i32[SEEDS / 4 + 1] = lo;
     this.chunk = chunk;
     this.runFrom = start;
     this.runTo = end;
@@ -160,17 +186,23 @@ export class WasmScan {
     return wasm.scan(this.layout, from - delta, to - delta) === 1;
   }
 
-  /** The values of the record just scanned, into `RecordScan`'s arrays, its fields marked present with `no`. */
-  values(seen: Int32Array, kind: Uint8Array, start: Int32Array, end: Int32Array, num: Float64Array, no: number): void {
-    const scanNo = i32[this.layout / 4 + 3];
+  /**
+   * What `KeyRecorder.addScanned` takes down of the record just scanned, as record `k` of `batch`:
+   * where its primary key lies and what kind it is, and the key digests the scan made.
+   */
+  keysInto(batch: KeyBatch, k: number): void {
     const delta = this.runFrom - DATA;
-    for (let f = 0; f < this.n; f += 1) {
-      if (i32[this.seen + f] !== scanNo) continue;
-      seen[f] = no;
-      kind[f] = i32[this.kind + f] ?? 0;
-      start[f] = (i32[this.start + f] ?? 0) + delta;
-      end[f] = (i32[this.end + f] ?? 0) + delta;
-      num[f] = f64[this.num + f] ?? 0;
+    batch.kind[k] = i32[this.kind] ?? 0;
+    batch.start[k] = (i32[this.start] ?? 0) + delta;
+    batch.end[k] = (i32[this.end] ?? 0) + delta;
+    batch.num[k] = f64[this.num] ?? 0;
+    const { present, digests } = batch;
+    for (let d = 0, s = k * batch.slots, o = this.keyOut; d < this.keys; d += 1, s += 1, o += 3) {
+      const has = i32[o] ?? 0;
+      present[s] = has;
+      if (has === 0) continue;
+      digests[s * 2] = i32[o + 1] ?? 0;
+      digests[s * 2 + 1] = i32[o + 2] ?? 0;
     }
   }
 }

@@ -4,15 +4,16 @@
 ;; leaves out (numbers past 15 digits or 10^±22, datetimes of another shape, enums on numbers
 ;; and booleans) only costs time.
 ;;
-;; Memory: [0, 256) a table of hex digits; [256, 65536) collection layouts written by the JS
-;; side; from 65536 the run of lines being checked, followed by 32 readable bytes (SIMD reads
-;; look up to 15 bytes past a range).
+;; Memory: [0, 256) a table of hex digits; [256, 264) the key digest seeds (keys.ts); [264,
+;; 65536) collection layouts written by the JS side; from 65536 the run of lines being checked,
+;; followed by 32 readable bytes (SIMD reads look up to 15 bytes past a range).
 ;;
 ;; Small helpers are written out in place: the compiler here does not inline Wasm calls.
 ;;
 ;; A collection's layout at $c (i32 each): +0 fields, +4 primary key field, +8 required fields
 ;; (not the key), +12 scan number, +16 field table, +20 order, +24 seen, +28 kind, +32 start,
-;; +36 end, +40 num (f64). A field's entry (32 bytes): +0 type, +4 required (not the key), +8
+;; +36 end, +40 num (f64), +44 key fields, +48 their field numbers (-1: not a schema field), +52
+;; their digests (present, hi, lo; as `KeyRecorder.addScanned` makes them). A field's entry (32 bytes): +0 type, +4 required (not the key), +8
 ;; maxLength (-1 none), +12 has an enum, +16 enum strings ([len][bytes, 4-aligned] each), +20
 ;; their count, +24 name bytes, +28 name length (-1: no byte form, never matched).
 (module
@@ -402,9 +403,113 @@
         (br $next)))
     (i32.const -1))
 
+;; The key digests of keys.ts (`digestUtf8`, `digestScalar`, `finish`), bit for bit: the
+;; same values must give the same digests whichever side scanned them.
+  (func $finish (param $h1 i32) (param $h2 i32) (param $out i32)
+    (local.set $h1 (i32.mul (i32.xor (local.get $h1) (i32.shr_u (local.get $h1) (i32.const 16))) (i32.const 2246822507)))
+    (local.set $h1 (i32.xor (local.get $h1) (i32.mul (i32.xor (local.get $h2) (i32.shr_u (local.get $h2) (i32.const 13))) (i32.const 3266489909))))
+    (local.set $h2 (i32.mul (i32.xor (local.get $h2) (i32.shr_u (local.get $h2) (i32.const 16))) (i32.const 2246822507)))
+    (local.set $h2 (i32.xor (local.get $h2) (i32.mul (i32.xor (local.get $h1) (i32.shr_u (local.get $h1) (i32.const 13))) (i32.const 3266489909))))
+    (i32.store offset=4 (local.get $out) (local.get $h1))
+    (i32.store offset=8 (local.get $out) (local.get $h2)))
+
+  ;; A string by its UTF-8 bytes [$p, $p + $len): the quote, the length, then four bytes a step.
+  (func $digestBytes (param $p i32) (param $len i32) (param $out i32)
+    (local $h1 i32) (local $h2 i32) (local $end i32) (local $w i32) (local $shift i32)
+    (local.set $h1 (i32.mul (i32.xor (i32.mul (i32.xor (i32.load (i32.const 256)) (i32.const 34)) (i32.const 2654435761)) (local.get $len)) (i32.const 2654435761)))
+    (local.set $h2 (i32.mul (i32.xor (i32.mul (i32.xor (i32.load (i32.const 260)) (i32.const 34)) (i32.const 1597334677)) (local.get $len)) (i32.const 1597334677)))
+    (local.set $end (i32.add (local.get $p) (local.get $len)))
+    (block $out
+      (loop $word
+        (br_if $out (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $end)))
+        (local.set $w (i32.load (local.get $p)))
+        (local.set $h1 (i32.mul (i32.xor (local.get $h1) (local.get $w)) (i32.const 2654435761)))
+        (local.set $h1 (i32.xor (local.get $h1) (i32.shr_u (local.get $h1) (i32.const 15))))
+        (local.set $h2 (i32.mul (i32.xor (local.get $h2) (local.get $w)) (i32.const 1597334677)))
+        (local.set $h2 (i32.xor (local.get $h2) (i32.shr_u (local.get $h2) (i32.const 15))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $word)))
+    (if (i32.lt_s (local.get $p) (local.get $end))
+      (then
+        (local.set $w (i32.const 0))
+        (block $out
+          (loop $byte
+            (br_if $out (i32.ge_s (local.get $p) (local.get $end)))
+            (local.set $w (i32.or (local.get $w) (i32.shl (i32.load8_u (local.get $p)) (local.get $shift))))
+            (local.set $shift (i32.add (local.get $shift) (i32.const 8)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $byte)))
+        (local.set $h1 (i32.mul (i32.xor (local.get $h1) (local.get $w)) (i32.const 2654435761)))
+        (local.set $h1 (i32.xor (local.get $h1) (i32.shr_u (local.get $h1) (i32.const 15))))
+        (local.set $h2 (i32.mul (i32.xor (local.get $h2) (local.get $w)) (i32.const 1597334677)))
+        (local.set $h2 (i32.xor (local.get $h2) (i32.shr_u (local.get $h2) (i32.const 15))))))
+    (call $finish (local.get $h1) (local.get $h2) (local.get $out)))
+
+  ;; A number by its value: a tag, then the int32 or the two words of the double.
+  (func $digestNumber (param $v f64) (param $out i32)
+    (local $h1 i32) (local $h2 i32) (local $i i32) (local $bits i64) (local $w0 i32)
+    (local.set $i (i32.trunc_sat_f64_s (local.get $v)))
+    (local.set $w0 (select (i32.const 0x10000) (i32.const 0x10001) (f64.eq (f64.convert_i32_s (local.get $i)) (local.get $v))))
+    (local.set $h1 (i32.mul (i32.xor (i32.load (i32.const 256)) (local.get $w0)) (i32.const 2654435761)))
+    (local.set $h2 (i32.mul (i32.xor (i32.load (i32.const 260)) (local.get $w0)) (i32.const 1597334677)))
+    (if (i32.eq (local.get $w0) (i32.const 0x10000))
+      (then
+        (local.set $h1 (i32.mul (i32.xor (local.get $h1) (local.get $i)) (i32.const 2654435761)))
+        (local.set $h2 (i32.mul (i32.xor (local.get $h2) (local.get $i)) (i32.const 1597334677))))
+      (else
+        (local.set $bits (i64.reinterpret_f64 (local.get $v)))
+        (local.set $i (i32.wrap_i64 (local.get $bits)))
+        (local.set $h1 (i32.mul (i32.xor (local.get $h1) (local.get $i)) (i32.const 2654435761)))
+        (local.set $h2 (i32.mul (i32.xor (local.get $h2) (local.get $i)) (i32.const 1597334677)))
+        (local.set $i (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))
+        (local.set $h1 (i32.mul (i32.xor (local.get $h1) (local.get $i)) (i32.const 2654435761)))
+        (local.set $h2 (i32.mul (i32.xor (local.get $h2) (local.get $i)) (i32.const 1597334677)))))
+    (call $finish (local.get $h1) (local.get $h2) (local.get $out)))
+
+  ;; Each key field's digest of the record just scanned (scan number $no), into the layout's out.
+  (func $digests (param $c i32) (param $no i32)
+    (local $n i32) (local $list i32) (local $out i32) (local $f i32) (local $kind i32) (local $w0 i32)
+    (local.set $n (i32.load offset=44 (local.get $c)))
+    (local.set $list (i32.load offset=48 (local.get $c)))
+    (local.set $out (i32.load offset=52 (local.get $c)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $f (i32.load (local.get $list)))
+        (local.set $kind (i32.const 0))
+        (if (i32.ge_s (local.get $f) (i32.const 0))
+          (then
+            (if (i32.eq (i32.load (i32.add (i32.load offset=24 (local.get $c)) (i32.shl (local.get $f) (i32.const 2)))) (local.get $no))
+              (then (local.set $kind (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2)))))))))
+        ;; Absent and null values have no digest.
+        (i32.store (local.get $out) (i32.gt_u (local.get $kind) (i32.const 1)))
+        (if (i32.eq (local.get $kind) (i32.const 2))
+          (then
+            (call $digestBytes
+              (i32.load (i32.add (i32.load offset=32 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))))
+              (i32.sub
+                (i32.load (i32.add (i32.load offset=36 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))))
+                (i32.load (i32.add (i32.load offset=32 (local.get $c)) (i32.shl (local.get $f) (i32.const 2)))))
+              (local.get $out))))
+        (if (i32.eq (local.get $kind) (i32.const 3))
+          (then (call $digestNumber (f64.load (i32.add (i32.load offset=40 (local.get $c)) (i32.shl (local.get $f) (i32.const 3)))) (local.get $out))))
+        (if (i32.gt_u (local.get $kind) (i32.const 3))
+          (then
+            ;; true (4) and false (5): a tag alone.
+            (local.set $w0 (select (i32.const 0x10002) (i32.const 0x10003) (i32.eq (local.get $kind) (i32.const 4))))
+            (call $finish
+              (i32.mul (i32.xor (i32.load (i32.const 256)) (local.get $w0)) (i32.const 2654435761))
+              (i32.mul (i32.xor (i32.load (i32.const 260)) (local.get $w0)) (i32.const 1597334677))
+              (local.get $out))))
+        (local.set $list (i32.add (local.get $list) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 12)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next))))
+
   ;; `RecordScan.scan` of the line [$from, $to) for the collection at $c: 1 when the record is
   ;; one the full path would pass with a non-null primary key (values in kind/start/end/num,
-  ;; present fields marked in seen with the scan number at +12), 0 when not sure.
+  ;; present fields marked in seen with the scan number at +12, key digests in the out), 0
+  ;; when not sure.
   (func (export "scan") (param $c i32) (param $from i32) (param $to i32) (result i32)
     (local $no i32) (local $required i32) (local $at i32) (local $i i32) (local $ch i32) (local $keyEnd i32) (local $f i32)
     (local $seen i32) (local $fe i32) (local $pk i32)
@@ -468,10 +573,14 @@
                   (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))))
               (br $member))))))
     (local.set $pk (i32.load offset=4 (local.get $c)))
-    (i32.and
-      (i32.and
-        (i32.eq (call $skipWs (local.get $i) (local.get $to)) (local.get $to))
-        (i32.eq (local.get $required) (i32.load offset=8 (local.get $c))))
-      (i32.and
-        (i32.eq (i32.load (i32.add (local.get $seen) (i32.shl (local.get $pk) (i32.const 2)))) (local.get $no))
-        (i32.ne (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))) (i32.const 1))))))
+    (if (i32.eqz
+          (i32.and
+            (i32.and
+              (i32.eq (call $skipWs (local.get $i) (local.get $to)) (local.get $to))
+              (i32.eq (local.get $required) (i32.load offset=8 (local.get $c))))
+            (i32.and
+              (i32.eq (i32.load (i32.add (local.get $seen) (i32.shl (local.get $pk) (i32.const 2)))) (local.get $no))
+              (i32.ne (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))) (i32.const 1)))))
+      (then (return (i32.const 0))))
+    (call $digests (local.get $c) (local.get $no))
+    (i32.const 1)))
