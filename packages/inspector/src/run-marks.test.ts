@@ -52,6 +52,17 @@ describe("RunMarks", () => {
     expect(differ).toEqual([]);
   });
 
+  it("takes a run too long to copy into the Wasm memory (one line past 64 MiB) as odd: the full path checks it", () => {
+    const line = Buffer.alloc(64 * 1024 * 1024 + 1, 0x61);
+    const marks = new RunMarks();
+    marks.mark(line, 0, line.length);
+    expect(marks.line(0, line.length)).toBe(LINE_ODD);
+    // The next run is looked at again.
+    const plain = Buffer.from('{"id":1}');
+    marks.mark(plain, 0, plain.length);
+    expect(marks.line(0, plain.length)).toBe(LINE_PLAIN);
+  });
+
   it("runs the Wasm that wasm/run-marks.wat compiles to (scripts/build-wasm.mjs regenerates it)", async () => {
     expect(await compileWat("run-marks")).toBe(RUN_MARKS_WASM);
   });

@@ -9,6 +9,8 @@ export const LINE_ODD = 2;
 const BACKSLASH = 0x5c;
 /** Bytes read past a range by the scan (it looks two ahead, sixteen at a time). */
 const PAD = 32;
+/** The longest run marked in Wasm (five bytes of memory a byte; a memory stops at 4 GiB). */
+const LARGEST = 64 * 1024 * 1024;
 
 /** The module's exports (see the .wat). */
 interface Scan {
@@ -32,6 +34,8 @@ export class RunMarks {
   private needle: number[] = [];
   private o = 0;
   private n = 0;
+  /** The run last marked was not looked at (see `mark`). */
+  private unmarked = false;
 
   /** Marks `chunk[start, end)`; `chunk[end]`, if there is one, is the line break after the run's last line. */
   mark(chunk: Buffer, start: number, end: number): void {
@@ -40,6 +44,10 @@ export class RunMarks {
     this.o = 0;
     this.n = 0;
     const len = end - start;
+    // Too long to copy in (one line longer than any run): every line of it is odd, so the full
+    // path checks it.
+    this.unmarked = len > LARGEST;
+    if (this.unmarked) return;
     // Memory: the run and its padding, then up to one offset (4 bytes) per byte of it.
     const out = (len + PAD + 3) & ~3;
     const need = out + len * 4;
@@ -61,6 +69,7 @@ export class RunMarks {
 
   /** The line `[from, to)` of the run last marked; lines must be asked about in order. */
   line(from: number, to: number): number {
+    if (this.unmarked) return LINE_ODD;
     let o = this.o;
     while (o < this.odd.length && (this.odd[o] ?? 0) < from) o += 1;
     this.o = o;

@@ -122,6 +122,15 @@ describe("the Wasm record scan", () => {
     expect(r.wasmTook).toBeGreaterThan(0);
   });
 
+  it("leaves a run too long to copy in (one line past 64 MiB) to the JS scan", () => {
+    const scan = new RecordScan(things);
+    const b = Buffer.alloc(64 * 1024 * 1024 + 1, 0x20);
+    Buffer.from(line(PLAIN)).copy(b);
+    scan.load(b, 0, b.length);
+    expect(scan.scan(b, 0, b.length)).toBe(true);
+    expect(scan.fromWasm).toBe(false);
+  });
+
   it("is not used for a line outside the run loaded: the JS scan answers", () => {
     const scan = new RecordScan(things);
     const b = Buffer.from(line(PLAIN));

@@ -19,6 +19,11 @@ const LAYOUTS_FROM = 264;
 const DATA = 65536;
 /** Bytes after a run the module may read (sixteen at a time). */
 const PAD = 32;
+/**
+ * The longest run copied in (a run is at most 64 KiB of lines, or one line of at most
+ * `maxLineBytes`): a memory cannot grow past 4 GiB, and a longer line is rare enough to scan in JS.
+ */
+const LARGEST = 64 * 1024 * 1024;
 
 let free = LAYOUTS_FROM;
 /** The scan whose run the memory holds now: runs of one thread's collections take turns. */
@@ -158,8 +163,12 @@ export class WasmScan {
     return new WasmScan(layout, fields.pk);
   }
 
-  /** Copies the run `chunk[start, end)` into the module's memory: its lines come next. */
+  /** Copies the run `chunk[start, end)` into the module's memory: its lines come next (a run past LARGEST, to the JS scan). */
   load(chunk: Buffer, start: number, end: number): void {
+    if (end - start > LARGEST) {
+      loaded = null;
+      return;
+    }
     const need = DATA + (end - start) + PAD;
     if (wasm.memory.buffer.byteLength < need) {
       wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / 65536));
