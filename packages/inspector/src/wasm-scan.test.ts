@@ -34,7 +34,8 @@ const line = (entries: [string, string][]): string => `{${entries.map(([k, v]) =
 const VALUES = [
   ...["0", "-0", "7", "-7", "1.0", "1.5", "-0.5", "1e2", "1E+2", "2e-1", "-12.5e+2", "123456789012345", "1234567890123456", "0.000001", "1e22", "1e23", "1e-22", "1e-23", "12345678901234567890", "1e400", "01", "1.", ".5", "+1", "-", "1e", "1e+", "0x10"],
   ...['"2026-01-01T00:00:00.000Z"', '"2026-12-31T23:59:59.999Z"', '"2026-13-01T00:00:00.000Z"', '"2026-02-31T24:00:00.000Z"', '"2026-01-01T24:00:00.000Z"', '"2026-01-01T24:00:01.000Z"', '"2026-01-01"', '"2026-01-01T10:00:00+02:00"', '"2026-01-01T00:00:00.000z"'],
-  ...['"0123abcd-abcd-4ef0-8abc-0123456789ef"', '"0123ABCD-ABCD-4EF0-8ABC-0123456789EF"', '"0123abcd-abcd-4ef0-8abc-0123456789eg"', '"0123abcd-abcd-4ef0-8abc-0123456789e"', '"0123abcd_abcd-4ef0-8abc-0123456789ef"'],
+  ...['"2026-01-01T24:00:00.001Z"', '"2026-01-01T24:01:00.000Z"', '"2026-01-01T23:60:00.000Z"', '"2026-01-01T23:59:60.000Z"', '"2026-00-01T00:00:00.000Z"', '"2026-01-00T00:00:00.000Z"', '"2026-01-32T00:00:00.000Z"', '"2026-01-01T00:00:00.0a0Z"', '"2026-01-01t00:00:00.000Z"', '"2026-01-01T00:00:00.000Zx"', '"2026/01/01T00:00:00.000Z"', '"9999-12-31T24:00:00.000Z"'],
+  ...['"0123abcd-abcd-4ef0-8abc-0123456789ef"', '"0123ABCD-ABCD-4EF0-8ABC-0123456789EF"', '"0123abcd-abcd-4ef0-8abc-0123456789eg"', '"0123abcd-abcd-4ef0-8abc-0123456789e"', '"0123abcd_abcd-4ef0-8abc-0123456789ef"', '"0123abcd-abcd-4ef0-8abc-0123456789G0"', '"0123abcd-abcd-4ef0-8abc-012345678:ef"', '"0123abcd-abcd-4ef0-8abc-0123456789/f"', '"0123abcd-abcd-4ef0--abc-0123456789ef"', '"0123abcdaabcd-4ef0-8abc-0123456789ef"', '"0123abc@-abcd-4ef0-8abc-0123456789ef"', '"0123abcd-abcd-4ef0-8abc-0123456789e`"'],
   ...['""', '"a"', '"ab"', '"abc"', '"abcd"', '"é"', '"😀x"', '"é日本"', '"😀😀😀😀"', '"draft"', "true", "false", "null", "[1]", '{"a":1}', "tru", "nul", '"open'],
 ];
 
@@ -91,6 +92,27 @@ describe("the Wasm record scan", () => {
     const spaced = `{ ${PLAIN.map(([k, v]) => `"${k}" :\t${v}`).join(" , ")} }`;
     const lines = [line(PLAIN), line([...PLAIN].reverse()), spaced, `${line(PLAIN)}\t `];
     expect(compare(lines)).toEqual({ wasmTook: 4, jsTook: 4 });
+  });
+
+  it("takes the values it claims: common-shape datetimes (24:00 included), uuids of either case, numbers it can make exactly", () => {
+    const take: [string, string][] = [
+      ["at", '"2026-01-01T24:00:00.000Z"'],
+      ["at", '"2026-12-31T23:59:59.999Z"'],
+      ["at", '"2026-02-31T00:00:00.000Z"'],
+      ["u", '"0123ABCD-ABCD-4EF0-8ABC-0123456789EF"'],
+      ["u", '"ffffffff-FFFF-aaaa-AAAA-000000000000"'],
+      ["x", "-0"],
+      ["x", "1e2"],
+      ["x", "-12.5e+2"],
+      ["x", "0.000001"],
+      ["x", "1e22"],
+      ["x", "1e-22"],
+      ["n", "123456789012345"],
+      ["n", "-7"],
+      ["n", "1.0"],
+    ];
+    const lines = take.map(([field, v]) => line(PLAIN.map(([k, old]) => [k, k === field ? v : old])));
+    expect(compare(lines)).toEqual({ wasmTook: lines.length, jsTook: lines.length });
   });
 
   it("says a record is one only where the JS scan does, with the same values: every value in every field", () => {

@@ -18,9 +18,6 @@
 ;; their count, +24 name bytes, +28 name length (-1: no byte form, never matched).
 (module
   (memory (export "memory") 2)
-  (data (i32.const 48) "\01\01\01\01\01\01\01\01\01\01")
-  (data (i32.const 65) "\01\01\01\01\01\01")
-  (data (i32.const 97) "\01\01\01\01\01\01")
 
   ;; JSON whitespace: space, tab, CR, LF.
   (func $skipWs (param $i i32) (param $to i32) (result i32)
@@ -76,82 +73,73 @@
         (br $step)))
     (i32.const -1))
 
-  ;; Are the $n bytes at $p hex digits (either case)?
-  (func $hex (param $p i32) (param $n i32) (result i32)
-    (local $ok i32)
-    (local.set $ok (i32.const 1))
-    (block $out
-      (loop $next
-        (br_if $out (i32.eqz (local.get $n)))
-        (local.set $ok (i32.and (local.get $ok) (i32.load8_u (i32.load8_u (local.get $p)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-        (br $next)))
-    (local.get $ok))
+  ;; Sixteen bytes at once: 0xFF where a byte is an ASCII digit.
+  (func $digits (param $v v128) (result v128)
+    (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))
 
-  ;; `isUuidAt` of the 36 bytes at $p.
+  ;; Sixteen bytes at once: 0xFF where a byte is a hex digit of either case.
+  (func $hexes (param $v v128) (result v128)
+    (v128.or
+      (call $digits (local.get $v))
+      (i8x16.lt_u (i8x16.sub (v128.or (local.get $v) (i8x16.splat (i32.const 32))) (i8x16.splat (i32.const 97))) (i8x16.splat (i32.const 6)))))
+
+  ;; `isUuidAt` of the 36 bytes at $p: 8-4-4-4-12 hex digits, in three (overlapping) loads; each
+  ;; place is a dash where the mask says so and a hex digit elsewhere.
   (func $isUuid (param $p i32) (result i32)
-    (i32.and
-      (i32.and
-        (i32.and (i32.eq (i32.load8_u offset=8 (local.get $p)) (i32.const 45)) (i32.eq (i32.load8_u offset=13 (local.get $p)) (i32.const 45)))
-        (i32.and (i32.eq (i32.load8_u offset=18 (local.get $p)) (i32.const 45)) (i32.eq (i32.load8_u offset=23 (local.get $p)) (i32.const 45))))
-      (i32.and
-        (i32.and (call $hex (local.get $p) (i32.const 8)) (call $hex (i32.add (local.get $p) (i32.const 9)) (i32.const 4)))
-        (i32.and
-          (i32.and (call $hex (i32.add (local.get $p) (i32.const 14)) (i32.const 4)) (call $hex (i32.add (local.get $p) (i32.const 19)) (i32.const 4)))
-          (call $hex (i32.add (local.get $p) (i32.const 24)) (i32.const 12))))))
-
-  (func $digit (param $p i32) (result i32)
-    (local $d i32)
-    (local.set $d (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)))
-    (select (local.get $d) (i32.const -1) (i32.lt_u (local.get $d) (i32.const 10))))
-
-  (func $two (param $p i32) (result i32)
-    (local $hi i32) (local $lo i32)
-    (local.set $hi (call $digit (local.get $p)))
-    (local.set $lo (call $digit (i32.add (local.get $p) (i32.const 1))))
-    (select
-      (i32.const -1)
-      (i32.add (i32.mul (local.get $hi) (i32.const 10)) (local.get $lo))
-      (i32.or (i32.lt_s (local.get $hi) (i32.const 0)) (i32.lt_s (local.get $lo) (i32.const 0)))))
-
-  ;; `isDatetimeShapeAt` of the $len bytes at $p: "YYYY-MM-DDTHH:MM:SS.sssZ" and in range.
-  (func $isDatetimeShape (param $p i32) (param $len i32) (result i32)
-    (local $y i32) (local $mo i32) (local $d i32) (local $h i32) (local $mi i32) (local $s i32) (local $msh i32) (local $ms i32)
-    (if (i32.ne (local.get $len) (i32.const 24)) (then (return (i32.const 0))))
-    (if (i32.eqz
-          (i32.and
-            (i32.and
-              (i32.and (i32.eq (i32.load8_u offset=4 (local.get $p)) (i32.const 45)) (i32.eq (i32.load8_u offset=7 (local.get $p)) (i32.const 45)))
-              (i32.and (i32.eq (i32.load8_u offset=10 (local.get $p)) (i32.const 84)) (i32.eq (i32.load8_u offset=13 (local.get $p)) (i32.const 58))))
-            (i32.and
-              (i32.and (i32.eq (i32.load8_u offset=16 (local.get $p)) (i32.const 58)) (i32.eq (i32.load8_u offset=19 (local.get $p)) (i32.const 46)))
-              (i32.eq (i32.load8_u offset=23 (local.get $p)) (i32.const 90)))))
+    (local $v v128) (local $dash v128)
+    (local.set $dash (i8x16.splat (i32.const 45)))
+    (local.set $v (v128.load (local.get $p)))
+    (if (i32.eqz (i8x16.all_true (v128.bitselect (i8x16.eq (local.get $v) (local.get $dash)) (call $hexes (local.get $v))
+          (v128.const i8x16 0 0 0 0 0 0 0 0 -1 0 0 0 0 -1 0 0))))
       (then (return (i32.const 0))))
-    (local.set $y (i32.or (call $two (local.get $p)) (call $two (i32.add (local.get $p) (i32.const 2)))))
+    (local.set $v (v128.load offset=16 (local.get $p)))
+    (if (i32.eqz (i8x16.all_true (v128.bitselect (i8x16.eq (local.get $v) (local.get $dash)) (call $hexes (local.get $v))
+          (v128.const i8x16 0 0 -1 0 0 0 0 -1 0 0 0 0 0 0 0 0))))
+      (then (return (i32.const 0))))
+    (local.set $v (v128.load offset=20 (local.get $p)))
+    (i8x16.all_true (v128.bitselect (i8x16.eq (local.get $v) (local.get $dash)) (call $hexes (local.get $v))
+      (v128.const i8x16 0 0 0 -1 0 0 0 0 0 0 0 0 0 0 0 0))))
+
+  ;; The two digits at $p as a number (both are digits: checked before).
+  (func $two (param $p i32) (result i32)
+    (i32.add (i32.mul (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)) (i32.const 10)) (i32.sub (i32.load8_u offset=1 (local.get $p)) (i32.const 48))))
+
+  ;; `isDatetimeShapeAt` of the $len bytes at $p: "YYYY-MM-DDTHH:MM:SS.sssZ" (the separators
+  ;; where the mask says, digits elsewhere, in two overlapping loads), then the ranges.
+  (func $isDatetimeShape (param $p i32) (param $len i32) (result i32)
+    (local $v v128) (local $mo i32) (local $d i32) (local $h i32) (local $mi i32) (local $s i32)
+    (if (i32.ne (local.get $len) (i32.const 24)) (then (return (i32.const 0))))
+    (local.set $v (v128.load (local.get $p)))
+    (if (i32.eqz (i8x16.all_true (v128.bitselect
+          (i8x16.eq (local.get $v) (v128.const i8x16 0 0 0 0 45 0 0 45 0 0 84 0 0 58 0 0))
+          (call $digits (local.get $v))
+          (v128.const i8x16 0 0 0 0 -1 0 0 -1 0 0 -1 0 0 -1 0 0))))
+      (then (return (i32.const 0))))
+    (local.set $v (v128.load offset=8 (local.get $p)))
+    (if (i32.eqz (i8x16.all_true (v128.bitselect
+          (i8x16.eq (local.get $v) (v128.const i8x16 0 0 84 0 0 58 0 0 58 0 0 46 0 0 0 90))
+          (call $digits (local.get $v))
+          (v128.const i8x16 0 0 -1 0 0 -1 0 0 -1 0 0 -1 0 0 0 -1))))
+      (then (return (i32.const 0))))
     (local.set $mo (call $two (i32.add (local.get $p) (i32.const 5))))
     (local.set $d (call $two (i32.add (local.get $p) (i32.const 8))))
     (local.set $h (call $two (i32.add (local.get $p) (i32.const 11))))
     (local.set $mi (call $two (i32.add (local.get $p) (i32.const 14))))
     (local.set $s (call $two (i32.add (local.get $p) (i32.const 17))))
-    (local.set $msh (call $digit (i32.add (local.get $p) (i32.const 20))))
-    (local.set $ms (call $two (i32.add (local.get $p) (i32.const 21))))
-    ;; Any -1 sets the sign bit of the or.
-    (if (i32.lt_s
-          (i32.or
-            (i32.or (i32.or (local.get $y) (local.get $mo)) (i32.or (local.get $d) (local.get $h)))
-            (i32.or (i32.or (local.get $mi) (local.get $s)) (i32.or (local.get $msh) (local.get $ms))))
-          (i32.const 0))
-      (then (return (i32.const 0))))
     (if (i32.or
-          (i32.or (i32.lt_s (local.get $mo) (i32.const 1)) (i32.gt_s (local.get $mo) (i32.const 12)))
-          (i32.or (i32.lt_s (local.get $d) (i32.const 1)) (i32.gt_s (local.get $d) (i32.const 31))))
+          (i32.gt_u (i32.sub (local.get $mo) (i32.const 1)) (i32.const 11))
+          (i32.gt_u (i32.sub (local.get $d) (i32.const 1)) (i32.const 30)))
       (then (return (i32.const 0))))
     (if (i32.eq (local.get $h) (i32.const 24))
-      (then (return (i32.eqz (i32.or (i32.or (local.get $mi) (local.get $s)) (i32.or (local.get $msh) (local.get $ms)))))))
+      ;; 24:00:00.000 only: the milliseconds' three digits are "000".
+      (then
+        (return
+          (i32.and
+            (i32.eqz (i32.or (local.get $mi) (local.get $s)))
+            (i32.eq (i32.and (i32.load offset=20 (local.get $p)) (i32.const 0xFFFFFF)) (i32.const 0x303030))))))
     (i32.and
-      (i32.and (i32.lt_s (local.get $h) (i32.const 24)) (i32.lt_s (local.get $mi) (i32.const 60)))
-      (i32.lt_s (local.get $s) (i32.const 60))))
+      (i32.and (i32.lt_u (local.get $h) (i32.const 24)) (i32.lt_u (local.get $mi) (i32.const 60)))
+      (i32.lt_u (local.get $s) (i32.const 60))))
 
   ;; Code points in the valid UTF-8 at [$p, $p + $len): the bytes that do not continue one.
   (func $codePoints (param $p i32) (param $len i32) (result i32)
@@ -271,17 +259,20 @@
     (local.set $e (i32.sub (local.get $exp) (local.get $frac)))
     (if (i32.gt_u (i32.add (local.get $e) (i32.const 22)) (i32.const 44)) (then (return (i32.const -1))))
     (local.set $v (f64.convert_i64_u (local.get $m)))
-    ;; 10^|e| by repeated products: every power up to 10^22 is exact.
-    (local.set $p (f64.const 1))
-    (local.set $first (select (local.get $e) (i32.sub (i32.const 0) (local.get $e)) (i32.ge_s (local.get $e) (i32.const 0))))
-    (block $out
-      (loop $next
-        (br_if $out (i32.eqz (local.get $first)))
-        (local.set $p (f64.mul (local.get $p) (f64.const 10)))
-        (local.set $first (i32.sub (local.get $first) (i32.const 1)))
-        (br $next)))
-    (local.set $v
-      (select (f64.mul (local.get $v) (local.get $p)) (f64.div (local.get $v) (local.get $p)) (i32.ge_s (local.get $e) (i32.const 0))))
+    (if (local.get $e)
+      (then
+        ;; 10^|e| by repeated products: every power up to 10^22 is exact.
+        (local.set $p (f64.const 1))
+        (local.set $first (select (local.get $e) (i32.sub (i32.const 0) (local.get $e)) (i32.ge_s (local.get $e) (i32.const 0))))
+        (block $out
+          (loop $next
+            (br_if $out (i32.eqz (local.get $first)))
+            (local.set $p (f64.mul (local.get $p) (f64.const 10)))
+            (local.set $first (i32.sub (local.get $first) (i32.const 1)))
+            (br $next)))
+        (if (i32.ge_s (local.get $e) (i32.const 0))
+          (then (local.set $v (f64.mul (local.get $v) (local.get $p))))
+          (else (local.set $v (f64.div (local.get $v) (local.get $p)))))))
     (if (local.get $neg) (then (local.set $v (f64.neg (local.get $v)))))
     (f64.store (local.get $out) (local.get $v))
     (local.get $i))
@@ -382,8 +373,18 @@
               (then
                 (if (i32.eq (i32.load8_u (local.get $end)) (i32.const 34))
                   (then
-                    (if (call $same (local.get $i) (i32.load offset=24 (local.get $fe)) (local.get $len))
-                      (then (return (local.get $end))))))))))))
+                    ;; A name of up to eight bytes is one masked compare (the bytes read past a
+                    ;; name or a key lie in the layout or the run's padding).
+                    (if (i32.le_u (local.get $len) (i32.const 8))
+                      (then
+                        (if (i64.eqz
+                              (i64.and
+                                (i64.xor (i64.load (local.get $i)) (i64.load (i32.load offset=24 (local.get $fe))))
+                                (i64.shr_u (i64.const -1) (i64.extend_i32_u (i32.shl (i32.sub (i32.const 8) (local.get $len)) (i32.const 3))))))
+                          (then (return (local.get $end)))))
+                      (else
+                        (if (call $same (local.get $i) (i32.load offset=24 (local.get $fe)) (local.get $len))
+                          (then (return (local.get $end))))))))))))))
     (local.set $end (call $quote (local.get $i) (local.get $to)))
     (if (i32.lt_s (local.get $end) (i32.const 0)) (then (return (i32.const -1))))
     (local.set $len (i32.sub (local.get $end) (local.get $i)))
