@@ -2,7 +2,8 @@ import type { PacketCollection, PacketRelation } from "@macro/ssot";
 import type { Digest, DigestSet } from "./digest-set.ts";
 import { finding, type Finding } from "./findings.ts";
 import { digestScalar, digestUtf8, type KeyIndex } from "./keys.ts";
-import { K_FALSE, K_NUMBER, K_STRING, K_TRUE, type RecordScan } from "./record-scan.ts";
+import type { RecordScan } from "./record-scan.ts";
+import { K_FALSE, K_NUMBER, K_STRING, K_TRUE } from "./scan-fields.ts";
 import { heldLabel, newKeyBatch, type KeyBatch, type KeyField, type ParsedValues } from "./record-values.ts";
 
 /** How a relation is checked while its collection's file is read (see `inspect.ts`). */

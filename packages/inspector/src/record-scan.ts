@@ -1,8 +1,9 @@
 import type { PacketCollection } from "@macro/ssot";
 import { isDatetimeAt, isDatetimeShapeAt, isUuidAt } from "./formats.ts";
 import type { KeyBatch } from "./record-values.ts";
+import { K_FALSE, K_NULL, K_NUMBER, K_STRING, K_TRUE, scanFields, T_BOOLEAN, T_DATETIME, T_INTEGER, T_JSON, T_NUMBER, T_TEXT, T_UUID, type ScanFields } from "./scan-fields.ts";
 import { WasmScan } from "./wasm-scan.ts";
-import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, NINE, NULL, plainUtf8, QUOTE, RBRACE, sameAt, skipWs, TRUE, ZERO } from "./json-bytes.ts";
+import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, NINE, NULL, QUOTE, RBRACE, sameAt, skipWs, TRUE, ZERO } from "./json-bytes.ts";
 
 /**
  * The record fast path: decides, from a line's bytes alone, that the record is a flat JSON
@@ -22,37 +23,11 @@ import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, N
  * scan would be silent.
  */
 
-export const K_NULL = 1;
-export const K_STRING = 2;
-export const K_NUMBER = 3;
-export const K_TRUE = 4;
-export const K_FALSE = 5;
-
-const T_TEXT = 0;
-const T_INTEGER = 1;
-const T_NUMBER = 2;
-const T_BOOLEAN = 3;
-const T_DATETIME = 4;
-const T_UUID = 5;
-const T_JSON = 6;
-const TYPE_CODE = { string: T_TEXT, text: T_TEXT, integer: T_INTEGER, number: T_NUMBER, boolean: T_BOOLEAN, datetime: T_DATETIME, uuid: T_UUID, json: T_JSON } as const;
-
-
 /** Per collection: the schema's fields as the scan needs them, and where the values of the last record scanned lie. */
 export class RecordScan {
   /** Field index of the primary key, or -1 when it is not a schema field (then nothing is fast). */
   readonly pk: number;
-  private readonly names: string[];
-  /** Each field name's bytes as a key (see `plainUtf8`); null: only found through `byName`. */
-  private readonly nameBytes: (Buffer | null)[];
-  private readonly byName: Map<string, number>;
-  private readonly types: Uint8Array;
-  /** Required and not the primary key (the key check reports a missing key). */
-  private readonly required: Uint8Array;
-  private readonly requiredCount: number;
-  private readonly max: Int32Array;
-  private readonly enumSet: (ReadonlySet<unknown> | null)[];
-  private readonly enumBytes: Buffer[][];
+  private readonly f: ScanFields;
   /** Field expected at each key position: the previous record's order, tried first. */
   private readonly order: Int32Array;
 
@@ -73,35 +48,16 @@ export class RecordScan {
 
   /** `keyFields`: the fields whose key digests a scan makes, in `KeyRecorder`'s order (-1: not a schema field). */
   constructor(collection: PacketCollection, keyFields: readonly number[] = []) {
-    const fields = collection.fields;
-    const n = fields.length;
-    this.names = fields.map((f) => f.name);
-    this.nameBytes = fields.map((f) => plainUtf8(f.name));
-    this.byName = new Map(fields.map((f, i) => [f.name, i]));
-    this.pk = fields.findIndex((f) => f.name === collection.primaryKey);
-    this.types = Uint8Array.from(fields, (f) => TYPE_CODE[f.type]);
-    this.required = Uint8Array.from(fields, (f, i) => (f.required === true && i !== this.pk ? 1 : 0));
-    this.requiredCount = this.required.reduce((s, r) => s + r, 0);
-    this.max = Int32Array.from(fields, (f) => f.maxLength ?? -1);
-    this.enumSet = fields.map((f) => (f.enum === undefined ? null : new Set<unknown>(f.enum)));
-    this.enumBytes = fields.map((f) => (f.enum ?? []).flatMap((v) => (typeof v === "string" ? (plainUtf8(v) ?? []) : [])));
+    const f = (this.f = scanFields(collection, keyFields));
+    this.pk = f.pk;
+    const n = f.names.length;
     this.order = new Int32Array(n).fill(-1);
     this.kind = new Uint8Array(n);
     this.start = new Int32Array(n);
     this.end = new Int32Array(n);
     this.num = new Float64Array(n);
     this.seen = new Int32Array(n);
-    this.wasm = WasmScan.create({
-      pk: this.pk,
-      types: this.types,
-      required: this.required,
-      requiredCount: this.requiredCount,
-      max: this.max,
-      hasEnum: this.enumSet.map((e) => e !== null),
-      enumBytes: this.enumBytes,
-      nameBytes: this.nameBytes,
-      keyFields,
-    });
+    this.wasm = WasmScan.create(f);
   }
 
   /** The run of lines `chunk[start, end)` whose lines are scanned next (see `WasmScan.load`). */
@@ -126,7 +82,7 @@ export class RecordScan {
    */
   rehearse(): void {
     const sample = (t: number, f: number): string => {
-      const e = this.enumSet[f];
+      const e = this.f.enumSet[f];
       if (e !== null && e !== undefined) {
         const v = [...e][0];
         return JSON.stringify(v === undefined ? "a" : v);
@@ -138,7 +94,7 @@ export class RecordScan {
       if (t === T_UUID) return '"00000000-0000-4000-8000-000000000000"';
       return '"a"';
     };
-    const line = Buffer.from(`{${this.names.map((n, f) => `${JSON.stringify(n)}:${sample(this.types[f] ?? T_TEXT, f)}`).join(",")}}`);
+    const line = Buffer.from(`{${this.f.names.map((n, f) => `${JSON.stringify(n)}:${sample(this.f.types[f] ?? T_TEXT, f)}`).join(",")}}`);
     for (let i = 0; i < 3; i += 1) this.scan(line, 0, line.length);
   }
 
@@ -150,7 +106,8 @@ export class RecordScan {
   /**
    * True when the line `b[from, to)` (no line break, no trailing `\r`) is a record the full path
    * would accept with no finding from the field checks, with a non-null primary key; its
-   * values are then described by `kind`, `start`, `end` (strings, in `b`) and `num`.
+   * values are then described by `kind`, `start`, `end` (strings, in `b`) and `num`, or, when
+   * the Wasm scan took it (`fromWasm`), its key place and digests by `wasmKeysInto`.
    */
   scan(b: Buffer, from: number, to: number): boolean {
     this.fromWasm = this.wasm !== null && this.wasm.scan(b, from, to);
@@ -193,7 +150,7 @@ export class RecordScan {
         if (byteAt(b, i, to) <= 0x20) i = skipWs(b, i, to);
         i = this.value(b, i, to, f);
         if (i < 0) return false;
-        if (this.required[f] === 1 && this.kind[f] !== K_NULL) required += 1;
+        if (this.f.required[f] === 1 && this.kind[f] !== K_NULL) required += 1;
         c = byteAt(b, i, to);
         if (c <= 0x20) c = byteAt(b, (i = skipWs(b, i, to)), to);
         i += 1;
@@ -202,7 +159,7 @@ export class RecordScan {
         c = byteAt(b, i, to);
         if (c <= 0x20) c = byteAt(b, (i = skipWs(b, i, to)), to);
       }
-    return skipWs(b, i, to) === to && required === this.requiredCount && this.seen[this.pk] === no && this.kind[this.pk] !== K_NULL;
+    return skipWs(b, i, to) === to && required === this.f.requiredCount && this.seen[this.pk] === no && this.kind[this.pk] !== K_NULL;
   }
 
   /**
@@ -212,14 +169,14 @@ export class RecordScan {
   private key(b: Buffer, i: number, to: number, at: number): number {
     if (at >= this.order.length) return -1; // more keys than fields: a duplicate or an unknown one
     const guess = this.order[at] ?? -1;
-    const name = guess >= 0 ? this.nameBytes[guess] : null;
+    const name = guess >= 0 ? this.f.nameBytes[guess] : null;
     if (name !== null && name !== undefined) {
       const end = i + name.length;
       if (end < to && b[end] === QUOTE && sameAt(b, i, name)) return end;
     }
     const end = b.indexOf(QUOTE, i);
     if (end < 0 || end >= to) return -1;
-    const f = this.byName.get(b.toString("utf8", i, end));
+    const f = this.f.byName.get(b.toString("utf8", i, end));
     if (f === undefined) return -1;
     this.order[at] = f;
     return end;
@@ -228,7 +185,7 @@ export class RecordScan {
   /** Reads the value at `i` into field `f`'s slots; the index after it, or -1 (not a value the fast path takes). */
   private value(b: Buffer, i: number, to: number, f: number): number {
     const c = b[i] ?? -1;
-    const type = this.types[f];
+    const type = this.f.types[f];
     if (c === QUOTE) {
       // A uuid or datetime in its usual shape has a known length: its closing quote is looked at
       // first, and the format check on the bytes before it settles that none came earlier.
@@ -258,7 +215,7 @@ export class RecordScan {
       this.kind[f] = t ? K_TRUE : K_FALSE;
       return i + word.length;
     }
-    if (c === 0x6e && this.required[f] === 0 && i + 4 <= to && sameAt(b, i, NULL)) {
+    if (c === 0x6e && this.f.required[f] === 0 && i + 4 <= to && sameAt(b, i, NULL)) {
       this.kind[f] = K_NULL;
       return i + 4;
     }
@@ -266,7 +223,7 @@ export class RecordScan {
   }
 
   private inEnum(f: number, v: unknown): boolean {
-    const set = this.enumSet[f];
+    const set = this.f.enumSet[f];
     return set === null || set === undefined || set.has(v);
   }
 
@@ -282,10 +239,10 @@ export class RecordScan {
 
   /** The maxLength and enum checks of `quickOk` (fields.ts) on a string value. */
   private lengthAndEnumOk(f: number, b: Buffer, from: number, to: number): boolean {
-    const max = this.max[f] ?? -1;
+    const max = this.f.max[f] ?? -1;
     if (max >= 0 && to - from > max && codePointsIn(b, from, to) > max) return false;
-    if (this.enumSet[f] === null) return true;
-    for (const e of this.enumBytes[f] ?? []) if (e.length === to - from && sameAt(b, from, e)) return true;
+    if (this.f.enumSet[f] === null) return true;
+    for (const e of this.f.enumBytes[f] ?? []) if (e.length === to - from && sameAt(b, from, e)) return true;
     return false;
   }
 }

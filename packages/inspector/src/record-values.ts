@@ -1,7 +1,7 @@
 import type { Digest } from "./digest-set.ts";
 import { own } from "./fields.ts";
 import { digestScalar, digestString, isKeyable } from "./keys.ts";
-import { K_FALSE, K_NUMBER, K_STRING, K_TRUE } from "./record-scan.ts";
+import { K_FALSE, K_NUMBER, K_STRING, K_TRUE } from "./scan-fields.ts";
 import { safeLabel, shortLabel } from "./secrets.ts";
 
 /** A field the key checks look at: its name, and its place in the schema's field list (-1 if none). */

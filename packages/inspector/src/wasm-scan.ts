@@ -1,6 +1,7 @@
 import { keySeeds } from "./keys.ts";
 import { RECORD_SCAN_WASM } from "./record-scan-wasm.ts";
 import type { KeyBatch } from "./record-values.ts";
+import type { ScanFields } from "./scan-fields.ts";
 import { instantiate, type WasmMemory } from "./wasm.ts";
 
 /** The module's exports (see wasm/record-scan.wat). */
@@ -31,23 +32,6 @@ let loaded: WasmScan | null = null;
 let mem = Buffer.from(wasm.memory.buffer);
 let i32 = new Int32Array(wasm.memory.buffer);
 let f64 = new Float64Array(wasm.memory.buffer);
-
-/** What the scan needs of a collection's fields, as `RecordScan` keeps it. */
-export interface ScanFields {
-  pk: number;
-  types: Uint8Array;
-  /** Required and not the primary key. */
-  required: Uint8Array;
-  requiredCount: number;
-  max: Int32Array;
-  hasEnum: readonly boolean[];
-  /** Per field, its enum's strings in their byte form. */
-  enumBytes: readonly (readonly Buffer[])[];
-  /** Per field, its name's bytes as a key; null: never the key of a fast-path record. */
-  nameBytes: readonly (Buffer | null)[];
-  /** The fields whose key digests a scan makes (`KeyRecorder`'s, in its order; -1: not a schema field). */
-  keyFields: readonly number[];
-}
 
 const align = (n: number, to: number): number => (n + to - 1) & -to;
 /** A layout's header (see the .wat), rounded up. */
@@ -97,7 +81,7 @@ function writeLayout(fields: ScanFields): number {
       bytes += 4;
       put(e);
     }
-    const entry = [fields.types[f] ?? 0, fields.required[f] ?? 0, fields.max[f] ?? -1, fields.hasEnum[f] === true ? 1 : 0, enumAt, strings.length, nameAt, name === null ? -1 : name.length];
+    const entry = [fields.types[f] ?? 0, fields.required[f] ?? 0, fields.max[f] ?? -1, fields.enumSet[f] === null ? 0 : 1, enumAt, strings.length, nameAt, name === null ? -1 : name.length];
     i32.set(entry, (table + f * 32) / 4);
   }
   free = bytes;
@@ -149,7 +133,7 @@ export class WasmScan {
       [...fields.types],
       [...fields.required],
       [...fields.max],
-      fields.hasEnum,
+      fields.enumSet.map((e) => e !== null),
       fields.enumBytes.map((l) => l.map((b) => b.toString("hex"))),
       fields.nameBytes.map((b) => b?.toString("hex") ?? null),
       fields.keyFields,
