@@ -12,7 +12,7 @@ interface Exports {
 
 /** One instance per thread; its memory holds the collections' layouts, then the run being checked. */
 const wasm = instantiate<Exports>(RECORD_SCAN_WASM);
-/** Where the key digest seeds go (two words), after the hex table the module starts with. */
+/** Where the key digest seeds go (two words; below them the memory is unused). */
 const SEEDS = 256;
 /** Layouts come after the seeds. */
 const LAYOUTS_FROM = 264;

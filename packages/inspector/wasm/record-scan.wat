@@ -1,21 +1,22 @@
 ;; The record fast path's scan (src/record-scan.ts, `RecordScan.scan`) over bytes in this
-;; module's memory, for src/record-scan-wasm.ts. It answers 1 only where the JS scan would
-;; answer true, with the same values; 0 means "not sure": the JS scan then decides. So what it
-;; leaves out (numbers past 15 digits or 10^±22, datetimes of another shape, enums on numbers
-;; and booleans) only costs time.
+;; module's memory, for src/wasm-scan.ts. It answers 1 only where the JS scan would answer
+;; true, with the same values and key digests; 0 means "not sure": the JS scan then decides.
+;; So what it leaves out (numbers past 15 digits or 10^±22, datetimes of another shape, enums
+;; on numbers and booleans) only costs time. Type and kind numbers are those of scan-fields.ts.
 ;;
-;; Memory: [0, 256) a table of hex digits; [256, 264) the key digest seeds (keys.ts); [264,
-;; 65536) collection layouts written by the JS side; from 65536 the run of lines being checked,
-;; followed by 32 readable bytes (SIMD reads look up to 15 bytes past a range).
+;; Memory: [0, 256) unused; [256, 264) the key digest seeds (keys.ts); [264, 65536) collection
+;; layouts written by the JS side; from 65536 the run of lines being checked, followed by 32
+;; readable bytes (SIMD reads look up to 15 bytes past a range).
 ;;
 ;; Small helpers are written out in place: the compiler here does not inline Wasm calls.
 ;;
 ;; A collection's layout at $c (i32 each): +0 fields, +4 primary key field, +8 required fields
 ;; (not the key), +12 scan number, +16 field table, +20 order, +24 seen, +28 kind, +32 start,
-;; +36 end, +40 num (f64), +44 key fields, +48 their field numbers (-1: not a schema field), +52
-;; their digests (present, hi, lo; as `KeyRecorder.addScanned` makes them). A field's entry (32 bytes): +0 type, +4 required (not the key), +8
-;; maxLength (-1 none), +12 has an enum, +16 enum strings ([len][bytes, 4-aligned] each), +20
-;; their count, +24 name bytes, +28 name length (-1: no byte form, never matched).
+;; +36 end, +40 num (f64), +44 key fields, +48 their field numbers (-1: not a schema field),
+;; +52 their digests (present, hi, lo; as `KeyRecorder.addScanned` makes them). A field's
+;; entry (32 bytes): +0 type, +4 required (not the key), +8 maxLength (-1 none), +12 has an
+;; enum, +16 enum strings ([len][bytes, 4-aligned] each), +20 their count, +24 name bytes, +28
+;; name length (-1: no byte form, never matched).
 (module
   (memory (export "memory") 2)
 
@@ -404,8 +405,8 @@
         (br $next)))
     (i32.const -1))
 
-;; The key digests of keys.ts (`digestUtf8`, `digestScalar`, `finish`), bit for bit: the
-;; same values must give the same digests whichever side scanned them.
+  ;; The key digests of keys.ts (`digestUtf8`, `digestScalar`, `finish`), bit for bit: the
+  ;; same values must give the same digests whichever side scanned them.
   (func $finish (param $h1 i32) (param $h2 i32) (param $out i32)
     (local.set $h1 (i32.mul (i32.xor (local.get $h1) (i32.shr_u (local.get $h1) (i32.const 16))) (i32.const 2246822507)))
     (local.set $h1 (i32.xor (local.get $h1) (i32.mul (i32.xor (local.get $h2) (i32.shr_u (local.get $h2) (i32.const 13))) (i32.const 3266489909))))
