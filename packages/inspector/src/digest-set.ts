@@ -1,8 +1,23 @@
+import { DIGEST_SET_WASM } from "./digest-set-wasm.ts";
+import { instances, type WasmMemory } from "./wasm.ts";
+
 /** A key remembered as 64 bits of its hash: two 32-bit halves, never the value itself. */
 export interface Digest {
   hi: number;
   lo: number;
 }
+
+/** The module's exports (see wasm/digest-set.wat). */
+interface Loops {
+  memory: WasmMemory;
+  addColumn(tab: number, slots: number, scale: number, warm: number, room: number, dig: number, pres: number, stride: number, column: number, from: number, n: number, hits: number, out: number): number;
+  missingColumn(tab: number, slots: number, scale: number, warm: number, dig: number, pres: number, stride: number, column: number, n: number, hits: number): number;
+}
+
+/** An instance a set: each holds its own table, so the memory of a set goes with it. */
+const loops = instances<Loops>(DIGEST_SET_WASM);
+/** Where a set's first table starts in its memory. */
+const TABLE_AT = 64;
 
 const EMPTY = 0;
 const MIN_SLOTS = 1024;
@@ -21,7 +36,13 @@ const LOAD = 0.75;
  * as (0,1); the one key it could be confused with is no likelier than another 64-bit collision.
  */
 export class DigestSet {
+  /** The batch loops (wasm/digest-set.wat), over the table in their memory. */
+  private readonly wasm: Loops;
+  /** The table: a view of the module's memory, made anew whenever the memory grows. */
   private table: Uint32Array;
+  private tableAt = TABLE_AT;
+  /** Where the memory in use ends: the table, or past it the last batch copied in. */
+  private used: number;
   private slots: number;
   /** Slot of a low half: its place in [0, 2³²) scaled to the table (no power-of-two mask needed). */
   private scale: number;
@@ -29,8 +50,39 @@ export class DigestSet {
 
   constructor(capacity = 0) {
     this.slots = Math.max(MIN_SLOTS, Math.ceil(capacity / LOAD));
-    this.table = new Uint32Array(this.slots * 2);
     this.scale = this.slots / 4294967296;
+    this.wasm = loops();
+    this.used = TABLE_AT + this.slots * 8;
+    this.table = this.room(this.used);
+  }
+
+  /** Memory for at least `bytes` (a fresh memory is zeros); the table's view, made anew if it grew. */
+  private room(bytes: number): Uint32Array {
+    const memory = this.wasm.memory;
+    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    return new Uint32Array(memory.buffer, this.tableAt, this.slots * 2);
+  }
+
+  /**
+   * Copies a batch's first `n` records' digests and presence (see key-checks.ts) into the memory
+   * past the table; where they lie, and room for `n` record numbers and two counts.
+   */
+  private load(digests: Uint32Array, present: Uint8Array, stride: number, n: number): { dig: number; pres: number; hits: number; out: number } {
+    const dig = (this.tableAt + this.slots * 8 + 7) & ~7;
+    const pres = dig + n * stride * 8;
+    const hits = (pres + n * stride + 3) & ~3;
+    const out = hits + n * 4;
+    this.used = out + 8;
+    this.table = this.room(this.used);
+    const buffer = this.wasm.memory.buffer;
+    new Uint32Array(buffer, dig, n * stride * 2).set(digests.subarray(0, n * stride * 2));
+    new Uint8Array(buffer, pres, n * stride).set(present.subarray(0, n * stride));
+    return { dig, pres, hits, out };
+  }
+
+  /** A table that fits the caches is all warm already: touching it would only cost. */
+  private get warm(): number {
+    return this.slots * 8 > CACHED_BYTES ? 1 : 0;
   }
 
   get size(): number {
@@ -71,50 +123,36 @@ export class DigestSet {
   }
 
   /**
-   * Reads the first slot each of `n` digests probes, so a batch of lookups finds them cached:
-   * in one tight loop the misses overlap, where lookup by lookup each waits for the last. The
-   * digests are `digests[(k * stride + column) * 2 ..]` (hi, lo) where `present[k * stride + column]`.
-   */
-  touch(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number): number {
-    const table = this.table;
-    let seen = 0;
-    // A table that fits the caches is all warm already: touching it would only cost.
-    if (table.byteLength <= CACHED_BYTES) return seen;
-    for (let k = 0, s = column; k < n; k += 1, s += stride) {
-      if (present[s] === 0) continue;
-      seen ^= table[this.home(fix(digests[s * 2] ?? 0, digests[s * 2 + 1] ?? 0)) * 2] ?? EMPTY;
-    }
-    return seen;
-  }
-
-  /**
-   * Adds column `column` of a batch's digests (see `touch`) in order, and calls `duplicate(k)`
-   * for each digest already there; returns how many were added. One tight loop for a batch, for
-   * the key checks' common case, where no budget can run out in the batch (key-checks.ts).
+   * Adds column `column` of a batch's digests in order (`digests[(k * stride + column) * 2 ..]`
+   * (hi, lo) where `present[k * stride + column]`), and calls `duplicate(k)` for each digest
+   * already there; returns how many were added. One Wasm loop for a batch, for the key checks'
+   * common case, where no budget can run out in the batch (key-checks.ts); it first reads the
+   * slot every digest starts at, so the cache misses of a large table overlap.
    */
   addColumn(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number, duplicate: (k: number) => void): number {
+    const at = this.load(digests, present, stride, n);
     let added = 0;
-    for (let k = 0, s = column; k < n; k += 1, s += stride) {
-      if (present[s] === 0) continue;
-      const hi = digests[s * 2] ?? EMPTY;
-      const lo = fix(hi, digests[s * 2 + 1] ?? EMPTY);
-      const slot = this.probe(hi, lo);
-      if (slot < 0) duplicate(k);
-      else {
-        this.put(slot, hi, lo);
-        added += 1;
-      }
+    for (let k = 0; ; ) {
+      // Past the load the table must grow first: the loop stops at the record that would need it.
+      const room = Math.floor(this.slots * LOAD) - this.count;
+      k = this.wasm.addColumn(this.tableAt, this.slots, this.scale, this.warm, room, at.dig, at.pres, stride, column, k, n, at.hits, at.out);
+      const out = new Int32Array(this.wasm.memory.buffer, at.hits, n + 2);
+      const found = out[n] ?? 0;
+      const now = out[n + 1] ?? 0;
+      this.count += now;
+      added += now;
+      for (let h = 0; h < found; h += 1) duplicate(out[h] ?? 0);
+      if (k >= n) return added;
+      this.grow();
     }
-    return added;
   }
 
-  /** Calls `missing(k)` for each digest of column `column` of a batch (see `touch`) that is not in the set, in order. */
+  /** Calls `missing(k)` for each digest of column `column` of a batch (see `addColumn`) that is not in the set, in order. */
   missingColumn(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number, missing: (k: number) => void): void {
-    for (let k = 0, s = column; k < n; k += 1, s += stride) {
-      if (present[s] === 0) continue;
-      const hi = digests[s * 2] ?? EMPTY;
-      if (this.probe(hi, fix(hi, digests[s * 2 + 1] ?? EMPTY)) >= 0) missing(k);
-    }
+    const at = this.load(digests, present, stride, n);
+    const found = this.wasm.missingColumn(this.tableAt, this.slots, this.scale, this.warm, at.dig, at.pres, stride, column, n, at.hits);
+    const hits = new Int32Array(this.wasm.memory.buffer, at.hits, found);
+    for (let h = 0; h < found; h += 1) missing(hits[h] ?? 0);
   }
 
   /** The empty slot a new digest would take, or -1 when the digest is there already (so also the lookup). */
@@ -148,11 +186,21 @@ export class DigestSet {
     this.table[slot * 2 + 1] = lo;
   }
 
+  /**
+   * A table twice the size, past everything in use (a batch being added may still be read), the
+   * old one left behind: tables are sized for the records announced, so this is rare.
+   */
   private grow(): void {
-    const old = this.table;
+    const oldAt = this.tableAt;
+    const oldSlots = this.slots;
+    this.tableAt = (this.used + 7) & ~7;
     this.slots *= 2;
     this.scale = this.slots / 4294967296;
-    this.table = new Uint32Array(this.slots * 2);
+    this.used = this.tableAt + this.slots * 8;
+    this.table = this.room(this.used);
+    // Past the old end the memory may hold batches copied in before: the new table starts empty.
+    this.table.fill(EMPTY);
+    const old = new Uint32Array(this.wasm.memory.buffer, oldAt, oldSlots * 2);
     for (let i = 0; i < old.length; i += 2) {
       const hi = old[i] ?? EMPTY;
       const lo = old[i + 1] ?? EMPTY;

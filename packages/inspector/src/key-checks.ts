@@ -134,10 +134,11 @@ function resized(b: KeyBatch, capacity: number): KeyBatch {
 /**
  * The key checks of one collection (duplicates of indexed keys, then each relation), run on
  * batches of records in record order. A key index outgrows the caches, so each probe is a
- * miss; one record at a time, each miss waits for the one before. A batch first touches the
- * slot every one of its probes starts at, in a tight loop with nothing else to wait for, so the
- * misses overlap; the checks then run on warm lines. Findings come out in record order per
- * code, which is all the finding store keeps order by.
+ * miss; one record at a time, each miss waits for the one before. A batch's column goes to
+ * the set's Wasm loop (digest-set.ts), which first touches the slot every one of its probes
+ * starts at, with nothing else to wait for, so the misses overlap; the checks then run on warm
+ * lines. Findings come out in record order per code, which is all the finding store keeps
+ * order by.
  */
 interface Keyed {
   name: string;
@@ -151,8 +152,6 @@ export class KeyChecks {
   private pending = 0;
   private readonly keyed: Keyed[];
   private readonly digest: Digest = { hi: 0, lo: 0 };
-  /** What the touching pass read, kept so the compiler cannot drop the pass as dead code. */
-  touched = 0;
 
   constructor(
     private readonly collection: PacketCollection,
@@ -183,15 +182,7 @@ export class KeyChecks {
   apply(batch: KeyBatch, lineBase: number, bytes: Buffer | undefined): void {
     const n = batch.count;
     if (n === 0) return;
-    const { keyed, relations } = this;
-    const { slots, present, digests } = batch;
-    let touched = 0;
-    for (let j = 0; j < keyed.length; j += 1) touched ^= keyed[j]?.set.touch(digests, present, slots, j, n) ?? 0;
-    for (let j = 0; j < relations.length; j += 1) {
-      const target = relations[j]?.target;
-      if (typeof target === "object") touched ^= target.touch(digests, present, slots, keyed.length + j, n);
-    }
-    this.touched = touched;
+    const { keyed } = this;
     // A batch whose every entry fits the budget is checked column by column, in tight loops;
     // one that may run the budget out, record by record, so it runs out at the same line.
     if (this.index.room() >= n * (keyed.length + this.pending)) this.byColumn(batch, lineBase, bytes);

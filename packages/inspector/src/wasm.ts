@@ -17,5 +17,14 @@ export interface WasmMemory {
  * .wat exports; the tests run each export against the JS it stands for.
  */
 export function instantiate<T>(base64: string): T {
-  return new Instance(new Module(Buffer.from(base64, "base64"))).exports as T;
+  return instances<T>(base64)();
+}
+
+/** Makes instances of a module of wasm/ (see `instantiate`), compiled once, when the first is made. */
+export function instances<T>(base64: string): () => T {
+  let module: object | null = null;
+  return () => {
+    module ??= new Module(Buffer.from(base64, "base64"));
+    return new Instance(module).exports as T;
+  };
 }
