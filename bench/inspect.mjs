@@ -2,7 +2,7 @@
 // to `openssl dgst -sha256` over the same files, measured in the same run (target ≥ 0.25×);
 // peak RSS is measured per size in a fresh process (target: flat, ≤ 256 MB). Each inspection
 // is a fresh process, so every figure includes the JIT's warm-up, as a real run does. The
-// inspector runs as it chooses (check workers from 16 MiB on a machine with cores to spare),
+// inspector runs as it chooses (check workers from 128 MiB on a machine with cores to spare),
 // and once more on the main thread alone, for comparison.
 // BENCH_SIZES_MB (default "10,100,1024") and BENCH_RUNS (default 3) change the work.
 import { spawnSync } from "node:child_process";
