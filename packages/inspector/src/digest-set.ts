@@ -36,13 +36,11 @@ const LOAD = 0.75;
  * as (0,1); the one key it could be confused with is no likelier than another 64-bit collision.
  */
 export class DigestSet {
-  /** The batch loops (wasm/digest-set.wat), over the table in their memory. */
-  private readonly wasm: Loops;
+  /** The batch loops (wasm/digest-set.wat), over the table in their memory; a new instance when the table grows. */
+  private wasm: Loops;
   /** The table: a view of the module's memory, made anew whenever the memory grows. */
   private table: Uint32Array;
-  private tableAt = TABLE_AT;
-  /** Where the memory in use ends: the table, or past it the last batch copied in. */
-  private used: number;
+
   private slots: number;
   /** Slot of a low half: its place in [0, 2³²) scaled to the table (no power-of-two mask needed). */
   private scale: number;
@@ -52,15 +50,14 @@ export class DigestSet {
     this.slots = Math.max(MIN_SLOTS, Math.ceil(capacity / LOAD));
     this.scale = this.slots / 4294967296;
     this.wasm = loops();
-    this.used = TABLE_AT + this.slots * 8;
-    this.table = this.room(this.used);
+    this.table = this.room(TABLE_AT + this.slots * 8);
   }
 
   /** Memory for at least `bytes` (a fresh memory is zeros); the table's view, made anew if it grew. */
   private room(bytes: number): Uint32Array {
     const memory = this.wasm.memory;
     if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    return new Uint32Array(memory.buffer, this.tableAt, this.slots * 2);
+    return new Uint32Array(memory.buffer, TABLE_AT, this.slots * 2);
   }
 
   /**
@@ -68,12 +65,11 @@ export class DigestSet {
    * past the table; where they lie, and room for `n` record numbers and two counts.
    */
   private load(digests: Uint32Array, present: Uint8Array, stride: number, n: number): { dig: number; pres: number; hits: number; out: number } {
-    const dig = (this.tableAt + this.slots * 8 + 7) & ~7;
+    const dig = TABLE_AT + this.slots * 8;
     const pres = dig + n * stride * 8;
     const hits = (pres + n * stride + 3) & ~3;
     const out = hits + n * 4;
-    this.used = out + 8;
-    this.table = this.room(this.used);
+    this.table = this.room(out + 8);
     const buffer = this.wasm.memory.buffer;
     new Uint32Array(buffer, dig, n * stride * 2).set(digests.subarray(0, n * stride * 2));
     new Uint8Array(buffer, pres, n * stride).set(present.subarray(0, n * stride));
@@ -130,12 +126,12 @@ export class DigestSet {
    * slot every digest starts at, so the cache misses of a large table overlap.
    */
   addColumn(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number, duplicate: (k: number) => void): number {
-    const at = this.load(digests, present, stride, n);
+    let at = this.load(digests, present, stride, n);
     let added = 0;
     for (let k = 0; ; ) {
       // Past the load the table must grow first: the loop stops at the record that would need it.
       const room = Math.floor(this.slots * LOAD) - this.count;
-      k = this.wasm.addColumn(this.tableAt, this.slots, this.scale, this.warm, room, at.dig, at.pres, stride, column, k, n, at.hits, at.out);
+      k = this.wasm.addColumn(TABLE_AT, this.slots, this.scale, this.warm, room, at.dig, at.pres, stride, column, k, n, at.hits, at.out);
       const out = new Int32Array(this.wasm.memory.buffer, at.hits, n + 2);
       const found = out[n] ?? 0;
       const now = out[n + 1] ?? 0;
@@ -144,13 +140,14 @@ export class DigestSet {
       for (let h = 0; h < found; h += 1) duplicate(out[h] ?? 0);
       if (k >= n) return added;
       this.grow();
+      at = this.load(digests, present, stride, n);
     }
   }
 
   /** Calls `missing(k)` for each digest of column `column` of a batch (see `addColumn`) that is not in the set, in order. */
   missingColumn(digests: Uint32Array, present: Uint8Array, stride: number, column: number, n: number, missing: (k: number) => void): void {
     const at = this.load(digests, present, stride, n);
-    const found = this.wasm.missingColumn(this.tableAt, this.slots, this.scale, this.warm, at.dig, at.pres, stride, column, n, at.hits);
+    const found = this.wasm.missingColumn(TABLE_AT, this.slots, this.scale, this.warm, at.dig, at.pres, stride, column, n, at.hits);
     const hits = new Int32Array(this.wasm.memory.buffer, at.hits, found);
     for (let h = 0; h < found; h += 1) missing(hits[h] ?? 0);
   }
@@ -186,21 +183,13 @@ export class DigestSet {
     this.table[slot * 2 + 1] = lo;
   }
 
-  /**
-   * A table twice the size, past everything in use (a batch being added may still be read), the
-   * old one left behind: tables are sized for the records announced, so this is rare.
-   */
+  /** A table twice the size, in a new instance: the old one's memory goes with it. */
   private grow(): void {
-    const oldAt = this.tableAt;
-    const oldSlots = this.slots;
-    this.tableAt = (this.used + 7) & ~7;
+    const old = this.table;
     this.slots *= 2;
     this.scale = this.slots / 4294967296;
-    this.used = this.tableAt + this.slots * 8;
-    this.table = this.room(this.used);
-    // Past the old end the memory may hold batches copied in before: the new table starts empty.
-    this.table.fill(EMPTY);
-    const old = new Uint32Array(this.wasm.memory.buffer, oldAt, oldSlots * 2);
+    this.wasm = loops();
+    this.table = this.room(TABLE_AT + this.slots * 8);
     for (let i = 0; i < old.length; i += 2) {
       const hi = old[i] ?? EMPTY;
       const lo = old[i + 1] ?? EMPTY;
