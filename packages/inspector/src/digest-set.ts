@@ -1,5 +1,5 @@
 import { DIGEST_SET_WASM } from "./digest-set-wasm.ts";
-import { instances, type WasmMemory } from "./wasm.ts";
+import { grownTo, instances, type WasmMemory } from "./wasm.ts";
 
 /** A key remembered as 64 bits of its hash: two 32-bit halves, never the value itself. */
 export interface Digest {
@@ -40,7 +40,6 @@ export class DigestSet {
   private wasm: Loops;
   /** The table: a view of the module's memory, made anew whenever the memory grows. */
   private table: Uint32Array;
-
   private slots: number;
   /** Slot of a low half: its place in [0, 2³²) scaled to the table (no power-of-two mask needed). */
   private scale: number;
@@ -50,14 +49,13 @@ export class DigestSet {
     this.slots = Math.max(MIN_SLOTS, Math.ceil(capacity / LOAD));
     this.scale = this.slots / 4294967296;
     this.wasm = loops();
-    this.table = this.room(TABLE_AT + this.slots * 8);
+    this.table = this.freshTable();
   }
 
-  /** Memory for at least `bytes` (a fresh memory is zeros); the table's view, made anew if it grew. */
-  private room(bytes: number): Uint32Array {
-    const memory = this.wasm.memory;
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    return new Uint32Array(memory.buffer, TABLE_AT, this.slots * 2);
+  /** A new instance's memory, grown to hold the table (a fresh memory is zeros), and the table's view. */
+  private freshTable(): Uint32Array {
+    grownTo(this.wasm.memory, TABLE_AT + this.slots * 8);
+    return new Uint32Array(this.wasm.memory.buffer, TABLE_AT, this.slots * 2);
   }
 
   /**
@@ -69,7 +67,7 @@ export class DigestSet {
     const pres = dig + n * stride * 8;
     const hits = (pres + n * stride + 3) & ~3;
     const out = hits + n * 4;
-    this.table = this.room(out + 8);
+    if (grownTo(this.wasm.memory, out + 8)) this.table = new Uint32Array(this.wasm.memory.buffer, TABLE_AT, this.slots * 2);
     const buffer = this.wasm.memory.buffer;
     new Uint32Array(buffer, dig, n * stride * 2).set(digests.subarray(0, n * stride * 2));
     new Uint8Array(buffer, pres, n * stride).set(present.subarray(0, n * stride));
@@ -189,7 +187,7 @@ export class DigestSet {
     this.slots *= 2;
     this.scale = this.slots / 4294967296;
     this.wasm = loops();
-    this.table = this.room(TABLE_AT + this.slots * 8);
+    this.table = this.freshTable();
     for (let i = 0; i < old.length; i += 2) {
       const hi = old[i] ?? EMPTY;
       const lo = old[i + 1] ?? EMPTY;

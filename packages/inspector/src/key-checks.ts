@@ -182,10 +182,9 @@ export class KeyChecks {
   apply(batch: KeyBatch, lineBase: number, bytes: Buffer | undefined): void {
     const n = batch.count;
     if (n === 0) return;
-    const { keyed } = this;
     // A batch whose every entry fits the budget is checked column by column, in tight loops;
     // one that may run the budget out, record by record, so it runs out at the same line.
-    if (this.index.room() >= n * (keyed.length + this.pending)) this.byColumn(batch, lineBase, bytes);
+    if (this.index.room() >= n * (this.keyed.length + this.pending)) this.byColumn(batch, lineBase, bytes);
     else this.byRecord(batch, lineBase, bytes);
   }
 

@@ -1,5 +1,5 @@
 import { RUN_MARKS_WASM } from "./run-marks-wasm.ts";
-import { instantiate, type WasmMemory } from "./wasm.ts";
+import { grownTo, instantiate, LARGEST_RUN, type WasmMemory } from "./wasm.ts";
 
 /** What `RunMarks.line` says of a line. */
 export const LINE_PLAIN = 0;
@@ -9,8 +9,6 @@ export const LINE_ODD = 2;
 const BACKSLASH = 0x5c;
 /** Bytes read past a range by the scan (it looks two ahead, sixteen at a time). */
 const PAD = 32;
-/** The longest run marked in Wasm (five bytes of memory a byte; a memory stops at 4 GiB). */
-const LARGEST = 64 * 1024 * 1024;
 
 /** The module's exports (see the .wat). */
 interface Scan {
@@ -46,12 +44,12 @@ export class RunMarks {
     const len = end - start;
     // Too long to copy in (one line longer than any run): every line of it is odd, so the full
     // path checks it.
-    this.unmarked = len > LARGEST;
+    this.unmarked = len > LARGEST_RUN;
     if (this.unmarked) return;
     // Memory: the run and its padding, then up to one offset (4 bytes) per byte of it.
     const out = (len + PAD + 3) & ~3;
     const need = out + len * 4;
-    if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / 65536));
+    grownTo(wasm.memory, need);
     const bytes = new Uint8Array(wasm.memory.buffer);
     bytes.set(chunk.subarray(start, end), 0);
     bytes.fill(0, len, len + PAD);

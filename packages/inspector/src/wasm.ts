@@ -12,6 +12,21 @@ export interface WasmMemory {
 }
 
 /**
+ * The longest run of lines copied into a module's memory (a run is at most 64 KiB of lines, or
+ * one line of at most `maxLineBytes`): a memory stops at 4 GiB, and a longer line is rare
+ * enough to be left to the JS side.
+ */
+export const LARGEST_RUN = 64 * 1024 * 1024;
+
+/** Grows `memory` to at least `bytes`; true when it grew (views of the old buffer are then stale). */
+export function grownTo(memory: WasmMemory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (have >= bytes) return false;
+  memory.grow(Math.ceil((bytes - have) / 65536));
+  return true;
+}
+
+/**
  * An instance of a module of wasm/ (its bytes as base64, see scripts/build-wasm.mjs), compiled
  * synchronously: one per thread, made when the module that needs it loads. `T` is what the
  * .wat exports; the tests run each export against the JS it stands for.
