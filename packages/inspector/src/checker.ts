@@ -1,16 +1,16 @@
 import { isAscii, isUtf8 } from "node:buffer";
 import type { PacketCollection } from "@macro/ssot";
-import { compileFields, own, type Where } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
-import { KeyRecorder } from "./key-checks.ts";
+import { FullPath } from "./full-path.ts";
+import { KeyRecorder } from "./key-recorder.ts";
 import { RecordScan } from "./record-scan.ts";
-import { ParsedValues } from "./record-values.ts";
+import { eachLine } from "./lines.ts";
 import { LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
-import { eachString, jsonMayHoldSecret, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
+import { mayHoldSecret, secretsIn } from "./secrets.ts";
+import { WasmScan, type RunLines } from "./wasm-scan.ts";
 
 export type Sink = (f: Finding) => void;
 
-const BOM = "\uFEFF";
 const LENIENT = new TextDecoder("utf-8", { fatal: false });
 
 /** A line past the length limit: counted as a record, reported, never read. */
@@ -28,8 +28,8 @@ export type BufferChange = (keys: KeyRecorder) => void;
 
 /**
  * Everything checked per line of one collection's data file, except the key checks, whose
- * records it takes down for `KeyChecks`. Built once per collection; `line`, `run`/`valid`
- * and `tooLong` are called for the physical lines of the file (or of a region of it) in order.
+ * records it takes down for `KeyChecks`. Built once per collection; `line`, `run` and
+ * `tooLong` are called for the physical lines of the file (or of a region of it) in order.
  */
 export class CollectionChecker {
   records = 0;
@@ -38,10 +38,11 @@ export class CollectionChecker {
   /** The line a byte order mark is accepted on: 1, or 0 when the lines checked do not start the file. */
   bomLine = 1;
   readonly keys: KeyRecorder;
-  private readonly compiled;
+  private readonly full: FullPath;
   /** The record fast path (record-scan.ts), or null when every line takes the full path. */
   private readonly scan: RecordScan | null;
-  private readonly parsed = new ParsedValues();
+  /** The same scan in Wasm, for the lines of a run at once (wasm-scan.ts); null: the JS scan alone. */
+  private readonly wasm: WasmScan | null;
   private readonly marks = new RunMarks();
   private runChunk: Buffer | null = null;
 
@@ -54,9 +55,10 @@ export class CollectionChecker {
     /** False: every line is parsed and checked in full (the reference the fast path is tested against). */
     fastPath = true,
   ) {
-    this.compiled = compileFields(collection);
     this.keys = new KeyRecorder(collection, indexed, 4096);
+    this.full = new FullPath(collection, sink, this.keys);
     this.scan = fastPath ? new RecordScan(collection, this.keys.fieldIndexes) : null;
+    this.wasm = this.scan === null ? null : WasmScan.create(this.scan.fields);
     // Before the first line of any file (every collection's checker is built before reading).
     this.scan?.rehearse();
   }
@@ -81,50 +83,103 @@ export class CollectionChecker {
       }
       return;
     }
-    // A line alone (split across reads, or near a bad one) is a run of its own.
-    const ascii = isAscii(bytes);
-    this.run(bytes, 0, bytes.length);
-    this.valid(bytes, 0, bytes.length, lineNo, ascii);
+    // A line alone (split across reads, or near a bad one) is a run of its own (one line: it
+    // holds no line break, and a joined line is never past the limit).
+    this.run(bytes, 0, bytes.length, lineNo, isAscii(bytes), Number.POSITIVE_INFINITY);
     // Such a line is a buffer of its own (or a view of one the next line may not share).
     this.changingBuffer();
   }
 
   /**
-   * A run of whole lines, valid UTF-8, whose lines come next to `valid`: marked once for what
-   * keeps a line off the fast path (run-marks.ts). `chunk[end]` is the line break after it, when
-   * there is one.
+   * A run of whole lines `chunk[start, end)`, valid UTF-8 (`ascii`: all ASCII), numbered from
+   * `firstLine`; `chunk[end]`, if there is one, is the line break after the last. Returns how
+   * many lines there were. Lines longer than `maxLineBytes` are reported and skipped; the rest
+   * are marked for what keeps a line off the fast path (run-marks.ts), scanned by the Wasm scan
+   * in one call, and what it takes is taken down a stretch at a time; the other lines go their
+   * way one by one (`oneLine`).
    */
-  run(chunk: Buffer, start: number, end: number): void {
+  run(chunk: Buffer, start: number, end: number, firstLine: number, ascii: boolean, maxLineBytes: number): number {
     if (chunk !== this.runChunk) {
       // Held key records may point into the last buffer.
       this.changingBuffer();
       this.runChunk = chunk;
     }
-    if (this.scan !== null) {
-      this.marks.mark(chunk, start, end);
-      this.scan.load(chunk, start, end);
+    if (this.scan !== null) this.marks.mark(chunk, start, end);
+    if (this.wasm === null || !this.wasm.load(chunk, start, end)) {
+      return eachLine(chunk, start, end, (from, stop, i) => {
+        if (stop - from > maxLineBytes) this.tooLong(firstLine + i, stop - from, maxLineBytes);
+        else this.oneLine(chunk, from, stop, firstLine + i, ascii, null, 0);
+      });
+    }
+    let lineNo = firstLine;
+    for (let from = start; ; ) {
+      const lines = this.wasm.scanRun(chunk, from);
+      this.answered(chunk, lines, lineNo, ascii, maxLineBytes);
+      lineNo += lines.count;
+      const last = lines.end[lines.count - 1] ?? end;
+      if (last >= end) return lineNo - firstLine;
+      from = last + 1;
     }
   }
 
+  /** The lines the Wasm scan answered, numbered from `firstLine`: its fast-path records in stretches, the rest one by one. */
+  private answered(chunk: Buffer, lines: RunLines, firstLine: number, ascii: boolean, maxLineBytes: number): void {
+    const n = lines.count;
+    /** The first line of the stretch of fast-path records not yet taken down. */
+    let stretch = 0;
+    for (let i = 0; i < n; i += 1) {
+      const from = lines.start[i] ?? 0;
+      const stop = lines.end[i] ?? 0;
+      const fast = lines.fast[i] === 1;
+      if (stop - from <= maxLineBytes) {
+        let to = stop;
+        if (to > from && chunk[to - 1] === 13) to -= 1;
+        // Asked of every line in order (the marks are walked once).
+        const mark = this.marks.line(from, to);
+        if (fast && mark === LINE_PLAIN) continue;
+        this.fastStretch(chunk, lines, stretch, i, firstLine);
+        this.oneLine(chunk, from, stop, firstLine + i, ascii, fast ? lines : null, i, mark);
+      } else {
+        this.fastStretch(chunk, lines, stretch, i, firstLine);
+        this.tooLong(firstLine + i, stop - from, maxLineBytes);
+      }
+      stretch = i + 1;
+    }
+    this.fastStretch(chunk, lines, stretch, n, firstLine);
+  }
+
+  /** Lines `from` to `to` (exclusive) of `lines`, fast-path records, taken down as such. */
+  private fastStretch(chunk: Buffer, lines: RunLines, from: number, to: number, firstLine: number): void {
+    if (to <= from) return;
+    this.keys.addFast(lines, from, to, firstLine + from, chunk);
+    this.records += to - from;
+    this.fastRecords += to - from;
+  }
+
   /**
-   * A line of the current run, `bytes[start, end)`, possibly still ending in `\r`; `ascii` when
-   * the run is all ASCII. Taken by the fast path when it can, else decoded and parsed.
+   * The line `bytes[start, end)` (possibly still ending in `\r`); `ascii` when its run is all
+   * ASCII. `lines`: the Wasm scan took it, as its line `at`. Taken by the fast path when it can,
+   * else decoded and parsed. `mark`: what the marks say of it, when they were asked already.
    */
-  valid(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean): void {
+  private oneLine(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean, lines: RunLines | null, at: number, mark?: number): void {
     if (end > start && bytes[end - 1] === 13) end -= 1;
     if (this.scan === null) {
       this.decoded(textOf(bytes, start, end, ascii), lineNo);
       return;
     }
     // A needle is rare in real data but can sit in a field name: the hint pattern then decides.
-    const mark = this.marks.line(start, end);
+    const marked = mark ?? this.marks.line(start, end);
     let text: string | null = null;
-    if (mark !== LINE_PLAIN) {
+    if (marked !== LINE_PLAIN) {
       text = textOf(bytes, start, end, ascii);
-      if (mark === LINE_ODD || mayHoldSecret(text)) {
+      if (marked === LINE_ODD || mayHoldSecret(text)) {
         this.decoded(text, lineNo);
         return;
       }
+    }
+    if (lines !== null) {
+      this.fastStretch(bytes, lines, at, at + 1, lineNo - at);
+      return;
     }
     if (this.scan.scan(bytes, start, end)) {
       this.records += 1;
@@ -135,71 +190,13 @@ export class CollectionChecker {
     this.decoded(text ?? textOf(bytes, start, end, ascii), lineNo);
   }
 
-  /** The full path: JSON.parse, then every check on the parsed record. */
+  /** The full path (full-path.ts); counted as a record unless the line is blank. */
   private decoded(text: string, lineNo: number): void {
-    const name = this.collection.name;
-    if (lineNo === this.bomLine && text.startsWith(BOM)) {
-      text = text.slice(1);
-      this.sink(finding("ENCODING_BOM", { collection: name, line: 1 }, "UTF-8 byte order mark at file start (accepted)"));
-    }
-    // A line opening with "{" (nearly all) is not blank; only others need the trim.
-    if (text.charCodeAt(0) !== 123 && text.trim() === "") {
-      this.sink(finding("LINE_EMPTY", { collection: name, line: lineNo }, "empty line (not counted as a record)"));
-      return;
-    }
-    this.records += 1;
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch {
-      // The parser's message quotes the input, which may be a secret: it is not kept.
-      this.sink(finding("RECORD_JSON", { collection: name, line: lineNo }, "line is not valid JSON"));
-      for (const hit of secretsIn(text)) {
-        this.sink(finding(hit.code, { collection: name, line: lineNo }, `${hit.kind} in an unparsable line`));
-      }
-      return;
-    }
-    if (record === null || typeof record !== "object" || Array.isArray(record)) {
-      this.sink(finding("RECORD_TYPE", { collection: name, line: lineNo }, "record is not a JSON object"));
-      return;
-    }
-    this.record(record as Record<string, unknown>, lineNo, !jsonMayHoldSecret(text));
+    if (this.full.check(text, lineNo, this.bomLine)) this.records += 1;
   }
 
   tooLong(lineNo: number, bytes: number, limit: number): void {
     this.records += 1;
     this.sink(tooLongFinding(this.collection.name, lineNo, bytes, limit));
-  }
-
-  /** `plain`: no string in this record can hold a secret (see `jsonMayHoldSecret`). */
-  private record(record: Record<string, unknown>, line: number, plain: boolean): void {
-    const c = this.collection;
-    const pkValue = own(record, c.primaryKey);
-    const recordKey = ParsedValues.labelOf(pkValue, plain);
-    const at = { collection: c.name, line, recordKey };
-    this.compiled.validate(record, at, this.sink);
-
-    if (!plain) this.secrets(record, at);
-
-    if (pkValue === undefined || pkValue === null) {
-      this.sink(finding("PK_MISSING", { ...at, field: c.primaryKey }, "primary key is missing or null"));
-    }
-    this.keys.add(this.parsed.set(record, recordKey), line);
-  }
-
-  private secrets(record: Record<string, unknown>, at: Where): void {
-    for (const field in record) {
-      const value = record[field];
-      // Fast path for the common case: a plain value with nothing secret-shaped in it.
-      if (!mayHoldSecret(field) && (typeof value !== "object" || value === null) && (typeof value !== "string" || !mayHoldSecret(value))) continue;
-      const seen = new Set<string>();
-      eachString([field, value], (s) => {
-        for (const hit of secretsIn(s)) {
-          if (seen.has(hit.code)) continue;
-          seen.add(hit.code);
-          this.sink(finding(hit.code, { ...at, field: safeLabel(field) }, `${hit.kind} (value withheld)`));
-        }
-      });
-    }
   }
 }

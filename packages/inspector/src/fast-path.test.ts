@@ -189,4 +189,14 @@ describe("record fast path", () => {
       }
     }
   });
+
+  it("[#16] runs of more lines than one Wasm call answers (thousands of blank lines between records) give the same report", async () => {
+    const records = hostileLines(13, 200).toString("latin1").split("\n");
+    const things = records.map((l, i) => (i % 20 === 0 ? `${l}\n${"\n".repeat(9000)}` : `${l}\n`)).join("");
+    const dir = await makePacket(HOSTILE_SCHEMA, { others: others(), things: Buffer.from(things, "latin1") });
+    const r = await both(dir);
+    expect(r.fast).toBe(r.reference);
+    expect(r.fast).toContain("LINE_EMPTY");
+    expect(r.fastRecords).toBeGreaterThan(40);
+  });
 });

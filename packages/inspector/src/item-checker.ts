@@ -1,7 +1,7 @@
 import type { PacketSchema } from "@macro/ssot";
 import { CollectionChecker, type BufferChange } from "./checker.ts";
 import type { Finding } from "./findings.ts";
-import { indexedFields, type KeyRecorder } from "./key-checks.ts";
+import { indexedFields, type KeyRecorder } from "./key-recorder.ts";
 import { splitRegion, type RegionHandlers } from "./lines.ts";
 import { heldLabel, type KeyBatch } from "./record-values.ts";
 
@@ -125,8 +125,7 @@ export class ItemChecker {
       const max = this.setup.maxLineBytes;
       h = {
         line: (b, n) => checker.line(b, n),
-        run: (chunk, start, end) => checker.run(chunk, start, end),
-        valid: (chunk, start, end, n, ascii) => checker.valid(chunk, start, end, n, ascii),
+        run: (chunk, start, end, n, ascii) => checker.run(chunk, start, end, n, ascii, max),
         tooLong: (n, len) => checker.tooLong(n, len, max),
       };
       this.handlers.set(name, h);

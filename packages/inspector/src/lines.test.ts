@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { eachLine } from "./lines.ts";
 import { splitLines } from "./test-support.ts";
 import { jsonMayHoldSecret } from "./secrets.ts";
 
@@ -51,12 +52,15 @@ async function run(data: Buffer, size: number, max: number, runs: boolean): Prom
       ? {
           line,
           tooLong,
-          valid: (chunk, start, end, n, ascii) => {
+          run: (chunk, start, end, first, ascii) => {
             const b = chunk.subarray(start, end);
             // Only ever what a fatal decoder accepts, and "ascii" only when it is.
             expect(isUtf8(b)).toBe(true);
             if (ascii) expect(b.every((c) => c < 0x80)).toBe(true);
-            seen.push(`${n}:${b.toString("utf8")}`);
+            return eachLine(chunk, start, end, (from, stop, i) => {
+              if (stop - from > max) tooLong(first + i, stop - from);
+              else seen.push(`${first + i}:${chunk.toString("utf8", from, stop)}`);
+            });
           },
         }
       : { line, tooLong },

@@ -5,14 +5,15 @@ export interface LineHandlers {
   /** `bytes` is only valid during the call: it may be a view into the read buffer. */
   line(bytes: Buffer, lineNo: number): void;
   /**
-   * When given, lines known to be valid UTF-8 arrive here as `chunk[start, end)` (a trailing
-   * `\r` kept, as `line` would get it; valid only during the call), so a file is validated in
-   * large runs instead of line by line and no line is copied; `ascii` when the run is all ASCII.
-   * Lines that are not valid UTF-8, and lines split across reads, still go to `line`.
+   * When given, runs of whole lines known to be valid UTF-8 arrive here as `chunk[start, end)`
+   * (valid only during the call; `chunk[end]`, if there is one, is the break after the run's
+   * last line), numbered from `firstLine`; `ascii` when the run is all ASCII. So a file is
+   * validated in large runs instead of line by line, and no line is copied. The handler takes
+   * every line of the run (as `eachLine` splits it: a trailing `\r` kept, as `line` would get
+   * it), those past the length limit too, and returns how many there were. Lines that are not
+   * valid UTF-8, and lines split across reads, still go to `line`.
    */
-  valid?(chunk: Buffer, start: number, end: number, lineNo: number, ascii: boolean): void;
-  /** Called with each run of whole lines before its lines go to `valid`; `chunk[end]` is the run's last line break. */
-  run?(chunk: Buffer, start: number, end: number, ascii: boolean): void;
+  run?(chunk: Buffer, start: number, end: number, firstLine: number, ascii: boolean): number;
   /** The line was longer than the limit; it was skipped without being held in memory. */
   tooLong(lineNo: number, bytes: number): void;
 }
@@ -22,23 +23,23 @@ export interface StreamTotals {
   bytes: number;
 }
 
-// Lines go to `valid` in runs of at most this many bytes (see splitRegion).
+// Lines go to `run` in runs of at most this many bytes (see splitRegion).
 const RUN_BYTES = 64 * 1024;
 // Below this a region that failed UTF-8 validation is taken line by line rather than halved again.
 const SMALL_REGION = 4096;
 
 /** What `splitRegion` hands out: a region's lines, numbered from the line number it is given. */
-export type RegionHandlers = Pick<LineHandlers, "line" | "valid" | "run" | "tooLong">;
+export type RegionHandlers = Pick<LineHandlers, "line" | "run" | "tooLong">;
 
 /**
  * The lines of `chunk[start, end)` (whole lines; `chunk[end]`, if there is one, is the break
  * after the last), numbered from `firstLine`, handed to `on`: validated in runs of at most
- * RUN_BYTES when `on.valid` is given, else line by line. Returns how many lines there were.
+ * RUN_BYTES when `on.run` is given, else line by line. Returns how many lines there were.
  */
 export function splitRegion(chunk: Buffer, start: number, end: number, firstLine: number, maxLineBytes: number, on: RegionHandlers): number {
   const at = { lineNo: firstLine - 1, maxLineBytes, on };
-  const valid = on.valid;
-  if (valid === undefined) byLine(at, chunk, start, end);
+  const run = on.run;
+  if (run === undefined) byLine(at, chunk, start, end);
   else {
     // In runs of at most RUN_BYTES (a longer line is a run of its own), so what a run is
     // checked against stays small and short-lived.
@@ -48,11 +49,27 @@ export function splitRegion(chunk: Buffer, start: number, end: number, firstLine
         const back = chunk.lastIndexOf(10, from + RUN_BYTES);
         to = back >= from ? back : chunk.indexOf(10, from + RUN_BYTES);
       }
-      byRun(at, valid, chunk, from, to);
+      byRun(at, run, chunk, from, to);
       from = to + 1;
     }
   }
   return at.lineNo - firstLine + 1;
+}
+
+/**
+ * Calls `visit` with each line of `chunk[from, to)` (whole lines; `chunk[to]`, if there is one,
+ * is the break after the last), as `[start, stop)` without its line break and its number in the
+ * run from 0; returns how many lines there were (at least one: an empty range is an empty line).
+ */
+export function eachLine(chunk: Buffer, from: number, to: number, visit: (start: number, stop: number, i: number) => void): number {
+  let pos = from;
+  for (let i = 0; ; i += 1) {
+    const nl = chunk.indexOf(10, pos);
+    const stop = nl === -1 || nl > to ? to : nl;
+    visit(pos, stop, i);
+    if (stop === to) return i + 1;
+    pos = stop + 1;
+  }
 }
 
 // Module functions, not closures made per call: the JIT then sees one call target each.
@@ -64,21 +81,15 @@ interface Splitting {
 
 /** Whole lines, one by one, as views into the read buffer. */
 function byLine(at: Splitting, chunk: Buffer, from: number, to: number): void {
-  let pos = from;
-  for (;;) {
-    const nl = chunk.indexOf(10, pos);
-    const stop = nl === -1 || nl > to ? to : nl;
-    const len = stop - pos;
+  eachLine(chunk, from, to, (start, stop) => {
     at.lineNo += 1;
-    if (len > at.maxLineBytes) at.on.tooLong(at.lineNo, len);
-    else at.on.line(chunk.subarray(pos, stop), at.lineNo);
-    if (stop === to) return;
-    pos = stop + 1;
-  }
+    if (stop - start > at.maxLineBytes) at.on.tooLong(at.lineNo, stop - start);
+    else at.on.line(chunk.subarray(start, stop), at.lineNo);
+  });
 }
 
 /** Whole lines, validated in one go when the run is valid UTF-8 (the common case). */
-function byRun(at: Splitting, valid: NonNullable<LineHandlers["valid"]>, chunk: Buffer, from: number, to: number): void {
+function byRun(at: Splitting, run: NonNullable<LineHandlers["run"]>, chunk: Buffer, from: number, to: number): void {
   const region = chunk.subarray(from, to);
   const ascii = isAscii(region);
   if (!ascii && !isUtf8(region)) {
@@ -87,22 +98,12 @@ function byRun(at: Splitting, valid: NonNullable<LineHandlers["valid"]>, chunk: 
     if (mid === -1 || mid >= to) {
       byLine(at, chunk, from, to);
     } else {
-      byRun(at, valid, chunk, from, mid);
-      byRun(at, valid, chunk, mid + 1, to);
+      byRun(at, run, chunk, from, mid);
+      byRun(at, run, chunk, mid + 1, to);
     }
     return;
   }
-  at.on.run?.(chunk, from, to, ascii);
-  let pos = from;
-  for (;;) {
-    const nl = chunk.indexOf(10, pos);
-    const stop = nl === -1 || nl > to ? to : nl;
-    at.lineNo += 1;
-    if (stop - pos > at.maxLineBytes) at.on.tooLong(at.lineNo, stop - pos);
-    else valid(chunk, pos, stop, at.lineNo, ascii);
-    if (stop === to) return;
-    pos = stop + 1;
-  }
+  at.lineNo += run(chunk, from, to, at.lineNo + 1, ascii);
 }
 
 /**

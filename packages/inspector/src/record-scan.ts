@@ -1,8 +1,6 @@
 import type { PacketCollection } from "@macro/ssot";
 import { isDatetimeAt, isDatetimeShapeAt, isUuidAt } from "./formats.ts";
-import type { KeyBatch } from "./record-values.ts";
 import { K_FALSE, K_NULL, K_NUMBER, K_STRING, K_TRUE, scanFields, T_BOOLEAN, T_DATETIME, T_INTEGER, T_JSON, T_NUMBER, T_TEXT, T_UUID, type ScanFields } from "./scan-fields.ts";
-import { WasmScan } from "./wasm-scan.ts";
 import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, NINE, NULL, QUOTE, RBRACE, sameAt, skipWs, TRUE, ZERO } from "./json-bytes.ts";
 
 /**
@@ -27,7 +25,8 @@ import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, N
 export class RecordScan {
   /** Field index of the primary key, or -1 when it is not a schema field (then nothing is fast). */
   readonly pk: number;
-  private readonly f: ScanFields;
+  /** The schema's fields as the scans need them (the Wasm scan, wasm-scan.ts, too). */
+  readonly fields: ScanFields;
   /** Field expected at each key position: the previous record's order, tried first. */
   private readonly order: Int32Array;
 
@@ -38,17 +37,10 @@ export class RecordScan {
   readonly num: Float64Array;
   private readonly seen: Int32Array;
   private scanNo = 0;
-  /** The same scan in Wasm, tried first on the lines of a run `load`ed; null: the JS scan alone. */
-  private readonly wasm: WasmScan | null;
-  /**
-   * The last `scan` was answered by the Wasm scan: then `kind`, `start`, `end`, `num` and `has`
-   * do not describe it; `wasmKeysInto` gives what the key checks need.
-   */
-  fromWasm = false;
 
   /** `keyFields`: the fields whose key digests a scan makes, in `KeyRecorder`'s order (-1: not a schema field). */
   constructor(collection: PacketCollection, keyFields: readonly number[] = []) {
-    const f = (this.f = scanFields(collection, keyFields));
+    const f = (this.fields = scanFields(collection, keyFields));
     this.pk = f.pk;
     const n = f.names.length;
     this.order = new Int32Array(n).fill(-1);
@@ -57,12 +49,6 @@ export class RecordScan {
     this.end = new Int32Array(n);
     this.num = new Float64Array(n);
     this.seen = new Int32Array(n);
-    this.wasm = WasmScan.create(f);
-  }
-
-  /** The run of lines `chunk[start, end)` whose lines are scanned next (see `WasmScan.load`). */
-  load(chunk: Buffer, start: number, end: number): void {
-    this.wasm?.load(chunk, start, end);
   }
 
   /** The next scan's number: a field is present when `seen` holds it. */
@@ -82,7 +68,7 @@ export class RecordScan {
    */
   rehearse(): void {
     const sample = (t: number, f: number): string => {
-      const e = this.f.enumSet[f];
+      const e = this.fields.enumSet[f];
       if (e !== null && e !== undefined) {
         const v = [...e][0];
         return JSON.stringify(v === undefined ? "a" : v);
@@ -94,7 +80,7 @@ export class RecordScan {
       if (t === T_UUID) return '"00000000-0000-4000-8000-000000000000"';
       return '"a"';
     };
-    const line = Buffer.from(`{${this.f.names.map((n, f) => `${JSON.stringify(n)}:${sample(this.f.types[f] ?? T_TEXT, f)}`).join(",")}}`);
+    const line = Buffer.from(`{${this.fields.names.map((n, f) => `${JSON.stringify(n)}:${sample(this.fields.types[f] ?? T_TEXT, f)}`).join(",")}}`);
     for (let i = 0; i < 3; i += 1) this.scan(line, 0, line.length);
   }
 
@@ -106,24 +92,11 @@ export class RecordScan {
   /**
    * True when the line `b[from, to)` (no line break, no trailing `\r`) is a record the full path
    * would accept with no finding from the field checks, with a non-null primary key; its
-   * values are then described by `kind`, `start`, `end` (strings, in `b`) and `num`, or, when
-   * the Wasm scan took it (`fromWasm`), its key place and digests by `wasmKeysInto`.
+   * values are then described by `kind`, `start`, `end` (strings, in `b`) and `num`. The Wasm
+   * scan (wasm-scan.ts) answers first for the lines of a run; this is for the lines it is not
+   * sure of, and for lines on their own.
    */
   scan(b: Buffer, from: number, to: number): boolean {
-    this.fromWasm = this.wasm !== null && this.wasm.scan(b, from, to);
-    return this.fromWasm || this.scanHere(b, from, to);
-  }
-
-  /**
-   * For a record the Wasm scan took (`fromWasm`), whose values it keeps: its primary key's place
-   * and the key digests, as record `k` of `batch` (see `KeyRecorder.addScanned`).
-   */
-  wasmKeysInto(batch: KeyBatch, k: number): void {
-    this.wasm?.keysInto(batch, k);
-  }
-
-  /** `scan` in JS: every line the Wasm scan is not sure of, and every line outside a loaded run. */
-  scanHere(b: Buffer, from: number, to: number): boolean {
     if (this.pk < 0 || b[from] !== LBRACE) return false;
     const no = this.next();
     let required = 0;
@@ -150,7 +123,7 @@ export class RecordScan {
         if (byteAt(b, i, to) <= 0x20) i = skipWs(b, i, to);
         i = this.value(b, i, to, f);
         if (i < 0) return false;
-        if (this.f.required[f] === 1 && this.kind[f] !== K_NULL) required += 1;
+        if (this.fields.required[f] === 1 && this.kind[f] !== K_NULL) required += 1;
         c = byteAt(b, i, to);
         if (c <= 0x20) c = byteAt(b, (i = skipWs(b, i, to)), to);
         i += 1;
@@ -159,7 +132,7 @@ export class RecordScan {
         c = byteAt(b, i, to);
         if (c <= 0x20) c = byteAt(b, (i = skipWs(b, i, to)), to);
       }
-    return skipWs(b, i, to) === to && required === this.f.requiredCount && this.seen[this.pk] === no && this.kind[this.pk] !== K_NULL;
+    return skipWs(b, i, to) === to && required === this.fields.requiredCount && this.seen[this.pk] === no && this.kind[this.pk] !== K_NULL;
   }
 
   /**
@@ -169,14 +142,14 @@ export class RecordScan {
   private key(b: Buffer, i: number, to: number, at: number): number {
     if (at >= this.order.length) return -1; // more keys than fields: a duplicate or an unknown one
     const guess = this.order[at] ?? -1;
-    const name = guess >= 0 ? this.f.nameBytes[guess] : null;
+    const name = guess >= 0 ? this.fields.nameBytes[guess] : null;
     if (name !== null && name !== undefined) {
       const end = i + name.length;
       if (end < to && b[end] === QUOTE && sameAt(b, i, name)) return end;
     }
     const end = b.indexOf(QUOTE, i);
     if (end < 0 || end >= to) return -1;
-    const f = this.f.byName.get(b.toString("utf8", i, end));
+    const f = this.fields.byName.get(b.toString("utf8", i, end));
     if (f === undefined) return -1;
     this.order[at] = f;
     return end;
@@ -185,7 +158,7 @@ export class RecordScan {
   /** Reads the value at `i` into field `f`'s slots; the index after it, or -1 (not a value the fast path takes). */
   private value(b: Buffer, i: number, to: number, f: number): number {
     const c = b[i] ?? -1;
-    const type = this.f.types[f];
+    const type = this.fields.types[f];
     if (c === QUOTE) {
       // A uuid or datetime in its usual shape has a known length: its closing quote is looked at
       // first, and the format check on the bytes before it settles that none came earlier.
@@ -215,7 +188,7 @@ export class RecordScan {
       this.kind[f] = t ? K_TRUE : K_FALSE;
       return i + word.length;
     }
-    if (c === 0x6e && this.f.required[f] === 0 && i + 4 <= to && sameAt(b, i, NULL)) {
+    if (c === 0x6e && this.fields.required[f] === 0 && i + 4 <= to && sameAt(b, i, NULL)) {
       this.kind[f] = K_NULL;
       return i + 4;
     }
@@ -223,7 +196,7 @@ export class RecordScan {
   }
 
   private inEnum(f: number, v: unknown): boolean {
-    const set = this.f.enumSet[f];
+    const set = this.fields.enumSet[f];
     return set === null || set === undefined || set.has(v);
   }
 
@@ -239,10 +212,10 @@ export class RecordScan {
 
   /** The maxLength and enum checks of `quickOk` (fields.ts) on a string value. */
   private lengthAndEnumOk(f: number, b: Buffer, from: number, to: number): boolean {
-    const max = this.f.max[f] ?? -1;
+    const max = this.fields.max[f] ?? -1;
     if (max >= 0 && to - from > max && codePointsIn(b, from, to) > max) return false;
-    if (this.f.enumSet[f] === null) return true;
-    for (const e of this.f.enumBytes[f] ?? []) if (e.length === to - from && sameAt(b, from, e)) return true;
+    if (this.fields.enumSet[f] === null) return true;
+    for (const e of this.fields.enumBytes[f] ?? []) if (e.length === to - from && sameAt(b, from, e)) return true;
     return false;
   }
 }

@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 import { compileWat } from "../scripts/wasm-compile.mjs";
 import { mulberry32 } from "./generate.ts";
 import { RECORD_SCAN_WASM } from "./record-scan-wasm.ts";
-import { KeyRecorder } from "./key-checks.ts";
+import { KeyRecorder } from "./key-recorder.ts";
+import { eachLine } from "./lines.ts";
 import { RecordScan } from "./record-scan.ts";
 import type { KeyBatch } from "./record-values.ts";
 import { HOSTILE_SCHEMA } from "./test-support.ts";
+import { WasmScan, type RunLines } from "./wasm-scan.ts";
 
 // The Wasm scan may only ever say "a fast-path record" where the JS scan does, with the same
 // key place and key digests (it leaves the rest to the JS scan); and it must take the plain
@@ -51,35 +53,59 @@ function lastRecord(batch: KeyBatch): string[] {
   return out;
 }
 
+/** The fields of `things` for a scan whose key fields are all its fields. */
+const scanOf = (keys: KeyRecorder): { js: RecordScan; wasm: WasmScan } => {
+  const js = new RecordScan(things, keys.fieldIndexes);
+  const wasm = WasmScan.create(js.fields);
+  if (wasm === null) throw new Error("no Wasm scan for things");
+  return { js, wasm };
+};
+
+/** Every answer of the Wasm scan for the run `b[0, length)`, called again after each batch of lines. */
+function answers(wasm: WasmScan, b: Buffer, visit: (lines: RunLines, i: number, n: number) => void): number {
+  expect(wasm.load(b, 0, b.length)).toBe(true);
+  let n = 0;
+  for (let from = 0; ; ) {
+    const lines = wasm.scanRun(b, from);
+    for (let i = 0; i < lines.count; i += 1) visit(lines, i, n + i);
+    n += lines.count;
+    const last = lines.end[lines.count - 1] ?? b.length;
+    if (last >= b.length) return n;
+    from = last + 1;
+  }
+}
+
 /**
- * Each line scanned by the Wasm scan (in a run of all of them, each at its offset) and by the JS
- * scan, every field a key field: where the Wasm scan takes a record, the JS scan must too, and
- * both must take down the same key place and digests.
+ * The lines scanned by the Wasm scan (in one run, each at its offset) and by the JS scan, every
+ * field a key field: where the Wasm scan takes a record, the JS scan must too, and both must
+ * take down the same key place and digests; and the Wasm scan splits the run into the lines
+ * `eachLine` makes.
  */
 function compare(lines: string[]): { wasmTook: number; jsTook: number } {
   const b = Buffer.from(lines.join("\n"));
   const wasmKeys = new KeyRecorder(things, NAMES, 16);
-  const wasm = new RecordScan(things, wasmKeys.fieldIndexes);
   const jsKeys = new KeyRecorder(things, NAMES, 16);
-  const js = new RecordScan(things, jsKeys.fieldIndexes);
-  wasm.load(b, 0, b.length);
-  let at = 0;
+  const { js, wasm } = scanOf(jsKeys);
+  const split: [number, number][] = [];
+  eachLine(b, 0, b.length, (from, stop) => split.push([from, stop]));
   let wasmTook = 0;
   let jsTook = 0;
-  for (const [n, l] of lines.entries()) {
-    const len = Buffer.byteLength(l);
-    const w = wasm.scan(b, at, at + len);
-    const j = js.scanHere(b, at, at + len);
+  const n = answers(wasm, b, (r, i, n) => {
+    const [from, stop] = split[n] ?? [-1, -1];
+    expect([r.start[i], r.end[i]]).toEqual([from, stop]);
+    const to = stop > from && b[stop - 1] === 13 ? stop - 1 : stop;
+    const j = js.scan(b, from, to);
     if (j) jsTook += 1;
-    if (w && wasm.fromWasm) {
+    if (r.fast[i] === 1) {
       wasmTook += 1;
+      const l = b.toString("utf8", from, stop);
       expect(j, l).toBe(true);
-      wasmKeys.addScanned(wasm, b, n);
+      wasmKeys.addFast(r, i, i + 1, n, b);
       jsKeys.addScanned(js, b, n);
       expect(lastRecord(wasmKeys.batch), l).toEqual(lastRecord(jsKeys.batch));
     }
-    at += len + 1;
-  }
+  });
+  expect(n).toBe(split.length);
   return { wasmTook, jsTook };
 }
 
@@ -144,24 +170,36 @@ describe("the Wasm record scan", () => {
     expect(r.wasmTook).toBeGreaterThan(0);
   });
 
-  it("leaves a run too long to copy in (one line past 64 MiB) to the JS scan", () => {
-    const scan = new RecordScan(things);
-    const b = Buffer.alloc(64 * 1024 * 1024 + 1, 0x20);
-    Buffer.from(line(PLAIN)).copy(b);
-    scan.load(b, 0, b.length);
-    expect(scan.scan(b, 0, b.length)).toBe(true);
-    expect(scan.fromWasm).toBe(false);
+  it("splits a run as eachLine does: empty lines, CRLF, a last line with and without its break", () => {
+    for (const text of ["", "\n", "\n\n", "\r\n", "a\r", `${line(PLAIN)}\r\n\n${line(PLAIN)}`, `${line(PLAIN)}\n`]) {
+      const b = Buffer.from(text);
+      const split: number[][] = [];
+      eachLine(b, 0, b.length, (from, stop) => split.push([from, stop]));
+      const got: number[][] = [];
+      answers(scanOf(new KeyRecorder(things, NAMES, 16)).wasm, b, (r, i) => got.push([r.start[i] ?? -1, r.end[i] ?? -1]));
+      expect(got, JSON.stringify(text)).toEqual(split);
+    }
+    const crlf = Buffer.from(`${line(PLAIN)}\r\n${line(PLAIN)}\r`);
+    const fast: number[] = [];
+    answers(scanOf(new KeyRecorder(things, NAMES, 16)).wasm, crlf, (r, i) => fast.push(r.fast[i] ?? -1));
+    expect(fast).toEqual([1, 1]);
   });
 
-  it("is not used for a line outside the run loaded: the JS scan answers", () => {
-    const scan = new RecordScan(things);
+  it("leaves a run too long to copy in (one line past 64 MiB) to the JS side", () => {
+    const { wasm } = scanOf(new KeyRecorder(things, NAMES, 16));
+    const b = Buffer.alloc(64 * 1024 * 1024 + 1, 0x20);
+    expect(wasm.load(b, 0, b.length)).toBe(false);
+    expect(() => wasm.scanRun(b, 0)).toThrow(/outside the run loaded/);
+  });
+
+  it("answers only for the run loaded last on its thread", () => {
+    const a = scanOf(new KeyRecorder(things, NAMES, 16)).wasm;
+    const other = scanOf(new KeyRecorder(things, NAMES, 16)).wasm;
     const b = Buffer.from(line(PLAIN));
-    expect(scan.scan(b, 0, b.length)).toBe(true);
-    expect(scan.fromWasm).toBe(false);
-    scan.load(b, 0, b.length);
-    expect(scan.scan(Buffer.from(b), 0, b.length)).toBe(true);
-    expect(scan.fromWasm).toBe(false);
-    expect(scan.scan(b, 0, b.length)).toBe(true);
-    expect(scan.fromWasm).toBe(true);
+    expect(a.load(b, 0, b.length)).toBe(true);
+    expect(a.scanRun(b, 0).count).toBe(1);
+    expect(() => a.scanRun(Buffer.from(b), 0)).toThrow(/outside the run loaded/);
+    expect(other.load(b, 0, b.length)).toBe(true);
+    expect(() => a.scanRun(b, 0)).toThrow(/outside the run loaded/);
   });
 });

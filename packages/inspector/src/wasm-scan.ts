@@ -1,13 +1,12 @@
 import { keySeeds } from "./keys.ts";
 import { RECORD_SCAN_WASM } from "./record-scan-wasm.ts";
-import type { KeyBatch } from "./record-values.ts";
 import type { ScanFields } from "./scan-fields.ts";
 import { grownTo, instantiate, LARGEST_RUN, type WasmMemory } from "./wasm.ts";
 
 /** The module's exports (see wasm/record-scan.wat). */
 interface Exports {
   memory: WasmMemory;
-  scan(layout: number, from: number, to: number): number;
+  scanRun(layout: number, from: number, to: number, out: number, cap: number, delta: number): number;
 }
 
 /** One instance per thread; its memory holds the collections' layouts, then the run being checked. */
@@ -16,8 +15,12 @@ const wasm = instantiate<Exports>(RECORD_SCAN_WASM);
 const SEEDS = 256;
 /** Layouts come after the seeds. */
 const LAYOUTS_FROM = 264;
-/** Layouts end where the run starts. */
-const DATA = 65536;
+/** Layouts end where the lines' answers (`RunLines`) start. */
+const OUT = 65536;
+/** Room for the answers: thousands of lines a call, where a run holds a few hundred. */
+const OUT_BYTES = 256 * 1024;
+/** The run starts after the answers. */
+const DATA = OUT + OUT_BYTES;
 /** Bytes after a run the module may read (sixteen at a time). */
 const PAD = 32;
 
@@ -26,7 +29,6 @@ let free = LAYOUTS_FROM;
 let loaded: WasmScan | null = null;
 let mem = Buffer.from(wasm.memory.buffer);
 let i32 = new Int32Array(wasm.memory.buffer);
-let f64 = new Float64Array(wasm.memory.buffer);
 
 const align = (n: number, to: number): number => (n + to - 1) & -to;
 /** A layout's header (see the .wat), rounded up. */
@@ -48,7 +50,7 @@ function writeLayout(fields: ScanFields): number {
     for (const e of fields.enumBytes[f] ?? []) size += 4 + align(e.length, 4);
   }
   const layout = align(free, 8);
-  if (layout + size > DATA) return -1;
+  if (layout + size > OUT) return -1;
   const table = layout + HEADER;
   const order = table + n * 32;
   const seen = order + n * 4;
@@ -84,44 +86,60 @@ function writeLayout(fields: ScanFields): number {
 }
 
 /**
- * `RecordScan.scan` in Wasm (wasm/record-scan.wat), for the lines of a run loaded into the
- * module's memory: compiled before the first line instead of after thousands of them, and
- * somewhat faster than the JS scan once both are compiled. It answers true only where the JS scan would, with
- * the same values; false means "not sure", and the JS scan decides.
+ * What the Wasm scan answers for each line of a run (see `scanRun` in the .wat): views of the
+ * module's memory, valid until its next call. Line `i` is `start[i]`..`end[i]` (before the line
+ * break, a `\r` kept); `fast[i]` is 1 where the line is a fast-path record, and for those the
+ * primary key's `kind`, `pkStart`, `pkEnd` and `num`, and `slots` key digests (`present`,
+ * `digests` as hi/lo pairs) laid out as a `KeyBatch` lays them out, so they are copied a
+ * stretch of lines at a time.
+ */
+export interface RunLines {
+  count: number;
+  slots: number;
+  start: Int32Array;
+  end: Int32Array;
+  fast: Uint8Array;
+  kind: Uint8Array;
+  pkStart: Int32Array;
+  pkEnd: Int32Array;
+  num: Float64Array;
+  present: Uint8Array;
+  digests: Uint32Array;
+}
+
+/** Bytes an answer takes in `RunLines`, with `keys` key fields. */
+const perLine = (keys: number): number => 26 + 9 * keys;
+
+/**
+ * `RecordScan.scan` in Wasm (wasm/record-scan.wat), for every line of a run loaded into the
+ * module's memory in one call: compiled before the first line instead of after thousands of
+ * them, and no call from JS per line. It says "fast" only where the JS scan would answer true,
+ * with the same values; otherwise the line is left to the JS side.
  */
 export class WasmScan {
-  /** Offsets (in 4- or 8-byte elements) of the primary key's kind, start, end and number, and of the key digests. */
-  private readonly kind: number;
-  private readonly start: number;
-  private readonly end: number;
-  private readonly num: number;
-  private readonly keyOut: number;
-  private readonly keys: number;
+  /** Lines answered per call at most: as many as `RunLines` has room for. */
+  private readonly cap: number;
   private chunk: Buffer | null = null;
   private runFrom = 0;
   private runTo = 0;
+  private lines: RunLines | null = null;
 
   private constructor(
     private readonly layout: number,
-    pk: number,
+    private readonly keys: number,
   ) {
-    const at = layout / 4;
-    this.kind = (i32[at + 7] ?? 0) / 4 + pk;
-    this.start = (i32[at + 8] ?? 0) / 4 + pk;
-    this.end = (i32[at + 9] ?? 0) / 4 + pk;
-    this.num = (i32[at + 10] ?? 0) / 8 + pk;
-    this.keys = i32[at + 11] ?? 0;
-    this.keyOut = (i32[at + 13] ?? 0) / 4;
+    this.cap = Math.floor(OUT_BYTES / perLine(keys)) & ~7;
   }
 
   /**
    * The scan of a collection, or null when its layout does not fit in what is left (the JS scan
    * serves it alone). Collections of the same fields share a layout, so a process that inspects
-   * packet after packet uses no more of the memory: a scan runs, and its values are read, before
-   * another can start on this thread, and the order it keeps is only a guess.
+   * packet after packet uses no more of the memory: a run is scanned, and its answers read,
+   * before another can start on this thread, and the order it keeps is only a guess.
    */
   static create(fields: ScanFields): WasmScan | null {
-    if (fields.pk < 0) return null;
+    // Eight lines a call at the least (the answers' arrays stay aligned).
+    if (fields.pk < 0 || perLine(fields.keyFields.length) * 8 > OUT_BYTES) return null;
     const key = JSON.stringify([
       fields.pk,
       fields.requiredCount,
@@ -143,20 +161,20 @@ export class WasmScan {
       if (layout < 0) return null;
       layouts.set(key, layout);
     }
-    return new WasmScan(layout, fields.pk);
+    return new WasmScan(layout, fields.keyFields.length);
   }
 
-  /** Copies the run `chunk[start, end)` into the module's memory: its lines come next (a run past LARGEST_RUN, to the JS scan). */
-  load(chunk: Buffer, start: number, end: number): void {
-    if (end - start > LARGEST_RUN) {
-      loaded = null;
-      return;
-    }
+  /**
+   * Copies the run `chunk[start, end)` into the module's memory, for `scanRun`; false when it is
+   * longer than LARGEST_RUN (one line longer than any run), which is left to the JS side.
+   */
+  load(chunk: Buffer, start: number, end: number): boolean {
+    loaded = null;
+    if (end - start > LARGEST_RUN) return false;
     const need = DATA + (end - start) + PAD;
     if (grownTo(wasm.memory, need)) {
       mem = Buffer.from(wasm.memory.buffer);
       i32 = new Int32Array(wasm.memory.buffer);
-      f64 = new Float64Array(wasm.memory.buffer);
     }
     chunk.copy(mem, DATA, start, end);
     mem.fill(0, DATA + end - start, need);
@@ -164,32 +182,41 @@ export class WasmScan {
     this.runFrom = start;
     this.runTo = end;
     loaded = this;
-  }
-
-  /** True: the line `b[from, to)` of the run loaded is a fast-path record (see `RecordScan.scan`); false: not sure. */
-  scan(b: Buffer, from: number, to: number): boolean {
-    if (loaded !== this || b !== this.chunk || from < this.runFrom || to > this.runTo) return false;
-    const delta = this.runFrom - DATA;
-    return wasm.scan(this.layout, from - delta, to - delta) === 1;
+    return true;
   }
 
   /**
-   * What `KeyRecorder.addScanned` takes down of the record just scanned, as record `k` of `batch`:
-   * where its primary key lies and what kind it is, and the key digests the scan made.
+   * The answers for the lines of the run loaded from `from` (the start of one of its lines) on:
+   * as many as fit, so a run of more lines is scanned in several calls, each from the line
+   * after the last one answered.
    */
-  keysInto(batch: KeyBatch, k: number): void {
+  scanRun(chunk: Buffer, from: number): RunLines {
+    if (loaded !== this || chunk !== this.chunk || from < this.runFrom || from > this.runTo) throw new Error("scanRun outside the run loaded");
     const delta = this.runFrom - DATA;
-    batch.kind[k] = i32[this.kind] ?? 0;
-    batch.start[k] = (i32[this.start] ?? 0) + delta;
-    batch.end[k] = (i32[this.end] ?? 0) + delta;
-    batch.num[k] = f64[this.num] ?? 0;
-    const { present, digests } = batch;
-    for (let d = 0, s = k * batch.slots, o = this.keyOut; d < this.keys; d += 1, s += 1, o += 3) {
-      const has = i32[o] ?? 0;
-      present[s] = has;
-      if (has === 0) continue;
-      digests[s * 2] = i32[o + 1] ?? 0;
-      digests[s * 2 + 1] = i32[o + 2] ?? 0;
-    }
+    const lines = this.views();
+    lines.count = wasm.scanRun(this.layout, from - delta, this.runTo - delta, OUT, this.cap, delta);
+    return lines;
+  }
+
+  /** The views of `RunLines`, made anew when the memory grew. */
+  private views(): RunLines {
+    const buffer = wasm.memory.buffer;
+    if (this.lines !== null && this.lines.start.buffer === buffer) return this.lines;
+    const cap = this.cap;
+    const d = this.keys;
+    this.lines = {
+      count: 0,
+      slots: d,
+      start: new Int32Array(buffer, OUT, cap),
+      end: new Int32Array(buffer, OUT + 4 * cap, cap),
+      fast: new Uint8Array(buffer, OUT + 8 * cap, cap),
+      kind: new Uint8Array(buffer, OUT + 9 * cap, cap),
+      pkStart: new Int32Array(buffer, OUT + 10 * cap, cap),
+      pkEnd: new Int32Array(buffer, OUT + 14 * cap, cap),
+      num: new Float64Array(buffer, OUT + 18 * cap, cap),
+      present: new Uint8Array(buffer, OUT + 26 * cap, cap * d),
+      digests: new Uint32Array(buffer, OUT + 26 * cap + cap * d, cap * d * 2),
+    };
+    return this.lines;
   }
 }

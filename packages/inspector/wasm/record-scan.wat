@@ -5,8 +5,9 @@
 ;; on numbers and booleans) only costs time. Type and kind numbers are those of scan-fields.ts.
 ;;
 ;; Memory: [0, 256) unused; [256, 264) the key digest seeds (keys.ts); [264, 65536) collection
-;; layouts written by the JS side; from 65536 the run of lines being checked, followed by 32
-;; readable bytes (SIMD reads look up to 15 bytes past a range).
+;; layouts written by the JS side; then what `scanRun` writes per line, and after it the run of
+;; lines being checked, followed by 32 readable bytes (SIMD reads look up to 15 bytes past a
+;; range). wasm-scan.ts places the last two.
 ;;
 ;; Small helpers are written out in place: the compiler here does not inline Wasm calls.
 ;;
@@ -512,7 +513,7 @@
   ;; one the full path would pass with a non-null primary key (values in kind/start/end/num,
   ;; present fields marked in seen with the scan number at +12, key digests in the out), 0
   ;; when not sure.
-  (func (export "scan") (param $c i32) (param $from i32) (param $to i32) (result i32)
+  (func $scan (param $c i32) (param $from i32) (param $to i32) (result i32)
     (local $no i32) (local $required i32) (local $at i32) (local $i i32) (local $ch i32) (local $keyEnd i32) (local $f i32)
     (local $seen i32) (local $fe i32) (local $pk i32)
     (if (i32.ne (if (result i32) (i32.lt_s (local.get $from) (local.get $to)) (then (i32.load8_u (local.get $from))) (else (i32.const -1))) (i32.const 123)) (then (return (i32.const 0))))
@@ -585,4 +586,87 @@
               (i32.ne (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))) (i32.const 1)))))
       (then (return (i32.const 0))))
     (call $digests (local.get $c) (local.get $no))
-    (i32.const 1)))
+    (i32.const 1))
+  ;; The first line break in [$i, $to), or $to; sixteen bytes a step.
+  (func $lineEnd (param $i i32) (param $to i32) (result i32)
+    (local $m i32) (local $nl v128)
+    (local.set $nl (i8x16.splat (i32.const 10)))
+    (block $none
+      (loop $step
+        (br_if $none (i32.ge_s (local.get $i) (local.get $to)))
+        (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $i)) (local.get $nl))))
+        (if (local.get $m)
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m))))
+            (br_if $none (i32.ge_s (local.get $i) (local.get $to)))
+            (return (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $step)))
+    (local.get $to))
+
+  ;; Every line of the run [$from, $to) (split on \n as lines.ts splits a run: the last line ends
+  ;; at $to), at most $cap of them, scanned with `scan` (a \r before the break dropped first);
+  ;; returns how many. What it writes at $out, in arrays of $cap entries, one entry a line:
+  ;; start (i32), end before the break (i32), fast (u8: `scan` said 1), and for fast lines the
+  ;; primary key's kind (u8), start (i32), end (i32) and number (f64), then the presence (u8)
+  ;; and digests (hi, lo as u32) of each of the collection's $d key fields, $d entries a line.
+  ;; Offsets into the run are written plus $delta, so they are offsets into the caller's buffer.
+  ;; Lines are handed over in bulk: the JS side copies the fast lines' keys a stretch at a time
+  ;; instead of calling in for every line.
+  (func (export "scanRun") (param $c i32) (param $from i32) (param $to i32) (param $out i32) (param $cap i32) (param $delta i32) (result i32)
+    (local $n i32) (local $pos i32) (local $nl i32) (local $e i32) (local $d i32) (local $k i32) (local $pk i32)
+    (local $aEnd i32) (local $aFast i32) (local $aKind i32) (local $aPkS i32) (local $aPkE i32) (local $aNum i32) (local $aPres i32) (local $aDig i32)
+    (local $src i32) (local $pres i32) (local $dig i32)
+    (local.set $d (i32.load offset=44 (local.get $c)))
+    (local.set $pk (i32.load offset=4 (local.get $c)))
+    (local.set $aEnd (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 2))))
+    (local.set $aFast (i32.add (local.get $aEnd) (i32.shl (local.get $cap) (i32.const 2))))
+    (local.set $aKind (i32.add (local.get $aFast) (local.get $cap)))
+    (local.set $aPkS (i32.add (local.get $aKind) (local.get $cap)))
+    (local.set $aPkE (i32.add (local.get $aPkS) (i32.shl (local.get $cap) (i32.const 2))))
+    (local.set $aNum (i32.add (local.get $aPkE) (i32.shl (local.get $cap) (i32.const 2))))
+    (local.set $aPres (i32.add (local.get $aNum) (i32.shl (local.get $cap) (i32.const 3))))
+    (local.set $aDig (i32.add (local.get $aPres) (i32.mul (local.get $cap) (local.get $d))))
+    (local.set $pos (local.get $from))
+    (block $done
+      (loop $line
+        (br_if $done (i32.ge_u (local.get $n) (local.get $cap)))
+        (local.set $nl (call $lineEnd (local.get $pos) (local.get $to)))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $pos) (local.get $delta)))
+        (i32.store (i32.add (local.get $aEnd) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $nl) (local.get $delta)))
+        (local.set $e (local.get $nl))
+        (if (i32.gt_s (local.get $e) (local.get $pos))
+          (then
+            (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 13))
+              (then (local.set $e (i32.sub (local.get $e) (i32.const 1)))))))
+        (if (call $scan (local.get $c) (local.get $pos) (local.get $e))
+          (then
+            (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 1))
+            (i32.store8 (i32.add (local.get $aKind) (local.get $n))
+              (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))))
+            (i32.store (i32.add (local.get $aPkS) (i32.shl (local.get $n) (i32.const 2)))
+              (i32.add (i32.load (i32.add (i32.load offset=32 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))) (local.get $delta)))
+            (i32.store (i32.add (local.get $aPkE) (i32.shl (local.get $n) (i32.const 2)))
+              (i32.add (i32.load (i32.add (i32.load offset=36 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))) (local.get $delta)))
+            (f64.store (i32.add (local.get $aNum) (i32.shl (local.get $n) (i32.const 3)))
+              (f64.load (i32.add (i32.load offset=40 (local.get $c)) (i32.shl (local.get $pk) (i32.const 3)))))
+            ;; The key digests `scan` left at +52 as (present, hi, lo), taken apart.
+            (local.set $src (i32.load offset=52 (local.get $c)))
+            (local.set $pres (i32.add (local.get $aPres) (i32.mul (local.get $n) (local.get $d))))
+            (local.set $dig (i32.add (local.get $aDig) (i32.shl (i32.mul (local.get $n) (local.get $d)) (i32.const 3))))
+            (local.set $k (i32.const 0))
+            (block $keys
+              (loop $key
+                (br_if $keys (i32.ge_u (local.get $k) (local.get $d)))
+                (i32.store8 (i32.add (local.get $pres) (local.get $k)) (i32.load (local.get $src)))
+                (i64.store (local.get $dig) (i64.load offset=4 (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (i32.const 12)))
+                (local.set $dig (i32.add (local.get $dig) (i32.const 8)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $key))))
+          (else (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 0))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $done (i32.ge_s (local.get $nl) (local.get $to)))
+        (local.set $pos (i32.add (local.get $nl) (i32.const 1)))
+        (br $line)))
+    (local.get $n)))
