@@ -1,4 +1,4 @@
-import * as z from "zod";
+import { z } from "./zod.ts";
 import { Sha256Hex } from "./evidence.ts";
 
 /**

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import { z } from "./zod.ts";
 
 /**
  * What a run did to the world, recorded by the adapters as it happens. A packet's flags

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import { z } from "./zod.ts";
 import { SideEffectKind } from "./side-effects.ts";
 import { TrackId } from "./tracks.ts";
 
