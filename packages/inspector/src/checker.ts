@@ -5,9 +5,8 @@ import { FullPath } from "./full-path.ts";
 import { KeyRecorder } from "./key-recorder.ts";
 import { RecordScan } from "./record-scan.ts";
 import { eachLine } from "./lines.ts";
-import { LINE_ODD, LINE_PLAIN, RunMarks } from "./run-marks.ts";
 import { mayHoldSecret, secretsIn } from "./secrets.ts";
-import { WasmScan, type RunLines } from "./wasm-scan.ts";
+import { LINE_ODD, LINE_PLAIN, WasmScan, type RunLines } from "./wasm-scan.ts";
 
 export type Sink = (f: Finding) => void;
 
@@ -43,7 +42,6 @@ export class CollectionChecker {
   private readonly scan: RecordScan | null;
   /** The same scan in Wasm, for the lines of a run at once (wasm-scan.ts); null: the JS scan alone. */
   private readonly wasm: WasmScan | null;
-  private readonly marks = new RunMarks();
   private runChunk: Buffer | null = null;
 
   constructor(
@@ -94,9 +92,9 @@ export class CollectionChecker {
    * A run of whole lines `chunk[start, end)`, valid UTF-8 (`ascii`: all ASCII), numbered from
    * `firstLine`; `chunk[end]`, if there is one, is the line break after the last. Returns how
    * many lines there were. Lines longer than `maxLineBytes` are reported and skipped; the rest
-   * are marked for what keeps a line off the fast path (run-marks.ts), scanned by the Wasm scan
-   * in one call, and what it takes is taken down a stretch at a time; the other lines go their
-   * way one by one (`oneLine`).
+   * are marked for what keeps a line off the fast path and scanned by the Wasm scan in one call,
+   * and the records it takes are taken down a stretch at a time; the other lines go their way
+   * one by one (`oneLine`).
    */
   run(chunk: Buffer, start: number, end: number, firstLine: number, ascii: boolean, maxLineBytes: number): number {
     if (chunk !== this.runChunk) {
@@ -104,11 +102,12 @@ export class CollectionChecker {
       this.changingBuffer();
       this.runChunk = chunk;
     }
-    if (this.scan !== null) this.marks.mark(chunk, start, end);
     if (this.wasm === null || !this.wasm.load(chunk, start, end)) {
+      // No Wasm scan (no fast path, a schema too large for its memory, a line past LARGEST_RUN):
+      // the full path checks every line.
       return eachLine(chunk, start, end, (from, stop, i) => {
         if (stop - from > maxLineBytes) this.tooLong(firstLine + i, stop - from, maxLineBytes);
-        else this.oneLine(chunk, from, stop, firstLine + i, ascii, null, 0);
+        else this.oneLine(chunk, from, stop, firstLine + i, ascii, null, 0, LINE_ODD);
       });
     }
     let lineNo = firstLine;
@@ -132,10 +131,7 @@ export class CollectionChecker {
       const stop = lines.end[i] ?? 0;
       const fast = lines.fast[i] === 1;
       if (stop - from <= maxLineBytes) {
-        let to = stop;
-        if (to > from && chunk[to - 1] === 13) to -= 1;
-        // Asked of every line in order (the marks are walked once).
-        const mark = this.marks.line(from, to);
+        const mark = lines.mark[i] ?? LINE_ODD;
         if (fast && mark === LINE_PLAIN) continue;
         this.fastStretch(chunk, lines, stretch, i, firstLine);
         this.oneLine(chunk, from, stop, firstLine + i, ascii, fast ? lines : null, i, mark);
@@ -158,21 +154,20 @@ export class CollectionChecker {
 
   /**
    * The line `bytes[start, end)` (possibly still ending in `\r`); `ascii` when its run is all
-   * ASCII. `lines`: the Wasm scan took it, as its line `at`. Taken by the fast path when it can,
-   * else decoded and parsed. `mark`: what the marks say of it, when they were asked already.
+   * ASCII; `mark` what the Wasm scan found in it (`RunLines.mark`). `lines`: the Wasm scan took
+   * it, as its line `at`. Taken by the fast path when it can, else decoded and parsed.
    */
-  private oneLine(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean, lines: RunLines | null, at: number, mark?: number): void {
+  private oneLine(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean, lines: RunLines | null, at: number, mark: number): void {
     if (end > start && bytes[end - 1] === 13) end -= 1;
     if (this.scan === null) {
       this.decoded(textOf(bytes, start, end, ascii), lineNo);
       return;
     }
     // A needle is rare in real data but can sit in a field name: the hint pattern then decides.
-    const marked = mark ?? this.marks.line(start, end);
     let text: string | null = null;
-    if (marked !== LINE_PLAIN) {
+    if (mark !== LINE_PLAIN) {
       text = textOf(bytes, start, end, ascii);
-      if (marked === LINE_ODD || mayHoldSecret(text)) {
+      if (mark === LINE_ODD || mayHoldSecret(text)) {
         this.decoded(text, lineNo);
         return;
       }

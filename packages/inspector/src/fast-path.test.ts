@@ -5,7 +5,7 @@ import { inspectPacketUsing, type InspectLimits } from "./inspect.ts";
 import { renderReportJson, renderReportMarkdown } from "./render.ts";
 import { everyDefect, fixture, HOSTILE_SCHEMA, makePacket, PACKETS, tempDir } from "./test-support.ts";
 
-// The record fast path (record-scan.ts, run-marks.ts) and the check workers (check-worker.ts)
+// The record fast path (record-scan.ts, wasm-scan.ts) and the check workers (check-worker.ts)
 // must change nothing but speed: every packet gives the same report, byte for byte, with them
 // and with every line parsed in full on one thread.
 

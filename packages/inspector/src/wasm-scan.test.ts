@@ -8,7 +8,8 @@ import { eachLine } from "./lines.ts";
 import { RecordScan } from "./record-scan.ts";
 import type { KeyBatch } from "./record-values.ts";
 import { HOSTILE_SCHEMA } from "./test-support.ts";
-import { WasmScan, type RunLines } from "./wasm-scan.ts";
+import { jsonMayHoldSecret } from "./secrets.ts";
+import { LINE_NEEDLE, LINE_ODD, LINE_PLAIN, WasmScan, type RunLines } from "./wasm-scan.ts";
 
 // The Wasm scan may only ever say "a fast-path record" where the JS scan does, with the same
 // key place and key digests (it leaves the rest to the JS scan); and it must take the plain
@@ -61,18 +62,27 @@ const scanOf = (keys: KeyRecorder): { js: RecordScan; wasm: WasmScan } => {
   return { js, wasm };
 };
 
-/** Every answer of the Wasm scan for the run `b[0, length)`, called again after each batch of lines. */
-function answers(wasm: WasmScan, b: Buffer, visit: (lines: RunLines, i: number, n: number) => void): number {
-  expect(wasm.load(b, 0, b.length)).toBe(true);
+/** Every answer of the Wasm scan for the run `b[start, end)` (all of `b` by default), called again after each batch of lines. */
+function answers(wasm: WasmScan, b: Buffer, visit: (lines: RunLines, i: number, n: number) => void, start = 0, end = b.length): number {
+  expect(wasm.load(b, start, end)).toBe(true);
   let n = 0;
-  for (let from = 0; ; ) {
+  for (let from = start; ; ) {
     const lines = wasm.scanRun(b, from);
     for (let i = 0; i < lines.count; i += 1) visit(lines, i, n + i);
     n += lines.count;
-    const last = lines.end[lines.count - 1] ?? b.length;
-    if (last >= b.length) return n;
+    const last = lines.end[lines.count - 1] ?? end;
+    if (last >= end) return n;
     from = last + 1;
   }
+}
+
+/** What `RunLines.mark` must say of the line `bytes[from, to)` (its \r dropped), byte by byte: the slow definition it stands for. */
+function expectedMark(bytes: Buffer, from: number, to: number): number {
+  for (let i = from; i < to; i += 1) {
+    const c = bytes[i] ?? 0;
+    if (c === 0x5c || c < 0x20) return LINE_ODD;
+  }
+  return jsonMayHoldSecret(bytes.toString("latin1", from, to)) ? LINE_NEEDLE : LINE_PLAIN;
 }
 
 /**
@@ -115,9 +125,11 @@ describe("the Wasm record scan", () => {
   });
 
   it("takes the plain records itself, fields in any order, with whitespace", () => {
-    const spaced = `{ ${PLAIN.map(([k, v]) => `"${k}" :\t${v}`).join(" , ")} }`;
-    const lines = [line(PLAIN), line([...PLAIN].reverse()), spaced, `${line(PLAIN)}\t `];
+    const spaced = `{ ${PLAIN.map(([k, v]) => `"${k}" :  ${v}`).join(" , ")} }`;
+    const lines = [line(PLAIN), line([...PLAIN].reverse()), spaced, `${line(PLAIN)}  `];
     expect(compare(lines)).toEqual({ wasmTook: 4, jsTook: 4 });
+    // A tab is a control character: such a line is odd, and the full path decides, not a scan.
+    expect(compare([`${line(PLAIN)}\t`])).toEqual({ wasmTook: 0, jsTook: 1 });
   });
 
   it("takes the values it claims: common-shape datetimes (24:00 included), uuids of either case, numbers it can make exactly", () => {
@@ -183,6 +195,47 @@ describe("the Wasm record scan", () => {
     const fast: number[] = [];
     answers(scanOf(new KeyRecorder(things, NAMES, 16)).wasm, crlf, (r, i) => fast.push(r.fast[i] ?? -1));
     expect(fast).toEqual([1, 1]);
+  });
+
+  it("marks every backslash, control character and secret needle, at every alignment of the read buffer", () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const alphabet = 'abcdefgh ijklmno"{}:,0123\t\r\u0001\u001fKJ/xo\\';
+    const differ: string[] = [];
+    const { wasm } = scanOf(new KeyRecorder(things, NAMES, 16));
+    for (let round = 0; round < 300; round += 1) {
+      // Lines of plain text with, now and then, one odd or needle character or a CRLF ending.
+      const lines: string[] = [];
+      for (let l = 0; l < 1 + rand(12); l += 1) {
+        let line = "";
+        for (let k = 0; k < rand(90); k += 1) line += rand(12) === 0 ? (alphabet[rand(alphabet.length)] ?? "a") : "abcdefgh"[rand(8)];
+        if (rand(6) === 0) line += ["xox", "gh", "github", "glpat-", "pat", "pa", "x", "g", "p"][rand(9)];
+        lines.push(rand(4) === 0 ? `${line}\r` : line);
+      }
+      const text = Buffer.from(`${lines.join("\n")}\n`, "latin1");
+      // A view at every offset 0–7 into a larger buffer, so the vector loop meets every alignment.
+      const shift = round % 8;
+      const backing = Buffer.alloc(text.length + 16);
+      text.copy(backing, shift);
+      const chunk = backing.subarray(shift, shift + text.length);
+      answers(
+        wasm,
+        chunk,
+        (r, i) => {
+          const from = r.start[i] ?? 0;
+          let to = r.end[i] ?? 0;
+          if (to > from && chunk[to - 1] === 0x0d) to -= 1;
+          const got = r.mark[i];
+          if (got !== expectedMark(chunk, from, to)) differ.push(`${JSON.stringify(chunk.toString("latin1", from, to))} at shift ${shift}: ${got}`);
+        },
+        0,
+        chunk.length - 1,
+      );
+    }
+    expect(differ).toEqual([]);
   });
 
   it("leaves a run too long to copy in (one line past 64 MiB) to the JS side", () => {

@@ -85,13 +85,21 @@ function writeLayout(fields: ScanFields): number {
   return layout;
 }
 
+/** What `RunLines.mark` says of a line. */
+export const LINE_PLAIN = 0;
+/** A secret needle starts in the line: it may hold a secret (`jsonMayHoldSecret`). */
+export const LINE_NEEDLE = 1;
+/** A backslash (an escape the scan does not decode) or a control character: the full path decides. */
+export const LINE_ODD = 2;
+
 /**
  * What the Wasm scan answers for each line of a run (see `scanRun` in the .wat): views of the
  * module's memory, valid until its next call. Line `i` is `start[i]`..`end[i]` (before the line
- * break, a `\r` kept); `fast[i]` is 1 where the line is a fast-path record, and for those the
- * primary key's `kind`, `pkStart`, `pkEnd` and `num`, and `slots` key digests (`present`,
- * `digests` as hi/lo pairs) laid out as a `KeyBatch` lays them out, so they are copied a
- * stretch of lines at a time.
+ * break, a `\r` kept); `mark[i]` says what in it keeps it off the fast path (LINE_*: found with
+ * SIMD, so no JS looks at a plain line's bytes); `fast[i]` is 1 where the line is a fast-path
+ * record (never for an odd one), and for those the primary key's `kind`, `pkStart`, `pkEnd`
+ * and `num`, and `slots` key digests (`present`, `digests` as hi/lo pairs) laid out as a
+ * `KeyBatch` lays them out, so they are copied a stretch of lines at a time.
  */
 export interface RunLines {
   count: number;
@@ -99,6 +107,7 @@ export interface RunLines {
   start: Int32Array;
   end: Int32Array;
   fast: Uint8Array;
+  mark: Uint8Array;
   kind: Uint8Array;
   pkStart: Int32Array;
   pkEnd: Int32Array;
@@ -108,7 +117,7 @@ export interface RunLines {
 }
 
 /** Bytes an answer takes in `RunLines`, with `keys` key fields. */
-const perLine = (keys: number): number => 26 + 9 * keys;
+const perLine = (keys: number): number => 27 + 9 * keys;
 
 /**
  * `RecordScan.scan` in Wasm (wasm/record-scan.wat), for every line of a run loaded into the
@@ -209,13 +218,14 @@ export class WasmScan {
       slots: d,
       start: new Int32Array(buffer, OUT, cap),
       end: new Int32Array(buffer, OUT + 4 * cap, cap),
-      fast: new Uint8Array(buffer, OUT + 8 * cap, cap),
-      kind: new Uint8Array(buffer, OUT + 9 * cap, cap),
-      pkStart: new Int32Array(buffer, OUT + 10 * cap, cap),
-      pkEnd: new Int32Array(buffer, OUT + 14 * cap, cap),
-      num: new Float64Array(buffer, OUT + 18 * cap, cap),
-      present: new Uint8Array(buffer, OUT + 26 * cap, cap * d),
-      digests: new Uint32Array(buffer, OUT + 26 * cap + cap * d, cap * d * 2),
+      pkStart: new Int32Array(buffer, OUT + 8 * cap, cap),
+      pkEnd: new Int32Array(buffer, OUT + 12 * cap, cap),
+      num: new Float64Array(buffer, OUT + 16 * cap, cap),
+      fast: new Uint8Array(buffer, OUT + 24 * cap, cap),
+      mark: new Uint8Array(buffer, OUT + 25 * cap, cap),
+      kind: new Uint8Array(buffer, OUT + 26 * cap, cap),
+      present: new Uint8Array(buffer, OUT + 27 * cap, cap * d),
+      digests: new Uint32Array(buffer, OUT + 27 * cap + cap * d, cap * d * 2),
     };
     return this.lines;
   }

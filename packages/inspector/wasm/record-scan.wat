@@ -604,28 +604,86 @@
         (br $step)))
     (local.get $to))
 
+;; What keeps the line [$p, $e) off the fast path: 2 ("odd") when it holds a backslash, which
+  ;; starts an escape the scan does not decode, or a control character, which JSON.parse refuses
+  ;; in a string; else 1 when a secret needle starts in it ("K", "J", "/", "xox", "gh", "pat":
+  ;; NEEDLES in src/secrets.ts; the line may hold a secret, `jsonMayHoldSecret`); else 0. Sixteen
+  ;; bytes a step, each also looking one and two ahead for the longer needles. Lanes at or past
+  ;; $e do not count; what they read is the line's \r, its break or the run's zero padding,
+  ;; none of them a needle's letter, so no needle is made up across the end.
+  (func $lineMark (param $p i32) (param $e i32) (result i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $m i32) (local $left i32) (local $needle i32)
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_s (local.get $p) (local.get $e)))
+        (local.set $v0 (v128.load (local.get $p)))
+        (local.set $left (i32.sub (local.get $e) (local.get $p)))
+        (local.set $m
+          (select (i32.const 0xffff) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)) (i32.ge_s (local.get $left) (i32.const 16))))
+        ;; A line holds no \n, so every control character in it is odd.
+        (if (i32.and (local.get $m)
+              (i8x16.bitmask
+                (v128.or
+                  (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 92)))
+                  (i8x16.lt_u (local.get $v0) (i8x16.splat (i32.const 32))))))
+          (then (return (i32.const 2))))
+        (if (i32.eqz (local.get $needle))
+          (then
+            (local.set $v1 (v128.load offset=1 (local.get $p)))
+            (local.set $v2 (v128.load offset=2 (local.get $p)))
+            (local.set $needle
+              (i32.ne (i32.const 0)
+                (i32.and (local.get $m)
+                  (i8x16.bitmask
+                    (v128.or
+                      (v128.or
+                        (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 75)))
+                        (v128.or
+                          (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 74)))
+                          (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 47)))))
+                      (v128.or
+                        (v128.and
+                          (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 103)))
+                          (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 104))))
+                        (v128.or
+                          (v128.and
+                            (v128.and
+                              (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 120)))
+                              (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 111))))
+                            (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 120))))
+                          (v128.and
+                            (v128.and
+                              (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 112)))
+                              (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 97))))
+                            (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 116)))))))))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $step)))
+    (local.get $needle))
+
   ;; Every line of the run [$from, $to) (split on \n as lines.ts splits a run: the last line ends
-  ;; at $to), at most $cap of them, scanned with `scan` (a \r before the break dropped first);
-  ;; returns how many. What it writes at $out, in arrays of $cap entries, one entry a line:
-  ;; start (i32), end before the break (i32), fast (u8: `scan` said 1), and for fast lines the
-  ;; primary key's kind (u8), start (i32), end (i32) and number (f64), then the presence (u8)
-  ;; and digests (hi, lo as u32) of each of the collection's $d key fields, $d entries a line.
-  ;; Offsets into the run are written plus $delta, so they are offsets into the caller's buffer.
-  ;; Lines are handed over in bulk: the JS side copies the fast lines' keys a stretch at a time
-  ;; instead of calling in for every line.
+  ;; at $to), at most $cap of them, marked (`lineMark`) and, unless odd, scanned with `scan` (a
+  ;; \r before the break dropped first); returns how many. What it writes at $out, in arrays of
+  ;; $cap entries, one entry a line: start (i32), end before the break (i32), and for fast lines
+  ;; the primary key's start (i32), end (i32) and number (f64); then fast (u8: `scan` said 1),
+  ;; mark (u8), the primary key's kind (u8), and the presence (u8) and digests (hi, lo as u32)
+  ;; of each of the collection's $d key fields, $d entries a line. Offsets into the run are
+  ;; written plus $delta, so they are offsets into the caller's buffer. Lines are handed over in
+  ;; bulk: the JS side copies the fast lines' keys a stretch at a time instead of calling in for
+  ;; every line.
   (func (export "scanRun") (param $c i32) (param $from i32) (param $to i32) (param $out i32) (param $cap i32) (param $delta i32) (result i32)
     (local $n i32) (local $pos i32) (local $nl i32) (local $e i32) (local $d i32) (local $k i32) (local $pk i32)
-    (local $aEnd i32) (local $aFast i32) (local $aKind i32) (local $aPkS i32) (local $aPkE i32) (local $aNum i32) (local $aPres i32) (local $aDig i32)
+    (local $aEnd i32) (local $aFast i32) (local $aMark i32) (local $mark i32) (local $aKind i32) (local $aPkS i32) (local $aPkE i32) (local $aNum i32) (local $aPres i32) (local $aDig i32)
     (local $src i32) (local $pres i32) (local $dig i32)
     (local.set $d (i32.load offset=44 (local.get $c)))
     (local.set $pk (i32.load offset=4 (local.get $c)))
     (local.set $aEnd (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 2))))
-    (local.set $aFast (i32.add (local.get $aEnd) (i32.shl (local.get $cap) (i32.const 2))))
-    (local.set $aKind (i32.add (local.get $aFast) (local.get $cap)))
-    (local.set $aPkS (i32.add (local.get $aKind) (local.get $cap)))
+    (local.set $aPkS (i32.add (local.get $aEnd) (i32.shl (local.get $cap) (i32.const 2))))
     (local.set $aPkE (i32.add (local.get $aPkS) (i32.shl (local.get $cap) (i32.const 2))))
     (local.set $aNum (i32.add (local.get $aPkE) (i32.shl (local.get $cap) (i32.const 2))))
-    (local.set $aPres (i32.add (local.get $aNum) (i32.shl (local.get $cap) (i32.const 3))))
+    (local.set $aFast (i32.add (local.get $aNum) (i32.shl (local.get $cap) (i32.const 3))))
+    (local.set $aMark (i32.add (local.get $aFast) (local.get $cap)))
+    (local.set $aKind (i32.add (local.get $aMark) (local.get $cap)))
+    (local.set $aPres (i32.add (local.get $aKind) (local.get $cap)))
     (local.set $aDig (i32.add (local.get $aPres) (i32.mul (local.get $cap) (local.get $d))))
     (local.set $pos (local.get $from))
     (block $done
@@ -639,7 +697,10 @@
           (then
             (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 13))
               (then (local.set $e (i32.sub (local.get $e) (i32.const 1)))))))
-        (if (call $scan (local.get $c) (local.get $pos) (local.get $e))
+        (local.set $mark (call $lineMark (local.get $pos) (local.get $e)))
+        (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (local.get $mark))
+        ;; An odd line goes the full path whatever the scan would say.
+        (if (if (result i32) (i32.eq (local.get $mark) (i32.const 2)) (then (i32.const 0)) (else (call $scan (local.get $c) (local.get $pos) (local.get $e))))
           (then
             (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 1))
             (i32.store8 (i32.add (local.get $aKind) (local.get $n))
