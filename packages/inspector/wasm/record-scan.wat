@@ -612,50 +612,53 @@
   ;; $e do not count; what they read is the line's \r, its break or the run's zero padding,
   ;; none of them a needle's letter, so no needle is made up across the end.
   (func $lineMark (param $p i32) (param $e i32) (result i32)
-    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $m i32) (local $left i32) (local $needle i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $odd v128) (local $hit v128) (local $m i32) (local $left i32) (local $needle i32)
+    ;; The bytes compared against, splatted once rather than in every step.
+    (local $bs v128) (local $sp v128) (local $K v128) (local $J v128) (local $sl v128) (local $g v128) (local $h v128) (local $x v128) (local $o v128) (local $p_ v128) (local $a v128) (local $t v128)
+    (local.set $bs (i8x16.splat (i32.const 92)))
+    (local.set $sp (i8x16.splat (i32.const 32)))
+    (local.set $K (i8x16.splat (i32.const 75)))
+    (local.set $J (i8x16.splat (i32.const 74)))
+    (local.set $sl (i8x16.splat (i32.const 47)))
+    (local.set $g (i8x16.splat (i32.const 103)))
+    (local.set $h (i8x16.splat (i32.const 104)))
+    (local.set $x (i8x16.splat (i32.const 120)))
+    (local.set $o (i8x16.splat (i32.const 111)))
+    (local.set $p_ (i8x16.splat (i32.const 112)))
+    (local.set $a (i8x16.splat (i32.const 97)))
+    (local.set $t (i8x16.splat (i32.const 116)))
     (block $done
       (loop $step
         (br_if $done (i32.ge_s (local.get $p) (local.get $e)))
         (local.set $v0 (v128.load (local.get $p)))
-        (local.set $left (i32.sub (local.get $e) (local.get $p)))
-        (local.set $m
-          (select (i32.const 0xffff) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)) (i32.ge_s (local.get $left) (i32.const 16))))
+        (local.set $v1 (v128.load offset=1 (local.get $p)))
+        (local.set $v2 (v128.load offset=2 (local.get $p)))
         ;; A line holds no \n, so every control character in it is odd.
-        (if (i32.and (local.get $m)
-              (i8x16.bitmask
-                (v128.or
-                  (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 92)))
-                  (i8x16.lt_u (local.get $v0) (i8x16.splat (i32.const 32))))))
-          (then (return (i32.const 2))))
-        (if (i32.eqz (local.get $needle))
+        (local.set $odd (v128.or (i8x16.eq (local.get $v0) (local.get $bs)) (i8x16.lt_u (local.get $v0) (local.get $sp))))
+        (local.set $hit
+          (v128.or
+            (v128.or
+              (local.get $odd)
+              (v128.or
+                (i8x16.eq (local.get $v0) (local.get $K))
+                (v128.or (i8x16.eq (local.get $v0) (local.get $J)) (i8x16.eq (local.get $v0) (local.get $sl)))))
+            (v128.or
+              (v128.and (i8x16.eq (local.get $v0) (local.get $g)) (i8x16.eq (local.get $v1) (local.get $h)))
+              (v128.or
+                (v128.and
+                  (v128.and (i8x16.eq (local.get $v0) (local.get $x)) (i8x16.eq (local.get $v1) (local.get $o)))
+                  (i8x16.eq (local.get $v2) (local.get $x)))
+                (v128.and
+                  (v128.and (i8x16.eq (local.get $v0) (local.get $p_)) (i8x16.eq (local.get $v1) (local.get $a)))
+                  (i8x16.eq (local.get $v2) (local.get $t)))))))
+        ;; Nearly every step finds nothing: one test, and on.
+        (if (v128.any_true (local.get $hit))
           (then
-            (local.set $v1 (v128.load offset=1 (local.get $p)))
-            (local.set $v2 (v128.load offset=2 (local.get $p)))
-            (local.set $needle
-              (i32.ne (i32.const 0)
-                (i32.and (local.get $m)
-                  (i8x16.bitmask
-                    (v128.or
-                      (v128.or
-                        (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 75)))
-                        (v128.or
-                          (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 74)))
-                          (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 47)))))
-                      (v128.or
-                        (v128.and
-                          (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 103)))
-                          (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 104))))
-                        (v128.or
-                          (v128.and
-                            (v128.and
-                              (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 120)))
-                              (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 111))))
-                            (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 120))))
-                          (v128.and
-                            (v128.and
-                              (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 112)))
-                              (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 97))))
-                            (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 116)))))))))))))
+            (local.set $left (i32.sub (local.get $e) (local.get $p)))
+            (local.set $m
+              (select (i32.const 0xffff) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)) (i32.ge_s (local.get $left) (i32.const 16))))
+            (if (i32.and (local.get $m) (i8x16.bitmask (local.get $odd))) (then (return (i32.const 2))))
+            (if (i32.and (local.get $m) (i8x16.bitmask (local.get $hit))) (then (local.set $needle (i32.const 1))))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $step)))
     (local.get $needle))
