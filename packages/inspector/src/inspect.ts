@@ -67,7 +67,7 @@ export interface InspectMode {
 /** `inspectPacket`, with the record fast path on or off. */
 export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode): Promise<Result<InspectionReport, PacketInputError>> {
   const limits = { ...DEFAULTS, ...opts.limits };
-  const planned = await preflight(opts.packetDir);
+  const planned = preflight(opts.packetDir);
   if (!planned.ok) return planned;
   const plan = planned.value;
   const sink = new FindingStore(limits.maxFindingsPerCode);
