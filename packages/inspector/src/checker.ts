@@ -6,7 +6,7 @@ import { KeyRecorder } from "./key-recorder.ts";
 import { RecordScan } from "./record-scan.ts";
 import { eachLine } from "./lines.ts";
 import { mayHoldSecret, secretsIn } from "./secrets.ts";
-import { LINE_ODD, LINE_PLAIN, WasmScan, type RunLines } from "./wasm-scan.ts";
+import { LINE_ODD, LINE_PLAIN, LINE_UNKNOWN, WasmScan, type RunLines } from "./wasm-scan.ts";
 
 export type Sink = (f: Finding) => void;
 
@@ -15,6 +15,9 @@ const LENIENT = new TextDecoder("utf-8", { fatal: false });
 /** A line past the length limit: counted as a record, reported, never read. */
 export const tooLongFinding = (collection: string, line: number, bytes: number, limit: number): Finding =>
   finding("LINE_TOO_LONG", { collection, line }, `line of ${bytes} bytes exceeds ${limit}; skipped, not checked`);
+
+/** A backslash (an escape) or a control character: what the record scans leave to the full path. */
+const ODD = /[\\\u0000-\u001f]/;
 
 /** A line's text; an ASCII run decodes faster as latin1, to the same characters. */
 const textOf = (bytes: Buffer, start: number, end: number, ascii: boolean): string => bytes.toString(ascii ? "latin1" : "utf8", start, end);
@@ -131,7 +134,7 @@ export class CollectionChecker {
       const stop = lines.end[i] ?? 0;
       const fast = lines.fast[i] === 1;
       if (stop - from <= maxLineBytes) {
-        const mark = lines.mark[i] ?? LINE_ODD;
+        const mark = lines.mark[i] ?? LINE_UNKNOWN;
         if (fast && mark === LINE_PLAIN) continue;
         this.fastStretch(chunk, lines, stretch, i, firstLine);
         this.oneLine(chunk, from, stop, firstLine + i, ascii, fast ? lines : null, i, mark);
@@ -164,10 +167,12 @@ export class CollectionChecker {
       return;
     }
     // A needle is rare in real data but can sit in a field name: the hint pattern then decides.
+    // A line the Wasm scan did not take is looked at here, as the JS scan needs: no backslash
+    // and no control character anywhere in it.
     let text: string | null = null;
     if (mark !== LINE_PLAIN) {
       text = textOf(bytes, start, end, ascii);
-      if (mark === LINE_ODD || mayHoldSecret(text)) {
+      if (mark === LINE_ODD || (mark === LINE_UNKNOWN && ODD.test(text)) || mayHoldSecret(text)) {
         this.decoded(text, lineNo);
         return;
       }

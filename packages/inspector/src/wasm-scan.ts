@@ -1,4 +1,5 @@
 import { keySeeds } from "./keys.ts";
+import { NEEDLES } from "./secrets.ts";
 import { RECORD_SCAN_WASM } from "./record-scan-wasm.ts";
 import type { ScanFields } from "./scan-fields.ts";
 import { grownTo, instantiate, LARGEST_RUN, type WasmMemory } from "./wasm.ts";
@@ -64,7 +65,9 @@ function writeLayout(fields: ScanFields): number {
     bytes += align(b.length, 4);
     return at;
   };
-  i32.set([n, fields.pk, fields.requiredCount, 0, table, order, seen, seen + n * 4, seen + n * 8, seen + n * 12, num, d, keyList, keyOut], layout / 4);
+  // A needle in a field name may be in every record: each then goes by the hint pattern.
+  const nameNeedle = fields.names.some((name) => NEEDLES.some((needle) => name.includes(needle))) ? 1 : 0;
+  i32.set([n, fields.pk, fields.requiredCount, 0, table, order, seen, seen + n * 4, seen + n * 8, seen + n * 12, num, d, keyList, keyOut, nameNeedle], layout / 4);
   i32.set(fields.keyFields, keyList / 4);
   i32.fill(-1, order / 4, order / 4 + n);
   i32.fill(0, seen / 4, seen / 4 + n * 4);
@@ -85,21 +88,24 @@ function writeLayout(fields: ScanFields): number {
   return layout;
 }
 
-/** What `RunLines.mark` says of a line. */
+/** What `RunLines.mark` says of a line the scan took: no secret needle in it. */
 export const LINE_PLAIN = 0;
-/** A secret needle starts in the line: it may hold a secret (`jsonMayHoldSecret`). */
+/** A secret needle starts in one of its strings or field names: it may hold a secret (`jsonMayHoldSecret`). */
 export const LINE_NEEDLE = 1;
 /** A backslash (an escape the scan does not decode) or a control character: the full path decides. */
 export const LINE_ODD = 2;
+/** A line the scan did not take: what is in it is for the JS side to find out. */
+export const LINE_UNKNOWN = 3;
 
 /**
  * What the Wasm scan answers for each line of a run (see `scanRun` in the .wat): views of the
  * module's memory, valid until its next call. Line `i` is `start[i]`..`end[i]` (before the line
- * break, a `\r` kept); `mark[i]` says what in it keeps it off the fast path (LINE_*: found with
- * SIMD, so no JS looks at a plain line's bytes); `fast[i]` is 1 where the line is a fast-path
- * record (never for an odd one), and for those the primary key's `kind`, `pkStart`, `pkEnd`
- * and `num`, and `slots` key digests (`present`, `digests` as hi/lo pairs) laid out as a
- * `KeyBatch` lays them out, so they are copied a stretch of lines at a time.
+ * break, a `\r` kept); `fast[i]` is 1 where the line is a fast-path record, and for those the
+ * primary key's `kind`, `pkStart`, `pkEnd` and `num`, and `slots` key digests (`present`,
+ * `digests` as hi/lo pairs) laid out as a `KeyBatch` lays them out, so they are copied a
+ * stretch of lines at a time; `mark[i]` is LINE_PLAIN or LINE_NEEDLE for a fast line (its
+ * strings were looked at with SIMD as they were scanned, so no JS looks at a plain line's
+ * bytes), LINE_UNKNOWN for the others.
  */
 export interface RunLines {
   count: number;

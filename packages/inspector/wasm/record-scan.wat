@@ -14,12 +14,17 @@
 ;; A collection's layout at $c (i32 each): +0 fields, +4 primary key field, +8 required fields
 ;; (not the key), +12 scan number, +16 field table, +20 order, +24 seen, +28 kind, +32 start,
 ;; +36 end, +40 num (f64), +44 key fields, +48 their field numbers (-1: not a schema field),
-;; +52 their digests (present, hi, lo; as `KeyRecorder.addScanned` makes them). A field's
+;; +52 their digests (present, hi, lo; as `KeyRecorder.addScanned` makes them), +56 1 when
+;; a field name holds a secret needle (so every record may: `stringMark`). A field's
 ;; entry (32 bytes): +0 type, +4 required (not the key), +8 maxLength (-1 none), +12 has an
 ;; enum, +16 enum strings ([len][bytes, 4-aligned] each), +20 their count, +24 name bytes, +28
 ;; name length (-1: no byte form, never matched).
 (module
   (memory (export "memory") 2)
+
+  ;; A secret needle was seen in the record being scanned: in a string value (`stringMark` of its
+  ;; bytes) or in a field name (+56 of the layout).
+  (global $needle (mut i32) (i32.const 0))
 
   ;; JSON whitespace: space, tab, CR, LF.
   (func $skipWs (param $i i32) (param $to i32) (result i32)
@@ -308,6 +313,12 @@
             (local.set $j (call $quote (i32.add (local.get $i) (i32.const 1)) (local.get $to)))
             (if (i32.lt_s (local.get $j) (i32.const 0)) (then (return (i32.const -1))))
             (local.set $len (i32.sub (local.get $j) (i32.add (local.get $i) (i32.const 1))))
+            ;; A backslash (an escape, maybe of a quote) or a control character: not a string
+            ;; taken from its bytes. A needle: the record may hold a secret (a uuid or datetime of
+            ;; the usual shape, above, holds neither; outside strings JSON has no such bytes).
+            (local.set $ok (call $stringMark (i32.add (local.get $i) (i32.const 1)) (local.get $j)))
+            (if (i32.eq (local.get $ok) (i32.const 2)) (then (return (i32.const -1))))
+            (global.set $needle (i32.or (global.get $needle) (local.get $ok)))
             (if (i32.eqz (call $stringOk (local.get $fe) (local.get $type) (i32.add (local.get $i) (i32.const 1)) (local.get $len)))
               (then (return (i32.const -1))))))
         (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.const 2))
@@ -524,6 +535,7 @@
         (memory.fill (local.get $seen) (i32.const 0) (i32.shl (i32.load (local.get $c)) (i32.const 2)))
         (local.set $no (i32.const 0))))
     (local.set $no (i32.add (local.get $no) (i32.const 1)))
+    (global.set $needle (i32.load offset=56 (local.get $c)))
     (i32.store offset=12 (local.get $c) (local.get $no))
     (local.set $i (i32.add (local.get $from) (i32.const 1)))
     (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
@@ -604,14 +616,18 @@
         (br $step)))
     (local.get $to))
 
-;; What keeps the line [$p, $e) off the fast path: 2 ("odd") when it holds a backslash, which
-  ;; starts an escape the scan does not decode, or a control character, which JSON.parse refuses
-  ;; in a string; else 1 when a secret needle starts in it ("K", "J", "/", "xox", "gh", "pat":
-  ;; NEEDLES in src/secrets.ts; the line may hold a secret, `jsonMayHoldSecret`); else 0. Sixteen
-  ;; bytes a step, each also looking one and two ahead for the longer needles. Lanes at or past
-  ;; $e do not count; what they read is the line's \r, its break or the run's zero padding,
-  ;; none of them a needle's letter, so no needle is made up across the end.
-  (func $lineMark (param $p i32) (param $e i32) (result i32)
+  ;; What keeps the string bytes [$p, $e) off the fast path: 2 ("odd") when they hold a
+  ;; backslash, which starts an escape the scan does not decode (maybe of a quote, so $e may not
+  ;; even be the string's end), or a control character, which JSON.parse refuses in a string;
+  ;; else 1 when a secret needle starts in them ("K", "J", "/", "xox", "gh", "pat": NEEDLES in
+  ;; src/secrets.ts; the record may hold a secret, `jsonMayHoldSecret`); else 0. Outside its
+  ;; strings and keys a record the scan takes holds no needle and nothing JSON.parse refuses:
+  ;; punctuation, whitespace (tab and CR too), digits, "e", "true", "false" and "null" (its keys
+  ;; are field names: +56 of the layout). Sixteen bytes a step, each also
+  ;; looking one and two ahead for the longer needles. Lanes at or past $e do not count; what
+  ;; they read starts with the closing quote, not a needle's letter, so no needle is made up
+  ;; across the end.
+  (func $stringMark (param $p i32) (param $e i32) (result i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $odd v128) (local $hit v128) (local $m i32) (local $left i32) (local $needle i32)
     ;; The bytes compared against, splatted once rather than in every step.
     (local $bs v128) (local $sp v128) (local $K v128) (local $J v128) (local $sl v128) (local $g v128) (local $h v128) (local $x v128) (local $o v128) (local $p_ v128) (local $a v128) (local $t v128)
@@ -664,18 +680,18 @@
     (local.get $needle))
 
   ;; Every line of the run [$from, $to) (split on \n as lines.ts splits a run: the last line ends
-  ;; at $to), at most $cap of them, marked (`lineMark`) and, unless odd, scanned with `scan` (a
-  ;; \r before the break dropped first); returns how many. What it writes at $out, in arrays of
-  ;; $cap entries, one entry a line: start (i32), end before the break (i32), and for fast lines
-  ;; the primary key's start (i32), end (i32) and number (f64); then fast (u8: `scan` said 1),
-  ;; mark (u8), the primary key's kind (u8), and the presence (u8) and digests (hi, lo as u32)
-  ;; of each of the collection's $d key fields, $d entries a line. Offsets into the run are
-  ;; written plus $delta, so they are offsets into the caller's buffer. Lines are handed over in
-  ;; bulk: the JS side copies the fast lines' keys a stretch at a time instead of calling in for
-  ;; every line.
+  ;; at $to), at most $cap of them, scanned with `scan` (a \r before the break dropped first);
+  ;; returns how many. What it writes at $out, in arrays of $cap entries, one entry a line:
+  ;; start (i32), end before the break (i32), and for fast lines the primary key's start (i32),
+  ;; end (i32) and number (f64); then fast (u8: `scan` said 1), mark (u8: for a fast line 1 when
+  ;; a needle was seen, else 0; 3 for the others, whose bytes the JS side looks at itself), the
+  ;; primary key's kind (u8), and the presence (u8) and digests (hi, lo as u32) of each of the
+  ;; collection's $d key fields, $d entries a line. Offsets into the run are written plus
+  ;; $delta, so they are offsets into the caller's buffer. Lines are handed over in bulk: the JS
+  ;; side copies the fast lines' keys a stretch at a time instead of calling in for every line.
   (func (export "scanRun") (param $c i32) (param $from i32) (param $to i32) (param $out i32) (param $cap i32) (param $delta i32) (result i32)
     (local $n i32) (local $pos i32) (local $nl i32) (local $e i32) (local $d i32) (local $k i32) (local $pk i32)
-    (local $aEnd i32) (local $aFast i32) (local $aMark i32) (local $mark i32) (local $aKind i32) (local $aPkS i32) (local $aPkE i32) (local $aNum i32) (local $aPres i32) (local $aDig i32)
+    (local $aEnd i32) (local $aFast i32) (local $aMark i32) (local $aKind i32) (local $aPkS i32) (local $aPkE i32) (local $aNum i32) (local $aPres i32) (local $aDig i32)
     (local $src i32) (local $pres i32) (local $dig i32)
     (local.set $d (i32.load offset=44 (local.get $c)))
     (local.set $pk (i32.load offset=4 (local.get $c)))
@@ -700,11 +716,11 @@
           (then
             (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 13))
               (then (local.set $e (i32.sub (local.get $e) (i32.const 1)))))))
-        (local.set $mark (call $lineMark (local.get $pos) (local.get $e)))
-        (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (local.get $mark))
-        ;; An odd line goes the full path whatever the scan would say.
-        (if (if (result i32) (i32.eq (local.get $mark) (i32.const 2)) (then (i32.const 0)) (else (call $scan (local.get $c) (local.get $pos) (local.get $e))))
+        ;; Not known unless the scan takes the line (3); then what it saw (0 plain, 1 needle).
+        (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (i32.const 3))
+        (if (call $scan (local.get $c) (local.get $pos) (local.get $e))
           (then
+            (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (global.get $needle))
             (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 1))
             (i32.store8 (i32.add (local.get $aKind) (local.get $n))
               (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))))
