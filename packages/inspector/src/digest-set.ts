@@ -21,8 +21,13 @@ const TABLE_AT = 64;
 
 const EMPTY = 0;
 const MIN_SLOTS = 1024;
-/** A table this small stays in the caches. */
-const CACHED_BYTES = 1024 * 1024;
+/**
+ * A table this small stays in the first-level cache between two batches. A larger one does not,
+ * even one that would fit the second level: between two batches the scan reads a 256 KiB item
+ * and writes its answers, so a 280 KB authors table took 27-32 ms of lookups per 100 MB
+ * untouched and 21-24 ms touched first.
+ */
+const CACHED_BYTES = 64 * 1024;
 /** Slots filled at most (linear probing stays short below it), so 8 bytes a slot is ~11 a key. */
 const LOAD = 0.75;
 
