@@ -11,7 +11,7 @@
 (module
   (memory (export "memory") 1)
 
-  ;; Written out in place below (the compiler here does not inline Wasm calls): a low half is
+  ;; Written out in place below (V8 does not inline Wasm calls): a low half is
   ;; stored as (select 1 lo (hi|lo == 0)), since (0, 0) marks an empty slot and the all-zero
   ;; digest is kept as (0, 1); a home slot is trunc(lo × scale).
 

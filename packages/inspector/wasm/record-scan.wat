@@ -9,7 +9,8 @@
 ;; lines being checked, followed by 32 readable bytes (SIMD reads look up to 15 bytes past a
 ;; range). wasm-scan.ts places the last two.
 ;;
-;; Small helpers are written out in place: the compiler here does not inline Wasm calls.
+;; V8 does not inline Wasm calls; the build (scripts/wasm-compile.mjs) inlines the helpers with
+;; binaryen, and a few small ones are written out in place here as well.
 ;;
 ;; A collection's layout at $c (i32 each): +0 fields, +4 primary key field, +8 required fields
 ;; (not the key), +12 scan number, +16 field table, +20 order, +24 seen, +28 kind, +32 start,
