@@ -115,8 +115,8 @@ export class CollectionChecker {
     }
     let lineNo = firstLine;
     for (let from = start; ; ) {
-      const lines = this.wasm.scanRun(chunk, from);
-      this.answered(chunk, lines, lineNo, ascii, maxLineBytes);
+      const lines = this.wasm.scanRun(chunk, from, lineNo, maxLineBytes);
+      this.answered(chunk, lines, ascii, maxLineBytes);
       lineNo += lines.count;
       const last = lines.end[lines.count - 1] ?? end;
       if (last >= end) return lineNo - firstLine;
@@ -124,33 +124,31 @@ export class CollectionChecker {
     }
   }
 
-  /** The lines the Wasm scan answered, numbered from `firstLine`: its fast-path records in stretches, the rest one by one. */
-  private answered(chunk: Buffer, lines: RunLines, firstLine: number, ascii: boolean, maxLineBytes: number): void {
-    const n = lines.count;
+  /**
+   * The lines the Wasm scan answered: the stretches of plain fast-path records between the lines
+   * it lists as exceptions taken down whole, the exceptions one by one. No JS runs per line of a
+   * stretch.
+   */
+  private answered(chunk: Buffer, lines: RunLines, ascii: boolean, maxLineBytes: number): void {
     /** The first line of the stretch of fast-path records not yet taken down. */
     let stretch = 0;
-    for (let i = 0; i < n; i += 1) {
+    for (let x = 0; x < lines.exceptionCount; x += 1) {
+      const i = lines.exceptions[x] ?? 0;
+      this.fastStretch(chunk, lines, stretch, i);
       const from = lines.start[i] ?? 0;
       const stop = lines.end[i] ?? 0;
-      const fast = lines.fast[i] === 1;
-      if (stop - from <= maxLineBytes) {
-        const mark = lines.mark[i] ?? LINE_UNKNOWN;
-        if (fast && mark === LINE_PLAIN) continue;
-        this.fastStretch(chunk, lines, stretch, i, firstLine);
-        this.oneLine(chunk, from, stop, firstLine + i, ascii, fast ? lines : null, i, mark);
-      } else {
-        this.fastStretch(chunk, lines, stretch, i, firstLine);
-        this.tooLong(firstLine + i, stop - from, maxLineBytes);
-      }
+      const lineNo = lines.lineNo[i] ?? 0;
+      if (stop - from > maxLineBytes) this.tooLong(lineNo, stop - from, maxLineBytes);
+      else this.oneLine(chunk, from, stop, lineNo, ascii, lines.fast[i] === 1 ? lines : null, i, lines.mark[i] ?? LINE_UNKNOWN);
       stretch = i + 1;
     }
-    this.fastStretch(chunk, lines, stretch, n, firstLine);
+    this.fastStretch(chunk, lines, stretch, lines.count);
   }
 
   /** Lines `from` to `to` (exclusive) of `lines`, fast-path records, taken down as such. */
-  private fastStretch(chunk: Buffer, lines: RunLines, from: number, to: number, firstLine: number): void {
+  private fastStretch(chunk: Buffer, lines: RunLines, from: number, to: number): void {
     if (to <= from) return;
-    this.keys.addFast(lines, from, to, firstLine + from, chunk);
+    this.keys.addFast(lines, from, to, chunk);
     this.records += to - from;
     this.fastRecords += to - from;
   }
@@ -178,7 +176,7 @@ export class CollectionChecker {
       }
     }
     if (lines !== null) {
-      this.fastStretch(bytes, lines, at, at + 1, lineNo - at);
+      this.fastStretch(bytes, lines, at, at + 1);
       return;
     }
     if (this.scan.scan(bytes, start, end)) {

@@ -74,9 +74,10 @@ export class KeyRecorder {
 
   /**
    * Lines `from` to `to` (exclusive) of a run the Wasm scan answered (`RunLines`), all fast-path
-   * records, numbered from `firstLine`: their key places and digests copied a stretch at a time.
+   * records: their lines, key places and digests copied a stretch at a time. Their `texts` are
+   * left unset: a scanned record's key is read from its place (`heldLabel`).
    */
-  addFast(lines: RunLines, from: number, to: number, firstLine: number, bytes: Buffer): void {
+  addFast(lines: RunLines, from: number, to: number, bytes: Buffer): void {
     const m = to - from;
     let b = this.batch;
     if (b.count + m > b.lines.length) {
@@ -87,16 +88,13 @@ export class KeyRecorder {
     const k = b.count;
     const s = b.slots;
     b.bytes = bytes;
+    b.lines.set(lines.lineNo.subarray(from, to), k);
     b.kind.set(lines.kind.subarray(from, to), k);
     b.start.set(lines.pkStart.subarray(from, to), k);
     b.end.set(lines.pkEnd.subarray(from, to), k);
     b.num.set(lines.num.subarray(from, to), k);
     b.present.set(lines.present.subarray(from * s, to * s), k * s);
     b.digests.set(lines.digests.subarray(from * s * 2, to * s * 2), k * s * 2);
-    for (let i = 0; i < m; i += 1) {
-      b.lines[k + i] = firstLine + i;
-      b.texts[k + i] = null;
-    }
     b.count = k + m;
   }
 

@@ -27,6 +27,7 @@ export interface KeyBatch {
   start: Int32Array<ArrayBuffer>;
   end: Int32Array<ArrayBuffer>;
   num: Float64Array<ArrayBuffer>;
+  /** The record key as text, for `kind` 0; unset for a scanned record, whose key has a place. */
   texts: (string | null)[];
   bytes?: Buffer;
 }

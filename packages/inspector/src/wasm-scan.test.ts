@@ -62,13 +62,25 @@ const scanOf = (keys: KeyRecorder): { js: RecordScan; wasm: WasmScan } => {
   return { js, wasm };
 };
 
-/** Every answer of the Wasm scan for the run `b[start, end)` (all of `b` by default), called again after each batch of lines. */
-function answers(wasm: WasmScan, b: Buffer, visit: (lines: RunLines, i: number, n: number) => void, start = 0, end = b.length): number {
+/**
+ * Every answer of the Wasm scan for the run `b[start, end)` (all of `b` by default), called
+ * again after each batch of lines, lines numbered from 1 and past `maxLine` bytes exceptions;
+ * each batch's exceptions must be exactly its lines that are not plain fast records within the
+ * limit, in order, and each line must carry its number.
+ */
+function answers(wasm: WasmScan, b: Buffer, visit: (lines: RunLines, i: number, n: number) => void, start = 0, end = b.length, maxLine = Infinity): number {
   expect(wasm.load(b, start, end)).toBe(true);
   let n = 0;
   for (let from = start; ; ) {
-    const lines = wasm.scanRun(b, from);
-    for (let i = 0; i < lines.count; i += 1) visit(lines, i, n + i);
+    const lines = wasm.scanRun(b, from, n + 1, maxLine);
+    const exceptions: number[] = [];
+    for (let i = 0; i < lines.count; i += 1) {
+      expect(lines.lineNo[i]).toBe(n + i + 1);
+      const within = (lines.end[i] ?? 0) - (lines.start[i] ?? 0) <= maxLine;
+      if (!(lines.fast[i] === 1 && lines.mark[i] === LINE_PLAIN && within)) exceptions.push(i);
+      visit(lines, i, n + i);
+    }
+    expect([...lines.exceptions.subarray(0, lines.exceptionCount)]).toEqual(exceptions);
     n += lines.count;
     const last = lines.end[lines.count - 1] ?? end;
     if (last >= end) return n;
@@ -115,7 +127,7 @@ function compare(lines: string[]): { wasmTook: number; jsTook: number } {
       wasmTook += 1;
       const l = b.toString("utf8", from, stop);
       expect(j, l).toBe(true);
-      wasmKeys.addFast(r, i, i + 1, n, b);
+      wasmKeys.addFast(r, i, i + 1, b);
       jsKeys.addScanned(js, b, n);
       expect(lastRecord(wasmKeys.batch), l).toEqual(lastRecord(jsKeys.batch));
     }
@@ -270,11 +282,21 @@ describe("the Wasm record scan", () => {
     expect(marks).toEqual([LINE_NEEDLE, LINE_NEEDLE]);
   });
 
+  it("lists the lines past the length limit as exceptions, taken or not", () => {
+    const b = Buffer.from([line(PLAIN), "x".repeat(300), line(PLAIN.slice(0, 3)), line(PLAIN)].join("\n"));
+    const listed: number[] = [];
+    answers(scanOf(new KeyRecorder(things, NAMES, 16)).wasm, b, (r, i) => {
+      if ((r.end[i] ?? 0) - (r.start[i] ?? 0) > 150 || r.fast[i] !== 1) listed.push(i);
+    }, 0, b.length, 150);
+    // Line 0 and 3 are plain records longer than 150 bytes, line 1 is not JSON, line 2 is short but lacks required fields.
+    expect(listed).toEqual([0, 1, 2, 3]);
+  });
+
   it("leaves a run too long to copy in (one line past 64 MiB) to the JS side", () => {
     const { wasm } = scanOf(new KeyRecorder(things, NAMES, 16));
     const b = Buffer.alloc(64 * 1024 * 1024 + 1, 0x20);
     expect(wasm.load(b, 0, b.length)).toBe(false);
-    expect(() => wasm.scanRun(b, 0)).toThrow(/outside the run loaded/);
+    expect(() => wasm.scanRun(b, 0, 1, Infinity)).toThrow(/outside the run loaded/);
   });
 
   it("answers only for the run loaded last on its thread", () => {
@@ -282,9 +304,9 @@ describe("the Wasm record scan", () => {
     const other = scanOf(new KeyRecorder(things, NAMES, 16)).wasm;
     const b = Buffer.from(line(PLAIN));
     expect(a.load(b, 0, b.length)).toBe(true);
-    expect(a.scanRun(b, 0).count).toBe(1);
-    expect(() => a.scanRun(Buffer.from(b), 0)).toThrow(/outside the run loaded/);
+    expect(a.scanRun(b, 0, 1, Infinity).count).toBe(1);
+    expect(() => a.scanRun(Buffer.from(b), 0, 1, Infinity)).toThrow(/outside the run loaded/);
     expect(other.load(b, 0, b.length)).toBe(true);
-    expect(() => a.scanRun(b, 0)).toThrow(/outside the run loaded/);
+    expect(() => a.scanRun(b, 0, 1, Infinity)).toThrow(/outside the run loaded/);
   });
 });

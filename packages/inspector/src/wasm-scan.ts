@@ -7,7 +7,8 @@ import { grownTo, instantiate, LARGEST_RUN, type WasmMemory } from "./wasm.ts";
 /** The module's exports (see wasm/record-scan.wat). */
 interface Exports {
   memory: WasmMemory;
-  scanRun(layout: number, from: number, to: number, out: number, cap: number, delta: number): number;
+  scanRun(layout: number, from: number, to: number, out: number, cap: number, delta: number, firstLine: number, maxLine: number): number;
+  exceptions: { value: number };
 }
 
 /** One instance per thread; its memory holds the collections' layouts, then the run being checked. */
@@ -109,6 +110,8 @@ export const LINE_UNKNOWN = 3;
  */
 export interface RunLines {
   count: number;
+  /** How many of the lines are listed in `exceptions`. */
+  exceptionCount: number;
   slots: number;
   start: Int32Array;
   end: Int32Array;
@@ -120,10 +123,14 @@ export interface RunLines {
   num: Float64Array;
   present: Uint8Array;
   digests: Uint32Array;
+  /** Each line's number. */
+  lineNo: Int32Array;
+  /** The lines to look at one by one (not a plain fast record, or past the length limit), in order. */
+  exceptions: Int32Array;
 }
 
 /** Bytes an answer takes in `RunLines`, with `keys` key fields. */
-const perLine = (keys: number): number => 27 + 9 * keys;
+const perLine = (keys: number): number => 35 + 9 * keys;
 
 /**
  * `RecordScan.scan` in Wasm (wasm/record-scan.wat), for every line of a run loaded into the
@@ -201,15 +208,18 @@ export class WasmScan {
   }
 
   /**
-   * The answers for the lines of the run loaded from `from` (the start of one of its lines) on:
-   * as many as fit, so a run of more lines is scanned in several calls, each from the line
-   * after the last one answered.
+   * The answers for the lines of the run loaded from `from` (the start of one of its lines) on,
+   * numbered from `firstLine`, lines past `maxLine` bytes listed as exceptions: as many as fit,
+   * so a run of more lines is scanned in several calls, each from the line after the last one
+   * answered.
    */
-  scanRun(chunk: Buffer, from: number): RunLines {
+  scanRun(chunk: Buffer, from: number, firstLine: number, maxLine: number): RunLines {
     if (loaded !== this || chunk !== this.chunk || from < this.runFrom || from > this.runTo) throw new Error("scanRun outside the run loaded");
     const delta = this.runFrom - DATA;
     const lines = this.views();
-    lines.count = wasm.scanRun(this.layout, from - delta, this.runTo - delta, OUT, this.cap, delta);
+    // Past 2^31 - 1 every line is within the limit (a run is at most LARGEST_RUN).
+    lines.count = wasm.scanRun(this.layout, from - delta, this.runTo - delta, OUT, this.cap, delta, firstLine, Math.min(maxLine, 0x7fffffff));
+    lines.exceptionCount = wasm.exceptions.value;
     return lines;
   }
 
@@ -221,6 +231,7 @@ export class WasmScan {
     const d = this.keys;
     this.lines = {
       count: 0,
+      exceptionCount: 0,
       slots: d,
       start: new Int32Array(buffer, OUT, cap),
       end: new Int32Array(buffer, OUT + 4 * cap, cap),
@@ -232,6 +243,8 @@ export class WasmScan {
       kind: new Uint8Array(buffer, OUT + 26 * cap, cap),
       present: new Uint8Array(buffer, OUT + 27 * cap, cap * d),
       digests: new Uint32Array(buffer, OUT + 27 * cap + cap * d, cap * d * 2),
+      lineNo: new Int32Array(buffer, OUT + 27 * cap + 9 * cap * d, cap),
+      exceptions: new Int32Array(buffer, OUT + 31 * cap + 9 * cap * d, cap),
     };
     return this.lines;
   }

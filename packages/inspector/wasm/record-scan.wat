@@ -27,6 +27,9 @@
   ;; bytes) or in a field name (+56 of the layout).
   (global $needle (mut i32) (i32.const 0))
 
+  ;; How many lines of the last `scanRun` are listed as the JS side's to look at.
+  (global $exceptions (export "exceptions") (mut i32) (i32.const 0))
+
   ;; JSON whitespace: space, tab, CR, LF.
   (func $skipWs (param $i i32) (param $to i32) (result i32)
     (local $ch i32)
@@ -687,11 +690,16 @@
   ;; end (i32) and number (f64); then fast (u8: `scan` said 1), mark (u8: for a fast line 1 when
   ;; a needle was seen, else 0; 3 for the others, whose bytes the JS side looks at itself), the
   ;; primary key's kind (u8), and the presence (u8) and digests (hi, lo as u32) of each of the
-  ;; collection's $d key fields, $d entries a line. Offsets into the run are written plus
-  ;; $delta, so they are offsets into the caller's buffer. Lines are handed over in bulk: the JS
-  ;; side copies the fast lines' keys a stretch at a time instead of calling in for every line.
-  (func (export "scanRun") (param $c i32) (param $from i32) (param $to i32) (param $out i32) (param $cap i32) (param $delta i32) (result i32)
+  ;; collection's $d key fields, $d entries a line; the line's number ($firstLine for the first,
+  ;; i32); and the lines the JS side must look at one by one (i32, `exceptions` of them): those
+  ;; not taken, those marked, and those longer than $maxLine bytes. Offsets into the run are
+  ;; written plus $delta, so they are offsets into the caller's buffer. Lines are handed over in
+  ;; bulk: the JS side copies the keys of the stretches of fast records between the exceptions a
+  ;; stretch at a time, and no JS runs for the lines in them.
+  (func (export "scanRun") (param $c i32) (param $from i32) (param $to i32) (param $out i32) (param $cap i32) (param $delta i32)
+    (param $firstLine i32) (param $maxLine i32) (result i32)
     (local $n i32) (local $pos i32) (local $nl i32) (local $e i32) (local $d i32) (local $k i32) (local $pk i32)
+    (local $aLine i32) (local $aExc i32) (local $exc i32) (local $plain i32)
     (local $aEnd i32) (local $aFast i32) (local $aMark i32) (local $aKind i32) (local $aPkS i32) (local $aPkE i32) (local $aNum i32) (local $aPres i32) (local $aDig i32)
     (local $src i32) (local $pres i32) (local $dig i32)
     (local.set $d (i32.load offset=44 (local.get $c)))
@@ -705,6 +713,8 @@
     (local.set $aKind (i32.add (local.get $aMark) (local.get $cap)))
     (local.set $aPres (i32.add (local.get $aKind) (local.get $cap)))
     (local.set $aDig (i32.add (local.get $aPres) (i32.mul (local.get $cap) (local.get $d))))
+    (local.set $aLine (i32.add (local.get $aDig) (i32.shl (i32.mul (local.get $cap) (local.get $d)) (i32.const 3))))
+    (local.set $aExc (i32.add (local.get $aLine) (i32.shl (local.get $cap) (i32.const 2))))
     (local.set $pos (local.get $from))
     (block $done
       (loop $line
@@ -717,10 +727,13 @@
           (then
             (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 13))
               (then (local.set $e (i32.sub (local.get $e) (i32.const 1)))))))
+        (i32.store (i32.add (local.get $aLine) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $firstLine) (local.get $n)))
         ;; Not known unless the scan takes the line (3); then what it saw (0 plain, 1 needle).
         (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (i32.const 3))
+        (local.set $plain (i32.const 0))
         (if (call $scan (local.get $c) (local.get $pos) (local.get $e))
           (then
+            (local.set $plain (i32.eqz (global.get $needle)))
             (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (global.get $needle))
             (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 1))
             (i32.store8 (i32.add (local.get $aKind) (local.get $n))
@@ -746,8 +759,14 @@
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $key))))
           (else (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 0))))
+        ;; Every line but a plain fast record within the length limit is the JS side's to look at.
+        (if (i32.eqz (i32.and (local.get $plain) (i32.le_s (i32.sub (local.get $nl) (local.get $pos)) (local.get $maxLine))))
+          (then
+            (i32.store (i32.add (local.get $aExc) (i32.shl (local.get $exc) (i32.const 2))) (local.get $n))
+            (local.set $exc (i32.add (local.get $exc) (i32.const 1)))))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (br_if $done (i32.ge_s (local.get $nl) (local.get $to)))
         (local.set $pos (i32.add (local.get $nl) (i32.const 1)))
         (br $line)))
+    (global.set $exceptions (local.get $exc))
     (local.get $n)))
