@@ -54,6 +54,8 @@ describe("tki-inspector bundle", () => {
     const text = readFileSync(BUNDLE, "utf8");
     expect(text.match(/from "zod"/g)).toBeNull();
     expect(text).not.toMatch(/from "@macro\//);
+    // @macro/ssot's one side effect (zod jitless, src/zod.ts) survives the bundler's tree shaking.
+    expect(text).toContain("config({ jitless: true })");
     const lonely = mkdtempSync(join(tmpdir(), "tki-lonely-"));
     try {
       copyFileSync(BUNDLE, join(lonely, "tki-inspector.js"));

@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 import { Fact } from "./facts.ts";
 import { PacketFlags } from "./side-effects.ts";
 import { OwnerRole } from "./ssot.ts";

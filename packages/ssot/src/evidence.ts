@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 import { TrackId } from "./tracks.ts";
 
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase sha256 hex digest");

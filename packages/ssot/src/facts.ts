@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 
 /** One observed fact with where it was observed. Facts are never typed in by hand. */
 export const Fact = z.object({

@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 import { Ssot } from "./ssot.ts";
 
 /** Where the committed schema lives, relative to the repo root (macro.yaml points editors at it). */

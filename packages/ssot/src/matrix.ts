@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 import { err, ok, type Result } from "./errors.ts";
 import { zodIssues, type SsotIssue } from "./load.ts";
 import { readYamlFile } from "./yaml-file.ts";

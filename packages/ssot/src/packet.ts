@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 import { Sha256Hex } from "./evidence.ts";
 
 /**

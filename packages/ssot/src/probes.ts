@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 import { matchExpected, type JsonValue } from "./expect.ts";
 
 export const ProbeVerdict = z.enum(["PASS", "FAIL", "INCONCLUSIVE", "NOT_RUN_UNSAFE", "ERROR"]);

@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 
 /**
  * What a run did to the world, recorded by the adapters as it happens. A packet's flags

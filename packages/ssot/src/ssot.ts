@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 import { SideEffectKind } from "./side-effects.ts";
 import { TrackId } from "./tracks.ts";
 

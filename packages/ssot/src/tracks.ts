@@ -1,4 +1,4 @@
-import { z } from "./zod.ts";
+import * as z from "./zod.ts";
 
 /** The tracks of a program macro, in the order they run. */
 export const TRACK_IDS = ["ssot", "venue", "attest", "build", "test", "bind", "persist"] as const;
