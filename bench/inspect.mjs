@@ -4,7 +4,8 @@
 // is a fresh process, so every figure includes the JIT's warm-up, as a real run does. The
 // inspector runs as it chooses (check workers from 128 MiB on a machine with cores to spare),
 // and once more on the main thread alone, for comparison.
-// BENCH_SIZES_MB (default "10,100,1024") and BENCH_RUNS (default 3) change the work.
+// BENCH_SIZES_MB (default "10,100,1024") and BENCH_RUNS (default 5: the machine this was built on
+// runs the same code ±25 % from one minute to the next, and a median of 3 followed it) change the work.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -14,7 +15,7 @@ import { median, report, root } from "./lib.mjs";
 
 const { generatePacket } = await import(pathToFileURL(join(root, "packages/inspector/dist/index.js")).href);
 const SIZES = (process.env.BENCH_SIZES_MB ?? "10,100,1024").split(",").map(Number);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function timed(cmd, args) {
   const start = process.hrtime.bigint();
