@@ -44,7 +44,7 @@ export interface CheckSetup {
 function detachLabels(batch: KeyBatch, from: number): void {
   for (let k = from; k < batch.count; k += 1) {
     if (batch.kind[k] === 0) continue;
-    batch.texts[k] = heldLabel(batch, k, batch.bytes);
+    batch.texts.set(k, heldLabel(batch, k, batch.bytes));
     batch.kind[k] = 0;
   }
 }

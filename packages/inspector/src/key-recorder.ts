@@ -53,7 +53,6 @@ export class KeyRecorder {
     const k = b.count - 1;
     const pk = scan.pk;
     b.bytes = bytes;
-    b.texts[k] = null;
     // Never 0 (which marks held text): a scanned primary key is never missing or null.
     b.kind[k] = scan.kind[pk] ?? 0;
     b.start[k] = scan.start[pk] ?? 0;
@@ -74,8 +73,8 @@ export class KeyRecorder {
 
   /**
    * Lines `from` to `to` (exclusive) of a run the Wasm scan answered (`RunLines`), all fast-path
-   * records: their lines, key places and digests copied a stretch at a time. Their `texts` are
-   * left unset: a scanned record's key is read from its place (`heldLabel`).
+   * records: their lines, key places and digests copied a stretch at a time (a scanned record's
+   * key is read from its place, `heldLabel`, so none of them has a `texts` entry).
    */
   addFast(lines: RunLines, from: number, to: number, bytes: Buffer): void {
     const m = to - from;
@@ -129,7 +128,7 @@ export class KeyRecorder {
   /** A fresh start, the records taken down so far dropped. */
   clear(): void {
     this.batch.count = 0;
-    this.batch.texts.length = 0;
+    this.batch.texts.clear();
     delete this.batch.bytes;
   }
 }
@@ -146,6 +145,6 @@ function resized(b: KeyBatch, capacity: number): KeyBatch {
   r.start.set(b.start.subarray(0, n));
   r.end.set(b.end.subarray(0, n));
   r.num.set(b.num.subarray(0, n));
-  r.texts = b.texts.slice(0, n);
+  r.texts = new Map(b.texts);
   return r;
 }

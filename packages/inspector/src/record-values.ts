@@ -27,8 +27,11 @@ export interface KeyBatch {
   start: Int32Array<ArrayBuffer>;
   end: Int32Array<ArrayBuffer>;
   num: Float64Array<ArrayBuffer>;
-  /** The record key as text, for `kind` 0; unset for a scanned record, whose key has a place. */
-  texts: (string | null)[];
+  /**
+   * The record key as text, by record, for `kind` 0 (the records JSON.parse made, a few in a
+   * batch): a map, not an array, so one held at record 800 of a batch costs one entry.
+   */
+  texts: Map<number, string | null>;
   bytes?: Buffer;
 }
 
@@ -43,14 +46,14 @@ export function newKeyBatch(slots: number, capacity: number): KeyBatch {
     start: new Int32Array(capacity),
     end: new Int32Array(capacity),
     num: new Float64Array(capacity),
-    texts: [],
+    texts: new Map(),
   };
 }
 
 /** The record key of record `k` of a batch; `bytes` is the buffer its scanned records lie in. */
 export function heldLabel(batch: KeyBatch, k: number, bytes: Buffer | undefined): string | null {
   const kind = batch.kind[k] ?? 0;
-  if (kind === 0) return batch.texts[k] ?? null;
+  if (kind === 0) return batch.texts.get(k) ?? null;
   return scannedLabel(bytes ?? Buffer.alloc(0), kind, batch.start[k] ?? 0, batch.end[k] ?? 0, batch.num[k] ?? 0);
 }
 
@@ -80,7 +83,7 @@ export class ParsedValues {
   /** Keeps its record key as record `k` of `into`, for a check that runs after the record is gone. */
   hold(into: KeyBatch, k: number): void {
     into.kind[k] = 0;
-    into.texts[k] = this.recordKey;
+    into.texts.set(k, this.recordKey);
   }
 
   /** The record key of a parsed record; `plain`: the record holds no secret needle, so only shortening is needed. */
