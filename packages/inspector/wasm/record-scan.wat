@@ -16,15 +16,15 @@
 ;; (not the key), +12 scan number, +16 field table, +20 order, +24 seen, +28 kind, +32 start,
 ;; +36 end, +40 num (f64), +44 key fields, +48 their field numbers (-1: not a schema field),
 ;; +52 their digests (present, hi, lo; as `KeyRecorder.addScanned` makes them), +56 1 when
-;; a field name holds a secret needle (so every record may: `stringMark`). A field's
+;; a field name holds a secret needle (so every record may: `stringEnd`). A field's
 ;; entry (32 bytes): +0 type, +4 required (not the key), +8 maxLength (-1 none), +12 has an
 ;; enum, +16 enum strings ([len][bytes, 4-aligned] each), +20 their count, +24 name bytes, +28
 ;; name length (-1: no byte form, never matched).
 (module
   (memory (export "memory") 2)
 
-  ;; A secret needle was seen in the record being scanned: in a string value (`stringMark` of its
-  ;; bytes) or in a field name (+56 of the layout).
+  ;; A secret needle was seen in the record being scanned: in a string value (`stringEnd`) or
+  ;; in a field name (+56 of the layout).
   (global $needle (mut i32) (i32.const 0))
 
   ;; How many lines of the last `scanRun` are listed as the JS side's to look at.
@@ -314,15 +314,12 @@
                       (then (local.set $ok (call $lengthAndEnumOk (local.get $fe) (i32.add (local.get $i) (i32.const 1)) (local.get $fixed)))))))))))
         (if (i32.eqz (local.get $ok))
           (then
-            (local.set $j (call $quote (i32.add (local.get $i) (i32.const 1)) (local.get $to)))
+            ;; The closing quote, the string's bytes looked at on the way (`stringEnd`): a uuid or
+            ;; datetime of the usual shape, above, holds no needle and nothing odd; outside
+            ;; strings JSON has no such bytes.
+            (local.set $j (call $stringEnd (i32.add (local.get $i) (i32.const 1)) (local.get $to)))
             (if (i32.lt_s (local.get $j) (i32.const 0)) (then (return (i32.const -1))))
             (local.set $len (i32.sub (local.get $j) (i32.add (local.get $i) (i32.const 1))))
-            ;; A backslash (an escape, maybe of a quote) or a control character: not a string
-            ;; taken from its bytes. A needle: the record may hold a secret (a uuid or datetime of
-            ;; the usual shape, above, holds neither; outside strings JSON has no such bytes).
-            (local.set $ok (call $stringMark (i32.add (local.get $i) (i32.const 1)) (local.get $j)))
-            (if (i32.eq (local.get $ok) (i32.const 2)) (then (return (i32.const -1))))
-            (global.set $needle (i32.or (global.get $needle) (local.get $ok)))
             (if (i32.eqz (call $stringOk (local.get $fe) (local.get $type) (i32.add (local.get $i) (i32.const 1)) (local.get $len)))
               (then (return (i32.const -1))))))
         (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.const 2))
@@ -620,21 +617,21 @@
         (br $step)))
     (local.get $to))
 
-  ;; What keeps the string bytes [$p, $e) off the fast path: 2 ("odd") when they hold a
-  ;; backslash, which starts an escape the scan does not decode (maybe of a quote, so $e may not
-  ;; even be the string's end), or a control character, which JSON.parse refuses in a string;
-  ;; else 1 when a secret needle starts in them ("K", "J", "/", "xox", "gh", "pat": NEEDLES in
-  ;; src/secrets.ts; the record may hold a secret, `jsonMayHoldSecret`); else 0. Outside its
+  ;; The closing quote of the string whose bytes start at $p, before $to; -1 when there is none,
+  ;; -2 when a backslash comes first (it starts an escape the scan does not decode, maybe of a
+  ;; quote) or a control character (JSON.parse refuses one in a string). On the way it sets
+  ;; $needle when a secret needle starts in the string ("K", "J", "/", "xox", "gh", "pat":
+  ;; NEEDLES in src/secrets.ts; the record may hold a secret, `jsonMayHoldSecret`). Outside its
   ;; strings and keys a record the scan takes holds no needle and nothing JSON.parse refuses:
   ;; punctuation, whitespace (tab and CR too), digits, "e", "true", "false" and "null" (its keys
-  ;; are field names: +56 of the layout). Sixteen bytes a step, each also
-  ;; looking one and two ahead for the longer needles. Lanes at or past $e do not count; what
-  ;; they read starts with the closing quote, not a needle's letter, so no needle is made up
-  ;; across the end.
-  (func $stringMark (param $p i32) (param $e i32) (result i32)
-    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $odd v128) (local $hit v128) (local $m i32) (local $left i32) (local $needle i32)
+  ;; are field names: +56 of the layout). Sixteen bytes a step, each also looking one and two
+  ;; ahead for the longer needles; only lanes before the quote and before $to count, and what a
+  ;; needle's look-ahead reads past them starts with the quote, not a needle's letter.
+  (func $stringEnd (param $p i32) (param $to i32) (result i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $odd v128) (local $hit v128) (local $q i32) (local $lim i32) (local $left i32)
     ;; The bytes compared against, splatted once rather than in every step.
-    (local $bs v128) (local $sp v128) (local $K v128) (local $J v128) (local $sl v128) (local $g v128) (local $h v128) (local $x v128) (local $o v128) (local $p_ v128) (local $a v128) (local $t v128)
+    (local $qu v128) (local $bs v128) (local $sp v128) (local $K v128) (local $J v128) (local $sl v128) (local $g v128) (local $h v128) (local $x v128) (local $o v128) (local $p_ v128) (local $a v128) (local $t v128)
+    (local.set $qu (i8x16.splat (i32.const 34)))
     (local.set $bs (i8x16.splat (i32.const 92)))
     (local.set $sp (i8x16.splat (i32.const 32)))
     (local.set $K (i8x16.splat (i32.const 75)))
@@ -647,13 +644,19 @@
     (local.set $p_ (i8x16.splat (i32.const 112)))
     (local.set $a (i8x16.splat (i32.const 97)))
     (local.set $t (i8x16.splat (i32.const 116)))
-    (block $done
+    (block $none
       (loop $step
-        (br_if $done (i32.ge_s (local.get $p) (local.get $e)))
+        (br_if $none (i32.ge_s (local.get $p) (local.get $to)))
         (local.set $v0 (v128.load (local.get $p)))
         (local.set $v1 (v128.load offset=1 (local.get $p)))
         (local.set $v2 (v128.load offset=2 (local.get $p)))
-        ;; A line holds no \n, so every control character in it is odd.
+        (local.set $left (i32.sub (local.get $to) (local.get $p)))
+        (local.set $lim
+          (select (i32.const 0xffff) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)) (i32.ge_s (local.get $left) (i32.const 16))))
+        (local.set $q (i32.and (i8x16.bitmask (i8x16.eq (local.get $v0) (local.get $qu))) (local.get $lim)))
+        ;; Only the lanes before the first quote (q & -q is its bit).
+        (if (local.get $q) (then (local.set $lim (i32.sub (i32.and (local.get $q) (i32.sub (i32.const 0) (local.get $q))) (i32.const 1)))))
+        ;; A string holds no \n before its quote, so every control character in it is odd.
         (local.set $odd (v128.or (i8x16.eq (local.get $v0) (local.get $bs)) (i8x16.lt_u (local.get $v0) (local.get $sp))))
         (local.set $hit
           (v128.or
@@ -674,14 +677,12 @@
         ;; Nearly every step finds nothing: one test, and on.
         (if (v128.any_true (local.get $hit))
           (then
-            (local.set $left (i32.sub (local.get $e) (local.get $p)))
-            (local.set $m
-              (select (i32.const 0xffff) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)) (i32.ge_s (local.get $left) (i32.const 16))))
-            (if (i32.and (local.get $m) (i8x16.bitmask (local.get $odd))) (then (return (i32.const 2))))
-            (if (i32.and (local.get $m) (i8x16.bitmask (local.get $hit))) (then (local.set $needle (i32.const 1))))))
+            (if (i32.and (local.get $lim) (i8x16.bitmask (local.get $odd))) (then (return (i32.const -2))))
+            (if (i32.and (local.get $lim) (i8x16.bitmask (local.get $hit))) (then (global.set $needle (i32.const 1))))))
+        (if (local.get $q) (then (return (i32.add (local.get $p) (i32.ctz (local.get $q))))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $step)))
-    (local.get $needle))
+    (i32.const -1))
 
   ;; Every line of the run [$from, $to) (split on \n as lines.ts splits a run: the last line ends
   ;; at $to), at most $cap of them, scanned with `scan` (a \r before the break dropped first);
