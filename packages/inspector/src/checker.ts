@@ -6,7 +6,7 @@ import { KeyRecorder } from "./key-recorder.ts";
 import { RecordScan } from "./record-scan.ts";
 import { eachLine } from "./lines.ts";
 import { mayHoldSecret, secretsIn } from "./secrets.ts";
-import { LINE_ODD, LINE_PLAIN, LINE_UNKNOWN, WasmScan, type RunLines } from "./wasm-scan.ts";
+import { LINE_ODD, LINE_PLAIN, LINE_REFUSED, LINE_UNKNOWN, WasmScan, type RunLines } from "./wasm-scan.ts";
 
 export type Sink = (f: Finding) => void;
 
@@ -160,7 +160,8 @@ export class CollectionChecker {
    */
   private oneLine(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean, lines: RunLines | null, at: number, mark: number): void {
     if (end > start && bytes[end - 1] === 13) end -= 1;
-    if (this.scan === null) {
+    // No fast path, or a line the JS scan would refuse as the Wasm scan did: the full path.
+    if (this.scan === null || mark === LINE_REFUSED) {
       this.decoded(textOf(bytes, start, end, ascii), lineNo);
       return;
     }

@@ -95,8 +95,10 @@ export const LINE_PLAIN = 0;
 export const LINE_NEEDLE = 1;
 /** A backslash (an escape the scan does not decode) or a control character: the full path decides. */
 export const LINE_ODD = 2;
-/** A line the scan did not take: what is in it is for the JS side to find out. */
+/** A line the scan did not take, which the JS scan might: what is in it is for the JS side to find out. */
 export const LINE_UNKNOWN = 3;
+/** A line the scan refused where the JS scan would refuse it too: the full path decides. */
+export const LINE_REFUSED = 4;
 
 /**
  * What the Wasm scan answers for each line of a run (see `scanRun` in the .wat): views of the
@@ -106,7 +108,9 @@ export const LINE_UNKNOWN = 3;
  * `digests` as hi/lo pairs) laid out as a `KeyBatch` lays them out, so they are copied a
  * stretch of lines at a time; `mark[i]` is LINE_PLAIN or LINE_NEEDLE for a fast line (its
  * strings were looked at with SIMD as they were scanned, so no JS looks at a plain line's
- * bytes), LINE_UNKNOWN for the others.
+ * bytes); for the others LINE_UNKNOWN, or LINE_REFUSED when the JS scan would refuse the line
+ * too (the refusal was not over what this scan leaves out: long numbers, datetimes of another
+ * shape, enums on numbers and booleans, keys it cannot match).
  */
 export interface RunLines {
   count: number;

@@ -27,6 +27,11 @@
   ;; in a field name (+56 of the layout).
   (global $needle (mut i32) (i32.const 0))
 
+  ;; The record being scanned was refused where the JS scan might still take it (what this scan
+  ;; leaves out: long numbers, datetimes of another shape, enums on numbers and booleans, keys
+  ;; it cannot match); every other refusal is one the JS scan would make too.
+  (global $unsure (mut i32) (i32.const 0))
+
   ;; How many lines of the last `scanRun` are listed as the JS side's to look at.
   (global $exceptions (export "exceptions") (mut i32) (i32.const 0))
 
@@ -321,7 +326,10 @@
             (if (i32.lt_s (local.get $j) (i32.const 0)) (then (return (i32.const -1))))
             (local.set $len (i32.sub (local.get $j) (i32.add (local.get $i) (i32.const 1))))
             (if (i32.eqz (call $stringOk (local.get $fe) (local.get $type) (i32.add (local.get $i) (i32.const 1)) (local.get $len)))
-              (then (return (i32.const -1))))))
+              (then
+                ;; A datetime of another shape may still be one the JS scan takes.
+                (if (i32.eq (local.get $type) (i32.const 4)) (then (global.set $unsure (i32.const 1))))
+                (return (i32.const -1))))))
         (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.const 2))
         (i32.store (i32.add (i32.load offset=32 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.add (local.get $i) (i32.const 1)))
         (i32.store (i32.add (i32.load offset=36 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (local.get $j))
@@ -330,8 +338,9 @@
       (then
         (local.set $end (call $number (local.get $i) (local.get $to)
           (i32.add (i32.load offset=40 (local.get $c)) (i32.shl (local.get $f) (i32.const 3)))))
-        (if (i32.lt_s (local.get $end) (i32.const 0)) (then (return (i32.const -1))))
-        (if (i32.load offset=12 (local.get $fe)) (then (return (i32.const -1))))
+        ;; Past 15 digits or 10^±22, or an enum on a number: the JS scan decides.
+        (if (i32.lt_s (local.get $end) (i32.const 0)) (then (global.set $unsure (i32.const 1)) (return (i32.const -1))))
+        (if (i32.load offset=12 (local.get $fe)) (then (global.set $unsure (i32.const 1)) (return (i32.const -1))))
         (local.set $v (f64.load (i32.add (i32.load offset=40 (local.get $c)) (i32.shl (local.get $f) (i32.const 3)))))
         (if (i32.eqz
               (i32.or
@@ -352,7 +361,8 @@
                 (i32.eq (local.get $len) (i32.const 4))))
           (then (return (i32.const -1))))
         (if (i32.and (i32.ne (local.get $type) (i32.const 3)) (i32.ne (local.get $type) (i32.const 6))) (then (return (i32.const -1))))
-        (if (i32.load offset=12 (local.get $fe)) (then (return (i32.const -1))))
+        ;; An enum on a boolean: the JS scan decides.
+        (if (i32.load offset=12 (local.get $fe)) (then (global.set $unsure (i32.const 1)) (return (i32.const -1))))
         (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2)))
           (select (i32.const 4) (i32.const 5) (i32.eq (local.get $len) (i32.const 4))))
         (return (i32.add (local.get $i) (local.get $len)))))
@@ -550,7 +560,9 @@
         (loop $member
           (if (i32.ne (local.get $ch) (i32.const 34)) (then (return (i32.const 0))))
           (local.set $keyEnd (call $key (local.get $c) (i32.add (local.get $i) (i32.const 1)) (local.get $to) (local.get $at)))
-          (if (i32.lt_s (local.get $keyEnd) (i32.const 0)) (then (return (i32.const 0))))
+          ;; A key the scan cannot match (a field name with no byte form is matched by the JS
+          ;; scan only): the JS scan decides.
+          (if (i32.lt_s (local.get $keyEnd) (i32.const 0)) (then (global.set $unsure (i32.const 1)) (return (i32.const 0))))
           (local.set $f (i32.load (i32.add (i32.load offset=20 (local.get $c)) (i32.shl (local.get $at) (i32.const 2)))))
           (if (i32.eq (i32.load (i32.add (local.get $seen) (i32.shl (local.get $f) (i32.const 2)))) (local.get $no))
             (then (return (i32.const 0))))
@@ -689,7 +701,8 @@
   ;; returns how many. What it writes at $out, in arrays of $cap entries, one entry a line:
   ;; start (i32), end before the break (i32), and for fast lines the primary key's start (i32),
   ;; end (i32) and number (f64); then fast (u8: `scan` said 1), mark (u8: for a fast line 1 when
-  ;; a needle was seen, else 0; 3 for the others, whose bytes the JS side looks at itself), the
+  ;; a needle was seen, else 0; for the others, whose bytes the JS side looks at itself, 3 when
+  ;; the JS scan might take the line and 4 when it would refuse it too: `unsure`), the
   ;; primary key's kind (u8), and the presence (u8) and digests (hi, lo as u32) of each of the
   ;; collection's $d key fields, $d entries a line; the line's number ($firstLine for the first,
   ;; i32); and the lines the JS side must look at one by one (i32, `exceptions` of them): those
@@ -729,9 +742,8 @@
             (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 13))
               (then (local.set $e (i32.sub (local.get $e) (i32.const 1)))))))
         (i32.store (i32.add (local.get $aLine) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $firstLine) (local.get $n)))
-        ;; Not known unless the scan takes the line (3); then what it saw (0 plain, 1 needle).
-        (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (i32.const 3))
         (local.set $plain (i32.const 0))
+        (global.set $unsure (i32.const 0))
         (if (call $scan (local.get $c) (local.get $pos) (local.get $e))
           (then
             (local.set $plain (i32.eqz (global.get $needle)))
@@ -759,7 +771,10 @@
                 (local.set $dig (i32.add (local.get $dig) (i32.const 8)))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $key))))
-          (else (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 0))))
+          (else
+            (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 0))
+            ;; Not taken: 3 when the JS scan might take it, 4 when it would refuse it too.
+            (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (select (i32.const 3) (i32.const 4) (global.get $unsure)))))
         ;; Every line but a plain fast record within the length limit is the JS side's to look at.
         (if (i32.eqz (i32.and (local.get $plain) (i32.le_s (i32.sub (local.get $nl) (local.get $pos)) (local.get $maxLine))))
           (then
