@@ -6,7 +6,7 @@ import { KeyRecorder } from "./key-recorder.ts";
 import { RecordScan } from "./record-scan.ts";
 import { eachLine } from "./lines.ts";
 import { mayHoldSecret, secretsIn } from "./secrets.ts";
-import { LINE_ODD, LINE_PLAIN, LINE_REFUSED, LINE_UNKNOWN, WasmScan, type RunLines } from "./wasm-scan.ts";
+import { LINE_PLAIN, LINE_REFUSED, LINE_UNKNOWN, WasmScan, type RunLines } from "./wasm-scan.ts";
 
 export type Sink = (f: Finding) => void;
 
@@ -110,7 +110,7 @@ export class CollectionChecker {
       // the full path checks every line.
       return eachLine(chunk, start, end, (from, stop, i) => {
         if (stop - from > maxLineBytes) this.tooLong(firstLine + i, stop - from, maxLineBytes);
-        else this.oneLine(chunk, from, stop, firstLine + i, ascii, null, 0, LINE_ODD);
+        else this.oneLine(chunk, from, stop, firstLine + i, ascii, null, 0, LINE_REFUSED);
       });
     }
     let lineNo = firstLine;
@@ -160,7 +160,8 @@ export class CollectionChecker {
    */
   private oneLine(bytes: Buffer, start: number, end: number, lineNo: number, ascii: boolean, lines: RunLines | null, at: number, mark: number): void {
     if (end > start && bytes[end - 1] === 13) end -= 1;
-    // No fast path, or a line the JS scan would refuse as the Wasm scan did: the full path.
+    // No fast path, no Wasm scan for the run, or a line the JS scan would refuse as the Wasm
+    // scan did: the full path.
     if (this.scan === null || mark === LINE_REFUSED) {
       this.decoded(textOf(bytes, start, end, ascii), lineNo);
       return;
@@ -171,7 +172,7 @@ export class CollectionChecker {
     let text: string | null = null;
     if (mark !== LINE_PLAIN) {
       text = textOf(bytes, start, end, ascii);
-      if (mark === LINE_ODD || (mark === LINE_UNKNOWN && ODD.test(text)) || mayHoldSecret(text)) {
+      if ((mark === LINE_UNKNOWN && ODD.test(text)) || mayHoldSecret(text)) {
         this.decoded(text, lineNo);
         return;
       }

@@ -78,12 +78,7 @@ export class KeyRecorder {
    */
   addFast(lines: RunLines, from: number, to: number, bytes: Buffer): void {
     const m = to - from;
-    let b = this.batch;
-    if (b.count + m > b.lines.length) {
-      const held = b.bytes;
-      b = this.batch = resized(b, Math.max(b.lines.length * 2, b.count + m));
-      if (held !== undefined) b.bytes = held;
-    }
+    const b = this.room(m);
     const k = b.count;
     const s = b.slots;
     b.bytes = bytes;
@@ -105,14 +100,18 @@ export class KeyRecorder {
     b.digests[s * 2 + 1] = this.digest.lo;
   }
 
+  /** The batch, grown (its `bytes` kept) when it has no room for `m` more records. */
+  private room(m: number): KeyBatch {
+    const b = this.batch;
+    if (b.count + m <= b.lines.length) return b;
+    const grown = (this.batch = resized(b, Math.max(b.lines.length * 2, b.count + m)));
+    if (b.bytes !== undefined) grown.bytes = b.bytes;
+    return grown;
+  }
+
   /** Room for one more record, taken, with its line. */
   private next(line: number): KeyBatch {
-    let b = this.batch;
-    if (b.count === b.lines.length) {
-      const bytes = b.bytes;
-      b = this.batch = resized(b, b.lines.length * 2);
-      if (bytes !== undefined) b.bytes = bytes;
-    }
+    const b = this.room(1);
     b.lines[b.count] = line;
     b.count += 1;
     return b;

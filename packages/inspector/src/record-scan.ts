@@ -14,8 +14,8 @@ import { byteAt, codePointsIn, COLON, COMMA, FALSE, jsonNumber, LBRACE, MINUS, N
  *
  * It reads bytes, not decoded text: a loop over a Buffer runs two to three times as fast as one
  * over a string's characters, and no run is decoded at all. The caller guarantees what is costly
- * to check here (`RunLines.mark` in wasm-scan.ts): the line is valid UTF-8 and holds no backslash and no control
- * character, so a string's bytes are its value's exact UTF-8 form and end at the next quote byte
+ * to check here (`CollectionChecker.oneLine`): the line is valid UTF-8 and holds no backslash and
+ * no control character, so a string's bytes are its value's exact UTF-8 form and end at the next quote byte
  * (which no multi-byte sequence contains), and a string has as many code points as it has bytes
  * outside 0x80–0xBF; and it holds no secret hint (`mayHoldSecret`), so the full path's secret
  * scan would be silent.

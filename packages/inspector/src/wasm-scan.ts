@@ -93,11 +93,9 @@ function writeLayout(fields: ScanFields): number {
 export const LINE_PLAIN = 0;
 /** A secret needle starts in one of its strings or field names: it may hold a secret (`jsonMayHoldSecret`). */
 export const LINE_NEEDLE = 1;
-/** A backslash (an escape the scan does not decode) or a control character: the full path decides. */
-export const LINE_ODD = 2;
 /** A line the scan did not take, which the JS scan might: what is in it is for the JS side to find out. */
 export const LINE_UNKNOWN = 3;
-/** A line the scan refused where the JS scan would refuse it too: the full path decides. */
+/** A line the scan refused where the JS scan would refuse it too (2 is not used): the full path decides. */
 export const LINE_REFUSED = 4;
 
 /**
@@ -105,7 +103,7 @@ export const LINE_REFUSED = 4;
  * module's memory, valid until its next call. Line `i` is `start[i]`..`end[i]` (before the line
  * break, a `\r` kept); `fast[i]` is 1 where the line is a fast-path record, and for those the
  * primary key's `kind`, `pkStart`, `pkEnd` and `num`, and `slots` key digests (`present`,
- * `digests` as hi/lo pairs) laid out as a `KeyBatch` lays them out, so they are copied a
+ * `digests` as hi/lo pairs, the collection's key fields a line) laid out as a `KeyBatch` lays them out, so they are copied a
  * stretch of lines at a time; `mark[i]` is LINE_PLAIN or LINE_NEEDLE for a fast line (its
  * strings were looked at with SIMD as they were scanned, so no JS looks at a plain line's
  * bytes); for the others LINE_UNKNOWN, or LINE_REFUSED when the JS scan would refuse the line
@@ -116,7 +114,6 @@ export interface RunLines {
   count: number;
   /** How many of the lines are listed in `exceptions`. */
   exceptionCount: number;
-  slots: number;
   start: Int32Array;
   end: Int32Array;
   fast: Uint8Array;
@@ -236,7 +233,6 @@ export class WasmScan {
     this.lines = {
       count: 0,
       exceptionCount: 0,
-      slots: d,
       start: new Int32Array(buffer, OUT, cap),
       end: new Int32Array(buffer, OUT + 4 * cap, cap),
       pkStart: new Int32Array(buffer, OUT + 8 * cap, cap),
