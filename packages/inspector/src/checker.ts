@@ -46,6 +46,8 @@ export class CollectionChecker {
   /** The same scan in Wasm, for the lines of a run at once (wasm-scan.ts); null: the JS scan alone. */
   private readonly wasm: WasmScan | null;
   private runChunk: Buffer | null = null;
+  /** Whether the JS scan has been rehearsed (`RecordScan.rehearse`). */
+  private rehearsed = false;
 
   constructor(
     readonly collection: PacketCollection,
@@ -60,7 +62,14 @@ export class CollectionChecker {
     this.full = new FullPath(collection, sink, this.keys);
     this.scan = fastPath ? new RecordScan(collection, this.keys.fieldIndexes) : null;
     this.wasm = this.scan === null ? null : WasmScan.create(this.scan.fields);
-    // Before the first line of any file (every collection's checker is built before reading).
+    // The JS scan takes every line when there is no Wasm scan: rehearsed before the first line
+    // of any file (every collection's checker is built before reading). Otherwise it takes only
+    // what the Wasm scan leaves, often nothing, and is rehearsed before its first line.
+    if (this.wasm === null) this.rehearse();
+  }
+
+  private rehearse(): void {
+    this.rehearsed = true;
     this.scan?.rehearse();
   }
 
@@ -181,6 +190,7 @@ export class CollectionChecker {
       this.fastStretch(bytes, lines, at, at + 1);
       return;
     }
+    if (!this.rehearsed) this.rehearse();
     if (this.scan.scan(bytes, start, end)) {
       this.records += 1;
       this.fastRecords += 1;
