@@ -110,9 +110,9 @@ describe("the Wasm record scan", () => {
     expect(r.refused).toBeLessThan(lines.length - r.wasmTook);
   });
 
-  it("agrees on lines broken at random: bytes dropped, doubled or replaced by JSON's own", () => {
+  it("agrees on lines broken at random: bytes dropped, doubled or replaced by JSON's own, or by a line break", () => {
     const rand = mulberry32(11);
-    const pieces = ['"', "{", "}", ",", ":", " ", "0", "9", "-", ".", "e", "t", "n", "x", "é"];
+    const pieces = ['"', "{", "}", ",", ":", " ", "0", "9", "-", ".", "e", "t", "n", "x", "é", "\n", "\r", "\r\n"];
     const lines: string[] = [];
     for (let i = 0; i < 3000; i += 1) {
       const chars = [...line(PLAIN)];
@@ -128,6 +128,17 @@ describe("the Wasm record scan", () => {
     const r = compare(lines);
     expect(r.wasmTook).toBeGreaterThan(0);
     expect(r.refused).toBeGreaterThan(0);
+  });
+
+  it("never reads a record on past its line's end: a record cut by a line feed anywhere is no record", () => {
+    // The scan finds a fast line's end itself, so a line feed must stop it wherever it falls:
+    // in a key, in a string, in a number or literal, between tokens, or after the record.
+    const whole = line(PLAIN);
+    const lines: string[] = [];
+    for (let at = 1; at < whole.length; at += 1) lines.push(`${whole.slice(0, at)}\n${whole.slice(at)}`, `${whole.slice(0, at)}\r\n${whole.slice(at)}`);
+    const r = compare(lines.flatMap((l) => l.split("\n")));
+    expect(r.wasmTook).toBe(r.jsTook);
+    expect(compare([`${whole} \r`, `${whole}\r\r`, `${whole}\t \r`, `${whole} x`, `${whole}\rx`])).toMatchObject({ wasmTook: 3, jsTook: 3 });
   });
 
   it("splits a run as eachLine does: empty lines, CRLF, a last line with and without its break", () => {

@@ -35,7 +35,8 @@
   ;; How many lines of the last `scanRun` are listed as the JS side's to look at.
   (global $exceptions (export "exceptions") (mut i32) (i32.const 0))
 
-  ;; JSON whitespace: space, tab, CR, LF.
+  ;; JSON whitespace but the line feed (space, tab, CR): `scan` reads a record up to its line's
+  ;; end, which only it and the line feed after it may tell.
   (func $skipWs (param $i i32) (param $to i32) (result i32)
     (local $ch i32)
     (block $out
@@ -45,7 +46,7 @@
         (br_if $out
           (i32.and
             (i32.and (i32.ne (local.get $ch) (i32.const 32)) (i32.ne (local.get $ch) (i32.const 9)))
-            (i32.and (i32.ne (local.get $ch) (i32.const 13)) (i32.ne (local.get $ch) (i32.const 10)))))
+            (i32.ne (local.get $ch) (i32.const 13))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (local.get $i))
@@ -531,14 +532,18 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $next))))
 
-  ;; `RecordScan.scan` of the line [$from, $to) for the collection at $c: 1 when the record is
-  ;; one the full path would pass with a non-null primary key (values in kind/start/end/num,
-  ;; present fields marked in seen with the scan number at +12, key digests in the out), 0
-  ;; when not sure.
+  ;; `RecordScan.scan` of the line starting at $from, for the collection at $c, within a run of
+  ;; lines ending at $to. When the record is one the full path would pass with a non-null
+  ;; primary key, the line's end: the index of the line feed after it, or $to (values in
+  ;; kind/start/end/num, present fields marked in seen with the scan number at +12, key
+  ;; digests in the out); -1 when not sure. Finding the line's end on the way saves a pass over
+  ;; the line: nothing here reads past a line feed and goes on (`skipWs` stops at one; a string
+  ;; with one is odd, `stringEnd`; a key with one is no field name, which has no control
+  ;; character, `plainUtf8`; numbers, literals, uuids and datetimes hold none).
   (func $scan (param $c i32) (param $from i32) (param $to i32) (result i32)
     (local $no i32) (local $required i32) (local $at i32) (local $i i32) (local $ch i32) (local $keyEnd i32) (local $f i32)
     (local $seen i32) (local $fe i32) (local $pk i32)
-    (if (i32.ne (if (result i32) (i32.lt_s (local.get $from) (local.get $to)) (then (i32.load8_u (local.get $from))) (else (i32.const -1))) (i32.const 123)) (then (return (i32.const 0))))
+    (if (i32.ne (if (result i32) (i32.lt_s (local.get $from) (local.get $to)) (then (i32.load8_u (local.get $from))) (else (i32.const -1))) (i32.const 123)) (then (return (i32.const -1))))
     (local.set $seen (i32.load offset=24 (local.get $c)))
     (local.set $no (i32.load offset=12 (local.get $c)))
     (if (i32.eq (local.get $no) (i32.const 0x3fffffff))
@@ -558,14 +563,14 @@
       (then (local.set $i (i32.add (local.get $i) (i32.const 1))))
       (else
         (loop $member
-          (if (i32.ne (local.get $ch) (i32.const 34)) (then (return (i32.const 0))))
+          (if (i32.ne (local.get $ch) (i32.const 34)) (then (return (i32.const -1))))
           (local.set $keyEnd (call $key (local.get $c) (i32.add (local.get $i) (i32.const 1)) (local.get $to) (local.get $at)))
           ;; A key the scan cannot match (a field name with no byte form is matched by the JS
           ;; scan only): the JS scan decides.
-          (if (i32.lt_s (local.get $keyEnd) (i32.const 0)) (then (global.set $unsure (i32.const 1)) (return (i32.const 0))))
+          (if (i32.lt_s (local.get $keyEnd) (i32.const 0)) (then (global.set $unsure (i32.const 1)) (return (i32.const -1))))
           (local.set $f (i32.load (i32.add (i32.load offset=20 (local.get $c)) (i32.shl (local.get $at) (i32.const 2)))))
           (if (i32.eq (i32.load (i32.add (local.get $seen) (i32.shl (local.get $f) (i32.const 2)))) (local.get $no))
-            (then (return (i32.const 0))))
+            (then (return (i32.const -1))))
           (i32.store (i32.add (local.get $seen) (i32.shl (local.get $f) (i32.const 2))) (local.get $no))
           (local.set $at (i32.add (local.get $at) (i32.const 1)))
           (local.set $i (i32.add (local.get $keyEnd) (i32.const 1)))
@@ -574,12 +579,12 @@
             (then
               (local.set $i (call $skipWs (local.get $i) (local.get $to)))
               (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))))
-          (if (i32.ne (local.get $ch) (i32.const 58)) (then (return (i32.const 0))))
+          (if (i32.ne (local.get $ch) (i32.const 58)) (then (return (i32.const -1))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (if (i32.le_s (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))) (i32.const 32))
             (then (local.set $i (call $skipWs (local.get $i) (local.get $to)))))
           (local.set $i (call $value (local.get $c) (local.get $i) (local.get $to) (local.get $f)))
-          (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const 0))))
+          (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const -1))))
           (local.set $fe (i32.add (i32.load offset=16 (local.get $c)) (i32.shl (local.get $f) (i32.const 5))))
           (if (i32.load offset=4 (local.get $fe))
             (then
@@ -593,7 +598,7 @@
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (if (i32.ne (local.get $ch) (i32.const 125))
             (then
-              (if (i32.ne (local.get $ch) (i32.const 44)) (then (return (i32.const 0))))
+              (if (i32.ne (local.get $ch) (i32.const 44)) (then (return (i32.const -1))))
               (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
               (if (i32.le_s (local.get $ch) (i32.const 32))
                 (then
@@ -601,17 +606,20 @@
                   (local.set $ch (if (result i32) (i32.lt_s (local.get $i) (local.get $to)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))))
               (br $member))))))
     (local.set $pk (i32.load offset=4 (local.get $c)))
+    ;; Past the record, only whitespace up to the line feed or the run's end (a \r before the
+    ;; line feed among it, as lines.ts drops one before JSON.parse, to which it is whitespace).
+    (local.set $i (call $skipWs (local.get $i) (local.get $to)))
     (if (i32.eqz
           (i32.and
             (i32.and
-              (i32.eq (call $skipWs (local.get $i) (local.get $to)) (local.get $to))
+              (i32.or (i32.ge_s (local.get $i) (local.get $to)) (i32.eq (i32.load8_u (local.get $i)) (i32.const 10)))
               (i32.eq (local.get $required) (i32.load offset=8 (local.get $c))))
             (i32.and
               (i32.eq (i32.load (i32.add (local.get $seen) (i32.shl (local.get $pk) (i32.const 2)))) (local.get $no))
               (i32.ne (i32.load (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $pk) (i32.const 2)))) (i32.const 1)))))
-      (then (return (i32.const 0))))
+      (then (return (i32.const -1))))
     (call $digests (local.get $c) (local.get $no))
-    (i32.const 1))
+    (local.get $i))
   ;; The first line break in [$i, $to), or $to; sixteen bytes a step.
   (func $lineEnd (param $i i32) (param $to i32) (result i32)
     (local $m i32) (local $nl v128)
@@ -697,7 +705,7 @@
     (i32.const -1))
 
   ;; Every line of the run [$from, $to) (split on \n as lines.ts splits a run: the last line ends
-  ;; at $to), at most $cap of them, scanned with `scan` (a \r before the break dropped first);
+  ;; at $to), at most $cap of them, scanned with `scan` (which finds a fast line's end);
   ;; returns how many. What it writes at $out, in arrays of $cap entries, one entry a line:
   ;; start (i32), end before the break (i32), and for fast lines the primary key's start (i32),
   ;; end (i32) and number (f64); then fast (u8: `scan` said 1), mark (u8: for a fast line 1 when
@@ -712,7 +720,7 @@
   ;; stretch at a time, and no JS runs for the lines in them.
   (func (export "scanRun") (param $c i32) (param $from i32) (param $to i32) (param $out i32) (param $cap i32) (param $delta i32)
     (param $firstLine i32) (param $maxLine i32) (result i32)
-    (local $n i32) (local $pos i32) (local $nl i32) (local $e i32) (local $d i32) (local $k i32) (local $pk i32)
+    (local $n i32) (local $pos i32) (local $nl i32) (local $d i32) (local $k i32) (local $pk i32)
     (local $aLine i32) (local $aExc i32) (local $exc i32) (local $plain i32)
     (local $aEnd i32) (local $aFast i32) (local $aMark i32) (local $aKind i32) (local $aPkS i32) (local $aPkE i32) (local $aNum i32) (local $aPres i32) (local $aDig i32)
     (local $src i32) (local $pres i32) (local $dig i32)
@@ -733,18 +741,12 @@
     (block $done
       (loop $line
         (br_if $done (i32.ge_u (local.get $n) (local.get $cap)))
-        (local.set $nl (call $lineEnd (local.get $pos) (local.get $to)))
         (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $pos) (local.get $delta)))
-        (i32.store (i32.add (local.get $aEnd) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $nl) (local.get $delta)))
-        (local.set $e (local.get $nl))
-        (if (i32.gt_s (local.get $e) (local.get $pos))
-          (then
-            (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 13))
-              (then (local.set $e (i32.sub (local.get $e) (i32.const 1)))))))
         (i32.store (i32.add (local.get $aLine) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $firstLine) (local.get $n)))
         (local.set $plain (i32.const 0))
         (global.set $unsure (i32.const 0))
-        (if (call $scan (local.get $c) (local.get $pos) (local.get $e))
+        (local.set $nl (call $scan (local.get $c) (local.get $pos) (local.get $to)))
+        (if (i32.ge_s (local.get $nl) (i32.const 0))
           (then
             (local.set $plain (i32.eqz (global.get $needle)))
             (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (global.get $needle))
@@ -772,9 +774,12 @@
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $key))))
           (else
+            ;; Not taken (a line in a hundred at most, usually): its end is looked for apart.
+            (local.set $nl (call $lineEnd (local.get $pos) (local.get $to)))
             (i32.store8 (i32.add (local.get $aFast) (local.get $n)) (i32.const 0))
             ;; Not taken: 3 when the JS scan might take it, 4 when it would refuse it too.
             (i32.store8 (i32.add (local.get $aMark) (local.get $n)) (select (i32.const 3) (i32.const 4) (global.get $unsure)))))
+        (i32.store (i32.add (local.get $aEnd) (i32.shl (local.get $n) (i32.const 2))) (i32.add (local.get $nl) (local.get $delta)))
         ;; Every line but a plain fast record within the length limit is the JS side's to look at.
         (if (i32.eqz (i32.and (local.get $plain) (i32.le_s (i32.sub (local.get $nl) (local.get $pos)) (local.get $maxLine))))
           (then
