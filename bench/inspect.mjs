@@ -22,7 +22,7 @@ const CORE = join(root, "bench/.build/inspector.js");
 const LIBRARY = join(root, "packages/inspector/dist/index.js");
 const ONE = join(root, "bench/inspect-one.mjs");
 
-const { generatePacket } = await import(pathToFileURL(join(root, "packages/inspector/dist/index.js")).href);
+const { generatePacket } = await import(pathToFileURL(LIBRARY).href);
 const SIZES = (process.env.BENCH_SIZES_MB ?? "10,100,1024").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 

@@ -154,19 +154,15 @@ async function checkItems(fd: number, state: CollectionState, opts: ScanOptions,
   };
 
   async function* reads(): AsyncGenerator<Buffer> {
-    const readAhead = async (s: Slot): Promise<number> => {
+    // `here`: a read with nothing to overlap, a file's first and the one after a short read (the
+    // end of the file, unless it grew), which returns at once; this thread makes it, where on the
+    // threadpool each waited 1–7 ms for a thread on two busy cores. The rest run ahead there.
+    const fill = async (s: Slot, here: boolean): Promise<number> => {
       await s.free;
-      return readInto(fd, s.view);
-    };
-    // A read with nothing to overlap: a file's first, and the one after a short read (the end of
-    // the file, unless it grew), which returns at once. On the threadpool, each waited 1–7 ms
-    // for a thread on two busy cores.
-    const readHere = async (s: Slot): Promise<number> => {
-      await s.free;
-      return readSync(fd, s.view, 0, READ_BYTES, null);
+      return here ? readSync(fd, s.view, 0, READ_BYTES, null) : readInto(fd, s.view);
     };
     let i = 0;
-    let next = readHere(slots[0] as Slot);
+    let next = fill(slots[0] as Slot, true);
     try {
       for (;;) {
         const n = await next;
@@ -174,7 +170,7 @@ async function checkItems(fd: number, state: CollectionState, opts: ScanOptions,
         slot = slots[i % slots.length] as Slot;
         i += 1;
         // The next read starts now, into the next slot once it is free, while this one is split.
-        next = (n < READ_BYTES ? readHere : readAhead)(slots[i % slots.length] as Slot);
+        next = fill(slots[i % slots.length] as Slot, n < READ_BYTES);
         yield slot.view.subarray(0, n);
       }
     } finally {
