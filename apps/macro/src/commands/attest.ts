@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
 import { InputError, ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
-import { attestSandbox, readKey } from "../attest/attest.ts";
-import { loadVariant } from "../attest/variant.ts";
+import { attestSandbox, loadVariant, readKey } from "@macro/attest";
 import { ssotArg, jsonArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";

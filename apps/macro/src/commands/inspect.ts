@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
-import { attestSandbox } from "../attest/attest.ts";
-import { inspectInSandbox } from "../attest/inspect.ts";
+import { attestSandbox } from "@macro/attest";
+import { inspectInSandbox } from "../mvp/inspect.ts";
 import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { ExitCode } from "@macro/ssot";
-import { trustedKeys, verifyBundleFile } from "../attest/verify.ts";
+import { trustedKeys, verifyBundleFile } from "@macro/attest";
 import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LoadedSsot } from "@macro/ssot";
 import type { ContainerEngine, SideEffectRecorder } from "@macro/sandbox";
-import { inspectInSandbox } from "../attest/inspect.ts";
+import { inspectInSandbox } from "./inspect.ts";
 import { execLogged } from "./exec.ts";
 import type { TestCase } from "./test-results.ts";
 

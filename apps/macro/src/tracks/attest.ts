@@ -1,8 +1,7 @@
 import { join, relative, resolve } from "node:path";
 import type { AttestOutput, TrackInput } from "@macro/machine";
 import type { Fact } from "@macro/ssot";
-import { attestSandbox, readKey } from "../attest/attest.ts";
-import { trustedKeys, verifyBundleFile } from "../attest/verify.ts";
+import { attestSandbox, readKey, trustedKeys, verifyBundleFile } from "@macro/attest";
 import { digestFile } from "@macro/report";
 import type { TrackDeps } from "./deps.ts";
 

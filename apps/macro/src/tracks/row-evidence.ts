@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { digestFile } from "@macro/report";
 import { rowTags, type EvidenceRef, type MatrixRow } from "@macro/ssot";
 import { attestationRowEvidence, type RowEvidence } from "@macro/verifier";
-import { trustedKeys, verifyBundleFile } from "../attest/verify.ts";
+import { trustedKeys, verifyBundleFile } from "@macro/attest";
 import { TestResultStatement } from "../mvp/test-results.ts";
 import type { TrackDeps } from "./deps.ts";
 

@@ -18,7 +18,7 @@ export function observeVenueActor(deps: TrackDeps) {
     const at = deps.now().toISOString();
     // Only an approved venue that cannot run the sandbox itself looks for an operator's bundle.
     const operator = verdict.class === "approved" && !verdict.executionSurface
-      ? await (await import("../attest/operator-bundle.ts")).findOperatorBundle(deps.loaded, deps.paths.reportsDir, deps.paths.cwd, deps.now())
+      ? await (await import("@macro/attest")).findOperatorBundle(deps.loaded, deps.paths.reportsDir, deps.paths.cwd, deps.now())
       : { bundle: null, facts: [] };
     return {
       verdict,

@@ -1,8 +1,14 @@
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { OperatorBundle } from "@macro/machine";
 import type { Fact, LoadedSsot } from "@macro/ssot";
 import { trustedKeys, verifyBundleFile } from "./verify.ts";
+
+/** The bundle that stands in for B4′, as the machine's venue track records it. */
+export interface OperatorBundleRef {
+  path: string;
+  sha256: string;
+  venueId: string;
+}
 
 /** What `macro attest` writes for an operator (a variant run has a suffix and never counts). */
 const OPERATOR_BUNDLE = /^sandbox-attestation-evidence-([A-Z][A-Z0-9_-]*?)-(\d{4}-\d{2}-\d{2})\.json$/;
@@ -14,7 +20,7 @@ const MAX_EXAMINED = 5;
  * (digests, venue, freshness, every probe recomputed, signature when required) and that no run
  * of ours produced (runId null) stands in for the missing execution surface at B4′.
  */
-export async function findOperatorBundle(loaded: LoadedSsot, reportsDir: string, cwd: string, now: Date): Promise<{ bundle: OperatorBundle | null; facts: Fact[] }> {
+export async function findOperatorBundle(loaded: LoadedSsot, reportsDir: string, cwd: string, now: Date): Promise<{ bundle: OperatorBundleRef | null; facts: Fact[] }> {
   const names = (await readdir(reportsDir).catch(() => [] as string[])).filter((n) => OPERATOR_BUNDLE.test(n));
   const newest = names.sort((a, b) => (OPERATOR_BUNDLE.exec(b)?.[2] ?? "").localeCompare(OPERATOR_BUNDLE.exec(a)?.[2] ?? "") || a.localeCompare(b)).slice(0, MAX_EXAMINED);
   const keys = newest.length === 0 ? [] : await trustedKeys(loaded, []);

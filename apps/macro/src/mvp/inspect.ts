@@ -1,7 +1,8 @@
 import { chmod, mkdir, realpath } from "node:fs/promises";
 import { err, ok, type LoadedSsot, type Result } from "@macro/ssot";
 import { runInSandbox, type ContainerEngine, type SandboxRun, type SideEffectRecorder } from "@macro/sandbox";
-import { sandboxPaths } from "./files.ts";
+import { sandboxPaths } from "@macro/attest";
+import { inspectorBundlePath } from "./inspector-bundle.ts";
 
 const IN_PACKET = "/in/packet";
 const IN_ATTESTATION = "/in/attestation.json";
@@ -46,7 +47,7 @@ export async function inspectInSandbox(req: InspectRequest): Promise<Result<Sand
     mounts: [
       { source: await realpath(req.packetDir), target: IN_PACKET, readOnly: true },
       { source: await realpath(req.attestation.path), target: IN_ATTESTATION, readOnly: true },
-      { source: req.inspectorBundle ?? sandboxPaths(req.loaded).inspectorBundle, target: IN_INSPECTOR, readOnly: true },
+      { source: req.inspectorBundle ?? inspectorBundlePath(), target: IN_INSPECTOR, readOnly: true },
     ],
     timeoutMs: 300_000,
     recorder: req.recorder,

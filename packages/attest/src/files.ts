@@ -18,7 +18,6 @@ export interface SandboxPaths {
   seccompProfile: string;
   probeBundle: string;
   syscallHelper: string;
-  inspectorBundle: string;
 }
 
 /** The files that define the attested boundary: the SSOT names two, the build produces the rest. */
@@ -30,7 +29,6 @@ export function sandboxPaths(loaded: LoadedSsot): SandboxPaths {
     seccompProfile: fromSsot(loaded.ssot.sandbox.seccompProfile),
     probeBundle: join(probes, "dist/probe-entry.cjs"),
     syscallHelper: join(probes, "dist/syscall-probe"),
-    inspectorBundle: join(packageDir("@macro/tki-inspector"), "dist/tki-inspector.js"),
   };
 }
 
