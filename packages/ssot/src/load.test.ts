@@ -54,9 +54,10 @@ describe("loadSsot", () => {
     expect(e.message).toContain("no such file");
   });
 
-  it("reports a directory as SSOT_NOT_FOUND, not a crash", async () => {
+  it("reports a directory as SSOT_UNREADABLE, not a crash", async () => {
     const e = await loadError(scratch);
-    expect(e.code).toBe("SSOT_NOT_FOUND");
+    expect(e.code).toBe("SSOT_UNREADABLE");
+    expect(e.message).toMatch(/a directory, not a regular file/);
   });
 
   it("refuses a file over 1 MiB before parsing it", async () => {

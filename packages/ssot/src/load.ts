@@ -7,8 +7,14 @@ import { readYamlFile } from "./yaml-file.ts";
 
 /** Bigger than any honest SSOT; refusing early keeps a hostile file from costing parse time. */
 export const SSOT_MAX_BYTES = 1024 * 1024;
-/** Anchors are handy for sharing a block or two; hundreds of alias expansions are an attack. */
+/**
+ * Anchors are handy for sharing a block or two; hundreds of alias uses are an attack. The real
+ * bound is the cost after expansion (nodes and bytes), which no honest SSOT comes near: macro.yaml
+ * is ~3k nodes and ~60 KB.
+ */
 export const SSOT_MAX_ALIASES = 50;
+export const SSOT_MAX_NODES = 50_000;
+export const SSOT_MAX_EXPANDED_BYTES = 4 * 1024 * 1024;
 
 export interface LoadedSsot {
   ssot: Ssot;
@@ -20,7 +26,7 @@ export interface LoadedSsot {
   bytes: number;
 }
 
-export type SsotLoadErrorCode = "SSOT_NOT_FOUND" | "SSOT_TOO_LARGE" | "SSOT_YAML" | "SSOT_ALIAS_BOMB" | "SSOT_INVALID";
+export type SsotLoadErrorCode = "SSOT_NOT_FOUND" | "SSOT_UNREADABLE" | "SSOT_TOO_LARGE" | "SSOT_YAML" | "SSOT_ALIAS_BOMB" | "SSOT_INVALID";
 
 export interface SsotIssue {
   path: string;
@@ -87,7 +93,12 @@ export function parseSsot(data: unknown, file: string): Result<Ssot, SsotLoadErr
 
 export async function loadSsot(path: string): Promise<Result<LoadedSsot, SsotLoadError>> {
   const absolute = resolve(path);
-  const read = await readYamlFile(absolute, path, { maxBytes: SSOT_MAX_BYTES, maxAliases: SSOT_MAX_ALIASES });
+  const read = await readYamlFile(absolute, path, {
+    maxBytes: SSOT_MAX_BYTES,
+    maxAliases: SSOT_MAX_ALIASES,
+    maxNodes: SSOT_MAX_NODES,
+    maxExpandedBytes: SSOT_MAX_EXPANDED_BYTES,
+  });
   if (!read.ok) return err({ code: `SSOT_${read.error.kind}`, file: path, message: read.error.message, issues: read.error.issues });
   const ssot = parseSsot(read.value.data, path);
   if (!ssot.ok) return ssot;

@@ -41,7 +41,7 @@ export const AcceptanceMatrix = z.strictObject({
 });
 export type AcceptanceMatrix = z.infer<typeof AcceptanceMatrix>;
 
-export type MatrixLoadErrorCode = "MATRIX_NOT_FOUND" | "MATRIX_TOO_LARGE" | "MATRIX_YAML" | "MATRIX_INVALID";
+export type MatrixLoadErrorCode = "MATRIX_NOT_FOUND" | "MATRIX_UNREADABLE" | "MATRIX_TOO_LARGE" | "MATRIX_YAML" | "MATRIX_INVALID";
 export interface MatrixLoadError {
   code: MatrixLoadErrorCode;
   file: string;
@@ -94,7 +94,7 @@ export function parseMatrix(data: unknown, file: string): Result<AcceptanceMatri
 /** Reads and validates the acceptance matrix; every problem comes back as a value naming the file. */
 export async function loadMatrix(path: string): Promise<Result<AcceptanceMatrix, MatrixLoadError>> {
   // The matrix has no use for anchors; a small alias budget keeps bombs out.
-  const read = await readYamlFile(resolve(path), path, { maxBytes: MATRIX_MAX_BYTES, maxAliases: 10 });
+  const read = await readYamlFile(resolve(path), path, { maxBytes: MATRIX_MAX_BYTES, maxAliases: 10, maxNodes: 20_000, maxExpandedBytes: 2 * MATRIX_MAX_BYTES }, "matrix");
   if (!read.ok) {
     const code: MatrixLoadErrorCode = read.error.kind === "ALIAS_BOMB" ? "MATRIX_YAML" : `MATRIX_${read.error.kind}`;
     return err({ code, file: path, message: read.error.message, issues: read.error.issues });
