@@ -21,7 +21,7 @@ export default macroCommand({
   async run({ args, data }) {
     const io = ioFrom(data);
     const paths = resolvePaths(io, args.ssot);
-    const { loaded, venueSource } = await loadInputs(io, paths);
+    const { loaded, venueSource } = await loadInputs(io, paths, args.key === undefined ? {} : { privateKey: args.key });
     const variant = args.profile === undefined ? null : await loadVariant(resolve(io.cwd, args.profile), loaded.ssot);
     const { verdict, facts } = await classifyHere(loaded, venueSource);
     if (args.venue !== undefined && args.venue !== verdict.venueId) {

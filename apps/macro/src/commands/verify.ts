@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ExitCode } from "@macro/ssot";
+import { ExitCode, orInputError, readInput } from "@macro/ssot";
 import { trustedKeys, verifyBundleFile } from "@macro/attest";
 import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
@@ -18,9 +18,12 @@ export default macroCommand({
   async run({ args, data }) {
     const io = ioFrom(data);
     const paths = resolvePaths(io, args.ssot);
-    const { loaded } = await loadInputs(io, paths);
-    const keys = await trustedKeys(loaded, args.key === undefined ? [] : [resolve(io.cwd, args.key)]);
+    const extraKeys = args.key === undefined ? [] : [resolve(io.cwd, args.key)];
+    const { loaded } = await loadInputs(io, paths, { publicKeys: extraKeys });
     const bundle = resolve(io.cwd, args.bundle);
+    // The bundle is an input too: a FIFO, a device or a huge file is exit 2 before it is read.
+    orInputError(await readInput(bundle, { kind: "bundle", shown: args.bundle }));
+    const keys = await trustedKeys(loaded, extraKeys);
     const verdict = await verifyBundleFile(loaded, bundle, keys, new Date());
     if (args.json) {
       io.stdout.write(`${JSON.stringify({ bundle, accepted: verdict.accepted, venue: verdict.venueId, signed: verdict.signed, sha256: verdict.bundleSha256, reasons: verdict.reasons }, null, 2)}\n`);
