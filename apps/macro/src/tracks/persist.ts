@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { PersistOutput, TrackInput } from "@macro/machine";
 import { buildRunRecord, digestFile, jsonlLineDigests, persistRunRecord } from "@macro/report";
-import { flagsFrom } from "@macro/ssot";
+import { flagsFrom, orInputError, readInput } from "@macro/ssot";
 import type { TrackDeps } from "./deps.ts";
 
 /**
@@ -22,7 +21,7 @@ export async function runPersist(deps: TrackDeps, { input }: { input: TrackInput
   }
   // The bundle is not authenticated as a whole, so the record pins every line's digest.
   const lines = input.evidence.find((e) => e.id === "test-results");
-  const evidenceLines = lines === undefined ? [] : jsonlLineDigests(await readFile(join(deps.paths.cwd, lines.path)));
+  const evidenceLines = lines === undefined ? [] : jsonlLineDigests(Buffer.from(orInputError(await readInput(join(deps.paths.cwd, lines.path), { kind: "evidence", noSymlink: true }))));
   const recordPath = join(deps.paths.reportsDir, `run-record-${input.runId}.json`);
   const record = buildRunRecord({
     runId: input.runId,

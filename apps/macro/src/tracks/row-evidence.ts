@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { digestFile } from "@macro/report";
-import { rowTags, type EvidenceRef, type MatrixRow } from "@macro/ssot";
+import { orInputError, readInput, rowTags, type EvidenceRef, type MatrixRow } from "@macro/ssot";
 import { attestationRowEvidence, type RowEvidence } from "@macro/verifier";
 import { trustedKeys, verifyBundleFile } from "@macro/attest";
 import { TestResultStatement } from "../mvp/test-results.ts";
@@ -33,7 +32,7 @@ export async function rowEvidenceFrom(deps: TrackDeps, rows: MatrixRow[], eviden
   const bundle = byId("mvp-bundle");
   if (results !== undefined && bundle !== undefined) {
     const path = join(deps.paths.cwd, results.path);
-    const bytes = await readFile(path);
+    const bytes = Buffer.from(orInputError(await readInput(path, { kind: "evidence", noSymlink: true })));
     if ((await digestFile(path)).sha256 !== results.sha256) {
       out.push(...stale("test"));
     } else {

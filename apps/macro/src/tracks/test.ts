@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { TestOutput, TrackInput } from "@macro/machine";
 import { digestFile, writeFileAtomic } from "@macro/report";
-import { SandboxAttestationStatement, type EvidenceRef, type Fact } from "@macro/ssot";
+import { SandboxAttestationStatement, orInputError, parseStrictJson, readInput, readInputText, type EvidenceRef, type Fact } from "@macro/ssot";
 import { detectEngine } from "@macro/sandbox";
 import { execLogged } from "../mvp/exec.ts";
 import { sandboxAcceptance } from "../mvp/in-sandbox.ts";
@@ -43,15 +42,17 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
   for (const suite of SUITES) {
     const file = join(dir, `tests-${suite.replace(/[@/]/g, "_")}.json`);
     const env = { ...deps.env, TKI_INSPECTOR_BUNDLE: join(deps.paths.cwd, bundle.path) };
-    const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.paths.cwd, env, signal });
-    const parsed = parseVitestJson(await readFile(file, "utf8").catch(() => ""), suite);
+    const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.loaded.dir, env, signal });
+    const report = await readInputText(file, { kind: "evidence", noSymlink: true });
+    const parsed = parseVitestJson(report.ok ? report.value : "", suite);
     const cases = parsed.ok ? parsed.value : [{ name: `${suite}: ${parsed.error} (exit ${run.exitCode}: ${run.output.trim().split("\n").slice(-2).join(" ")})`, status: "failed" as const }];
     all.push(...cases);
     statements.push(testResultStatement(subject, suite, cases));
     facts.push({ id: `tests.${suite}`, value: summary(cases), source: relative(deps.paths.cwd, file), observedAt: at() });
   }
 
-  const statement = SandboxAttestationStatement.safeParse(JSON.parse(await readFile(join(deps.paths.cwd, attestation.path), "utf8")));
+  const attested = parseStrictJson(orInputError(await readInput(join(deps.paths.cwd, attestation.path), { kind: "bundle", noSymlink: true })));
+  const statement = SandboxAttestationStatement.safeParse(attested.ok ? attested.value : null);
   if (!statement.success) {
     all.push({ name: "macro run › sandbox › the attestation of this run names the image to run in", status: "failed" });
   } else {
