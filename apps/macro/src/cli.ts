@@ -35,6 +35,19 @@ void runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   signal: interrupt.signal,
 }).then((code) => {
-  // Interrupted: the exit code says by which signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
-  process.exitCode = received !== null && code === 130 ? SIGNAL_EXIT[received] : code;
+  // Interrupted: the exit code says by which signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). The
+  // command has cleaned up and returned; what is left (a venue probe's child waiting out its
+  // timeout) was abandoned on purpose, so the process ends now rather than when it finishes.
+  const exitCode = received !== null && code === 130 ? SIGNAL_EXIT[received] : code;
+  // Ended with its result: what is left running is abandoned work (a venue probe asking a silent
+  // engine, started alongside the SSOT read) that must not hold the exit for its timeout. The
+  // streams are drained first so nothing printed is lost.
+  void Promise.all([drained(process.stdout), drained(process.stderr)]).then(() => process.exit(exitCode));
 });
+
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((done) => {
+    if (stream.writableLength === 0) done();
+    else stream.write("", () => done());
+  });
+}

@@ -9,6 +9,7 @@ import { ioFrom } from "../lib/io.ts";
 import { newRunId, resolvePaths } from "../lib/paths.ts";
 import { loadInputs } from "../lib/prepare.ts";
 import { classifyHere } from "../lib/venue.ts";
+import { abortable } from "../lib/abortable.ts";
 import { checkOutDir, checkPacketDir } from "../lib/out-dir.ts";
 
 export default macroCommand({
@@ -26,8 +27,8 @@ export default macroCommand({
     const packetDir = await checkPacketDir(args.packet, io.cwd);
     const repoDir = dirname(paths.ssot);
     const out = await checkOutDir(String(args.out), { cwd: io.cwd, packetDir, repoDir });
-    const { loaded, venueSource } = await loadInputs(io, paths);
-    const { verdict } = await classifyHere(loaded, venueSource);
+    const { loaded, venueSource } = await abortable(loadInputs(io, paths), io.signal);
+    const { verdict } = await abortable(classifyHere(loaded, venueSource), io.signal);
     if (verdict.class !== "approved" || verdict.venueId === null) {
       io.stderr.write(`macro inspect: BLOCKED: not an approved venue: ${verdict.reason}\n`);
       return ExitCode.blocked;

@@ -23,6 +23,7 @@ import type { Io } from "./io.ts";
 import { createRunLogger } from "./logger.ts";
 import { newRunId, type Paths } from "./paths.ts";
 import { loadInputs } from "./prepare.ts";
+import { abortable } from "./abortable.ts";
 import { trackPrinter } from "./progress.ts";
 
 export interface RunSummary {
@@ -44,7 +45,8 @@ const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, b
  * With `resume`, the run continues from a checkpoint (same run id, its log appended to).
  */
 export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: string) => RestoredCheckpoint): Promise<RunSummary> {
-  const { loaded, catalog, venueSource, venueFacts } = await loadInputs(io, paths);
+  // Nothing is written until the inputs are in; a signal before then ends the run at once, traceless.
+  const { loaded, catalog, venueSource, venueFacts } = await abortable(loadInputs(io, paths), io.signal);
   const restored = resume?.(loaded.sha256);
   const now = () => new Date();
   const runId = restored?.runId ?? newRunId(now());
