@@ -1,8 +1,9 @@
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkOutDir, checkPacketDir, deliverToOut } from "./out-dir.ts";
+import { checkOutDir, checkPacketDir, deliverToOut, readSandboxFile } from "./out-dir.ts";
 
 let root: string;
 let ctx: { cwd: string; packetDir: string; repoDir: string };
@@ -156,5 +157,24 @@ describe("deliverToOut", () => {
     writeFileSync(join(out, "planted"), "");
     await expect(deliverToOut(t2, files, ctx)).rejects.toMatchObject({ code: "OUT_CHANGED" });
     expect(readdirSync(out)).toEqual(["planted"]);
+  });
+});
+
+describe("readSandboxFile: what a hostile sandbox leaves in its /out is taken as untrusted", () => {
+  it("takes a regular file, says null for a missing one", async () => {
+    writeFileSync(join(root, "report.json"), "{}");
+    expect(new TextDecoder().decode((await readSandboxFile(root, "report.json", 1024)) ?? new Uint8Array())).toBe("{}");
+    expect(await readSandboxFile(root, "report.md", 1024)).toBeNull();
+  });
+
+  it("refuses a planted link (to a host file, to a FIFO), a FIFO, a directory, and a file over the bound", async () => {
+    symlinkSync("/etc/passwd", join(root, "link.json"));
+    execFileSync("mkfifo", [join(root, "fifo.json")]);
+    symlinkSync(join(root, "fifo.json"), join(root, "to-fifo.json"));
+    mkdirSync(join(root, "dir.json"));
+    writeFileSync(join(root, "big.json"), Buffer.alloc(2048));
+    for (const name of ["link.json", "fifo.json", "to-fifo.json", "dir.json", "big.json"]) {
+      await expect(readSandboxFile(root, name, 1024), name).rejects.toMatchObject({ code: "SANDBOX_OUT_REFUSED", exitCode: 3 });
+    }
   });
 });
