@@ -1,7 +1,7 @@
-import { appendFile, readFile, rm } from "node:fs/promises";
+import { appendFile, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import * as z from "zod";
-import { BlockerPacket, InputError, InternalError, Sha256Hex } from "@macro/ssot";
+import { BlockerPacket, InputError, InternalError, Sha256Hex, inputError, readInput } from "@macro/ssot";
 import { ensureDir, writeFilesAtomic } from "../fs-atomic.ts";
 import { serializeJson, sha256Hex } from "../hash.ts";
 import { renderPacketMarkdown } from "./render.ts";
@@ -143,13 +143,12 @@ export async function clearLatestPacket(reportsDir: string): Promise<void> {
 
 // --- internal ---
 
+/** Through the one bounded reader: a FIFO or device planted in reports/ cannot hang `status`. */
 async function readIfExists(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return null;
-    throw error;
-  }
+  const r = await readInput(path, { kind: "evidence", noSymlink: true });
+  if (r.ok) return Buffer.from(r.value);
+  if (r.error.code === "INPUT_NOT_FOUND") return null;
+  throw inputError(r.error);
 }
 
 function parseJson(bytes: Buffer, file: string): unknown {
