@@ -32,6 +32,8 @@ export const FINDING_SEVERITY = {
   PACKET_DUPLICATE_KEY: "error",
   // A file (or link, or device) in the packet that the manifest does not list: data beside the checks.
   PACKET_UNLISTED_FILE: "error",
+  // Names that only differ in case: one file on a filesystem that ignores case.
+  PACKET_NAME_COLLISION: "error",
   FINDINGS_TRUNCATED: "warning",
 } as const;
 

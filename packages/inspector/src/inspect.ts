@@ -10,6 +10,7 @@ import { preflight, type PacketPlan, type PlannedFile } from "./preflight.ts";
 import { buildReport, FindingStore, type InspectionReport } from "./report.ts";
 import { ItemChecker, type CheckSetup } from "./item-checker.ts";
 import { CollectionState, readSlots, scanFile } from "./scan-file.ts";
+import { unlistedFindings } from "./unlisted.ts";
 import { rememberPacketDir } from "./write.ts";
 
 export interface InspectLimits {
@@ -71,6 +72,8 @@ export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode
   if (!planned.ok) return planned;
   const plan = planned.value;
   const sink = new FindingStore(limits.maxFindingsPerCode);
+  for (const f of plan.findings) sink.add(f);
+  unlistedFindings(plan, (f) => sink.add(f));
 
   if (plan.schemaSha256 !== plan.manifest.schema.sha256) {
     sink.add(finding("INTEGRITY_SHA256", { field: "schema.sha256" }, "schema.json sha256 does not match the manifest"));
