@@ -88,10 +88,11 @@ export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode
     }
   }
   const states = new Map<string, CollectionState>();
+  const files = new Map(plan.files.map((f) => [f.collection, f]));
   for (const c of plan.schema.collections) {
     // Sized for the records the manifest announces, but never for more than the file could hold
     // ({"k":1} and a newline is 8 bytes): an inflated count must not reserve memory on its own.
-    const file = plan.files.find((f) => f.collection === c.name);
+    const file = files.get(c.name);
     const expected = file === undefined ? 0 : Math.min(file.expected.records, Math.floor(file.size / 8));
     states.set(c.name, new CollectionState(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected));
   }
@@ -157,12 +158,15 @@ function startPool(plan: PacketPlan, opts: InspectOptions, setup: CheckSetup): C
 function readOrder(plan: PacketPlan): PlannedFile[] {
   const deps = new Map(plan.schema.collections.map((c) => [c.name, new Set((c.relations ?? []).map((r) => r.collection).filter((t) => t !== c.name))]));
   const ordered: PlannedFile[] = [];
+  const placed = new Set<string>();
   const left = [...plan.files];
   while (left.length > 0) {
-    const placed = new Set(ordered.map((f) => f.collection));
     // The first file whose targets are all read; on a cycle, simply the first left.
     const i = Math.max(0, left.findIndex((f) => [...(deps.get(f.collection) ?? [])].every((t) => placed.has(t))));
-    ordered.push(...left.splice(i, 1));
+    const [next] = left.splice(i, 1);
+    if (next === undefined) break;
+    ordered.push(next);
+    placed.add(next.collection);
   }
   return ordered;
 }

@@ -1,15 +1,13 @@
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
-import type * as z from "zod";
 import { err, ok, PacketManifest, PacketSchema, type Result } from "@macro/ssot";
 import { PacketInputCode, PacketInputError } from "./errors.ts";
 import { finding, type Finding } from "./findings.ts";
-import { jsonErrorOffset, lineOf } from "./json-position.ts";
-import { metaFindings } from "./meta-findings.ts";
+import { MAX_COLLECTIONS, parseJson, withinMemory, zodRefusal } from "./meta-json.ts";
 
 /** Manifest and schema are small by nature; a huge one is an attack or a mistake. */
-const MAX_META_BYTES = 16 * 1024 * 1024;
+const MAX_META_BYTES = 4 * 1024 * 1024;
 
 export interface PlannedFile {
   collection: string;
@@ -69,6 +67,9 @@ export function preflight(packetDir: string): Result<PacketPlan, PacketInputErro
   if (manifest.schema.path !== "schema.json") {
     return refuse(PacketInputCode.manifest, `expected "schema.json"`, { file: "manifest.json", field: "schema.path" });
   }
+  if (manifest.files.length > MAX_COLLECTIONS) {
+    return refuse(PacketInputCode.manifest, `${manifest.files.length} data files; at most ${MAX_COLLECTIONS} collections are inspected`, { file: "manifest.json", field: "files" });
+  }
   const seen = new Set<string>();
   for (const [i, f] of manifest.files.entries()) {
     const field = `files[${i}].path`;
@@ -126,6 +127,8 @@ export function preflight(packetDir: string): Result<PacketPlan, PacketInputErro
   const schemaParsed = PacketSchema.safeParse(schemaJson.value);
   if (!schemaParsed.success) return zodRefusal(schemaParsed.error, "schema.json", PacketInputCode.schema);
   const schema = schemaParsed.data;
+  const sized = withinMemory(schema);
+  if (!sized.ok) return sized;
 
   const names = new Set(schema.collections.map((c) => c.name));
   for (const [i, f] of manifest.files.entries()) {
@@ -214,38 +217,4 @@ function readMeta(root: string, rel: string, code: PacketInputCode, seen: { dev:
   } finally {
     closeSync(fd);
   }
-}
-
-/** `raw` as JSON; what its parsed value does not show goes to `findings` (`metaFindings`). */
-function parseJson(raw: Buffer, file: string, code: PacketInputCode, findings: Finding[]): Result<unknown, PacketInputError> {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
-  } catch (cause) {
-    return refuse(code, "is not valid UTF-8", { file, cause });
-  }
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (cause) {
-    // The parser's message quotes the input (maybe a secret): the position is found anew.
-    const offset = jsonErrorOffset(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    return refuse(code, "is not valid JSON", { file, line: offset === null ? null : lineOf(text, offset), cause });
-  }
-  findings.push(...metaFindings(body, file));
-  return ok(value);
-}
-
-function zodRefusal(error: z.ZodError, file: string, code: PacketInputCode): Refusal {
-  const issue = error.issues[0];
-  const field = issue === undefined ? null : formatPath(issue.path) || "(root)";
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : "";
-  return refuse(code, `${issue?.message ?? "invalid"}${more}`, { file, field });
-}
-
-function formatPath(p: readonly PropertyKey[]): string {
-  return p
-    .map((k, i) => (typeof k === "number" ? `[${k}]` : `${i === 0 ? "" : "."}${String(k)}`))
-    .join("");
 }
