@@ -241,4 +241,14 @@ describe("shapes too large for the memory", () => {
     expect([r.error.code, r.error.field]).toEqual(["PACKET_SCHEMA", "collections[0]"]);
     expect(r.error.message).toContain("65 key fields");
   });
+
+  it("the key index of the whole packet is bounded, not only each collection's: past it, KEY_INDEX_LIMIT, never a pass", async () => {
+    const schema = { collections: ["a", "b", "c"].map((name) => ({ name, primaryKey: "id", fields: [{ name: "id", type: "integer" }] })) };
+    const ids = '{"id":1}\n{"id":2}\n{"id":3}\n{"id":4}\n';
+    const dir = await packet(schema, { a: ids, b: ids, c: ids });
+    const r = await inspectOk(dir, { maxKeysPerPacket: 6 });
+    expect(brief(r.findings)).toEqual(["KEY_INDEX_LIMIT b 3 -", "KEY_INDEX_LIMIT c 1 -"]);
+    expect(r.verdict).toBe("defects");
+    expect((await inspectOk(dir, { maxKeysPerPacket: 12 })).verdict).toBe("clean");
+  });
 });

@@ -18,6 +18,11 @@ export interface InspectLimits {
   maxLineBytes?: number;
   /** Key digests + pending references held per collection (default 5 million). */
   maxKeysPerCollection?: number;
+  /**
+   * The same over all collections (default 6 million, ~70 MB of index): a packet of many
+   * collections of tiny records must not add up to more than the sandbox's memory.
+   */
+  maxKeysPerPacket?: number;
   /** Findings listed per code (default 10 000); all are still counted. */
   maxFindingsPerCode?: number;
 }
@@ -42,7 +47,7 @@ export interface InspectOptions {
 // Measured on two cores: at 100 MB a check worker costs about what it brings (its start and its
 // cold JIT), at 300 MB it saves ~7 %, at 1 GiB ~20 %.
 const THREADS_FROM_BYTES = 128 * 1024 * 1024;
-const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxFindingsPerCode: 10_000 };
+const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxKeysPerPacket: 6_000_000, maxFindingsPerCode: 10_000 };
 
 /**
  * Reads a packet once, file by file, and returns its findings. Refusals (bad manifest,
@@ -89,12 +94,13 @@ export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode
   }
   const states = new Map<string, CollectionState>();
   const files = new Map(plan.files.map((f) => [f.collection, f]));
+  const shared = { left: limits.maxKeysPerPacket };
   for (const c of plan.schema.collections) {
     // Sized for the records the manifest announces, but never for more than the file could hold
     // ({"k":1} and a newline is 8 bytes): an inflated count must not reserve memory on its own.
     const file = files.get(c.name);
-    const expected = file === undefined ? 0 : Math.min(file.expected.records, Math.floor(file.size / 8));
-    states.set(c.name, new CollectionState(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected));
+    const expected = file === undefined ? 0 : Math.min(file.expected.records, Math.floor(file.size / 8), limits.maxKeysPerPacket);
+    states.set(c.name, new CollectionState(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected, shared));
   }
 
   const setup = {

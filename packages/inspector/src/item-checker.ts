@@ -41,7 +41,7 @@ export interface CheckSetup {
 }
 
 /** Collection checkers kept at once (see `ItemChecker.checkerOf`). */
-const KEEP = 16;
+const KEEP = 4;
 
 /** Makes the held record keys of scanned records text, so they no longer need their buffer. */
 function detachLabels(batch: KeyBatch, from: number): void {

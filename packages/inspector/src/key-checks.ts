@@ -22,8 +22,11 @@ interface Keyed {
   duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null;
 }
 
-/** Digests a set is handed at once (see `byColumn`): 32 KiB of them. */
-const COLUMN_DIGESTS = 4096;
+/**
+ * Digests a set is handed at once (see `byColumn`): 16 KiB of them, ~26 KiB of a set's memory
+ * with their places; 2000 sets (MAX_KEY_SETS) then keep ~52 MB for it.
+ */
+const COLUMN_DIGESTS = 2048;
 
 export class KeyChecks {
   private relations: (PacketRelation & { target: RelationTarget })[] = [];

@@ -197,6 +197,8 @@ export class KeyIndex {
     private readonly budget: number,
     /** Keys expected per field (the manifest's record count): sized up front, no regrowth. */
     expected = 0,
+    /** Entries left to the whole packet, shared by every collection's index: its memory is bounded, not only each one's. */
+    private readonly shared: { left: number } = { left: Number.POSITIVE_INFINITY },
   ) {
     // Capped by the budget, so a manifest that overstates its records cannot reserve more than
     // the index may hold anyway (and untouched table pages are never resident).
@@ -208,22 +210,24 @@ export class KeyIndex {
   /** Is there room for one more entry? Records the overflow line the first time there is not. */
   reserve(line: number): boolean {
     if (this.overflowAt !== null) return false;
-    if (this.used >= this.budget) {
+    if (this.used >= this.budget || this.shared.left <= 0) {
       this.overflowAt = line;
       return false;
     }
     this.used += 1;
+    this.shared.left -= 1;
     return true;
   }
 
   /** Entries the budget still has room for (0 once it ran out). */
   room(): number {
-    return this.overflowAt === null ? this.budget - this.used : 0;
+    return this.overflowAt === null ? Math.max(0, Math.min(this.budget - this.used, this.shared.left)) : 0;
   }
 
   /** Counts `n` entries stored without `reserve`, after `room` said they fit. */
   spent(n: number): void {
     this.used += n;
+    this.shared.left -= n;
   }
 
   /** Adds a key; returns "duplicate", "added" or "not-checked" (budget spent). */
