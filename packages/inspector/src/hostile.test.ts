@@ -155,6 +155,15 @@ describe("files the manifest does not list", () => {
   });
 });
 
+describe("names", () => {
+  it("collection names that differ only in case are a finding: one file where the case is ignored", async () => {
+    const schema = { collections: ["notes", "Notes"].map((name) => ({ name, primaryKey: "id", fields: [{ name: "id", type: "integer" }] })) };
+    const dir = await packet(schema, { notes: '{"id":1}\n', Notes: '{"id":1}\n' });
+    const r = await inspectOk(dir);
+    expect(brief(r.findings)).toEqual(["PACKET_NAME_COLLISION - - manifest.json files[1].collection"]);
+  });
+});
+
 describe("numbers", () => {
   it("numbers no double holds are findings wherever they are", async () => {
     const dir = await packet(FLAT, {
