@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { GuardViolation, lockdownNetwork, type GuardContext, type GuardInputs } from "@macro/inspector";
@@ -31,6 +31,21 @@ function sandboxContext(inputs: GuardInputs, env: NodeJS.ProcessEnv): GuardConte
     getuid: () => 65534,
     geteuid: () => 65534,
   };
+}
+
+/** A consistent packet under `dir`: one collection per entry of `data`, each with an integer `id` primary key. */
+function writePacket(dir: string, data: Record<string, string>, fields: unknown[] = [{ name: "id", type: "integer", required: true }]): string {
+  const sha = (b: string | Buffer): string => createHash("sha256").update(b).digest("hex");
+  mkdirSync(join(dir, "data"), { recursive: true });
+  const schema = JSON.stringify({ collections: Object.keys(data).map((name) => ({ name, primaryKey: "id", fields })) });
+  writeFileSync(join(dir, "schema.json"), schema);
+  const files = Object.entries(data).map(([collection, text]) => {
+    writeFileSync(join(dir, "data", `${collection}.ndjson`), text);
+    return { collection, path: `data/${collection}.ndjson`, sha256: sha(text), bytes: Buffer.byteLength(text), records: text.split("\n").filter((l) => l !== "").length };
+  });
+  const manifest = { format: "kb-packet/v1", packetId: "hostile", source: { system: "test" }, exportedAt: "2026-01-01T00:00:00Z", schema: { path: "schema.json", sha256: sha(schema) }, files };
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+  return dir;
 }
 
 function capture() {
@@ -96,6 +111,33 @@ describe("runCli inside a (stand-in) sandbox", () => {
     expect(chunks.stderr).toMatch(/^tki-inspector: manifest\.json/);
     expect(chunks.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("a packet of more collections than the memory holds exits 2 before reading, naming the manifest field and the count", async () => {
+    const packet = writePacket(join(work, "many"), Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`c${i}`, ""])));
+    const out = join(work, "out-many");
+    const { chunks, io } = capture();
+    expect(await runCli(["inspect", packet, "--out", out, ...flags], io)).toBe(2);
+    expect(chunks.stderr).toMatch(/^tki-inspector: manifest\.json: files: 1001 data files; at most 1000/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("data hidden behind a repeated key, deep nesting or an unlisted file makes the verdict DEFECTS, never CLEAN", async () => {
+    const AWS = "AKIAABCDEFGHIJKLMNOP";
+    const fields = [{ name: "id", type: "integer", required: true }, { name: "body", type: "string" }, { name: "data", type: "json" }];
+    const hidden = [
+      { items: `{"id":1,"body":"${AWS}","body":"clean"}\n` },
+      { items: `{"id":1,"data":${'{"a":'.repeat(40)}"${AWS}"${"}".repeat(40)}}\n` },
+      { items: `{"id":1,"body":1e400}\n` },
+    ];
+    for (const [i, data] of [...hidden, { items: `{"id":1}\n` }].entries()) {
+      const packet = writePacket(join(work, `hidden-${i}`), data, fields);
+      if (i === hidden.length) writeFileSync(join(packet, "data", "extra.ndjson"), `{"id":2,"body":"${AWS}"}\n`);
+      const out = join(work, `out-hidden-${i}`);
+      const { chunks, io } = capture();
+      expect(await runCli(["inspect", packet, "--out", out, "--json", ...flags], io)).toBe(0);
+      expect(JSON.parse(chunks.stdout), `case ${i}`).toMatchObject({ status: "REPORT_WRITTEN", verdict: "defects" });
+    }
   });
 
   it("[#38] the stand-in sandbox still refuses without an attestation", async () => {

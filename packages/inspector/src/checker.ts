@@ -58,7 +58,9 @@ export class CollectionChecker {
     /** False: every line is parsed and checked in full (the reference the fast path is tested against). */
     fastPath = true,
   ) {
-    this.keys = new KeyRecorder(collection, indexed, 4096);
+    // Small at first: it grows to what an item holds (once per collection), and a packet of
+    // thousands of small collections would otherwise pay a batch of thousands of records for each.
+    this.keys = new KeyRecorder(collection, indexed, 64);
     this.full = new FullPath(collection, sink, this.keys);
     this.scan = fastPath ? new RecordScan(collection, this.keys.fieldIndexes) : null;
     this.wasm = this.scan === null ? null : WasmScan.create(this.scan.fields);

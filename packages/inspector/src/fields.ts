@@ -119,8 +119,9 @@ export function compileFields(collection: PacketCollection): {
   const pk = collection.primaryKey;
   const validators = [...fields.values()];
   const quick = new Map<string, QuickField>();
+  const byName = new Map(collection.fields.map((f) => [f.name, f]));
   for (const [name, v] of fields) {
-    const f = collection.fields.findLast((x) => x.name === name);
+    const f = byName.get(name);
     if (f === undefined) throw new Error(`field ${name} vanished`);
     quick.set(name, { type: f.type, required: v.required && name !== pk, max: f.maxLength ?? -1, allowed: f.enum === undefined ? null : new Set<unknown>(f.enum) });
   }

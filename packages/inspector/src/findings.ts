@@ -13,6 +13,10 @@ export const FINDING_SEVERITY = {
   RECORD_MAXLENGTH: "error",
   RECORD_ENUM: "error",
   RECORD_UNKNOWN_FIELD: "warning",
+  // JSON.parse keeps only the last value of a repeated key: a consumer may take the first.
+  RECORD_DUPLICATE_KEY: "error",
+  // A number no double holds (Infinity, a non-zero 0), or an integer outside 64 bits.
+  RECORD_NUMBER_RANGE: "error",
   PK_MISSING: "error",
   PK_DUPLICATE: "error",
   UNIQUE_DUPLICATE: "error",
@@ -24,6 +28,12 @@ export const FINDING_SEVERITY = {
   SECRET_AWS_KEY: "error",
   SECRET_TOKEN: "error",
   SECRET_URL_PASSWORD: "error",
+  // The manifest or schema.json repeats a key: which value counts depends on the reader.
+  PACKET_DUPLICATE_KEY: "error",
+  // A file (or link, or device) in the packet that the manifest does not list: data beside the checks.
+  PACKET_UNLISTED_FILE: "error",
+  // Names that only differ in case: one file on a filesystem that ignores case.
+  PACKET_NAME_COLLISION: "error",
   FINDINGS_TRUNCATED: "warning",
 } as const;
 

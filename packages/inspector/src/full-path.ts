@@ -3,7 +3,9 @@ import { compileFields, own, type Where } from "./fields.ts";
 import { finding, type Finding } from "./findings.ts";
 import type { KeyRecorder } from "./key-recorder.ts";
 import { ParsedValues } from "./record-values.ts";
-import { eachString, jsonMayHoldSecret, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
+import { walkJson } from "./json-walk.ts";
+import { isShortNumber, numberProblem } from "./numbers.ts";
+import { jsonMayHoldSecret, mayHoldSecret, safeLabel, secretsIn } from "./secrets.ts";
 
 const BOM = "\uFEFF";
 
@@ -14,6 +16,10 @@ const BOM = "\uFEFF";
 export class FullPath {
   private readonly compiled;
   private readonly parsed = new ParsedValues();
+  /** The top-level fields of type integer: their numbers are held to the 64-bit range. */
+  private readonly integers: Set<string>;
+  /** The current record's top-level numbers that need their text (see `ParsedValues.set`). */
+  private readonly numbers = new Map<string, string>();
 
   constructor(
     private readonly collection: PacketCollection,
@@ -21,6 +27,7 @@ export class FullPath {
     private readonly keys: KeyRecorder,
   ) {
     this.compiled = compileFields(collection);
+    this.integers = new Set(collection.fields.filter((f) => f.type === "integer").map((f) => f.name));
   }
 
   /**
@@ -49,43 +56,85 @@ export class FullPath {
       }
       return true;
     }
-    if (record === null || typeof record !== "object" || Array.isArray(record)) {
+    // Walked whatever it is: a record that is an array or a string is still data, and a
+    // secret in it is as leaked as in a field.
+    const plain = !jsonMayHoldSecret(text);
+    const isRecord = record !== null && typeof record === "object" && !Array.isArray(record);
+    const pkValue = isRecord ? own(record as Record<string, unknown>, this.collection.primaryKey) : undefined;
+    const found = this.walk(text, plain);
+    // Labelled once the walk has the key's text: a number its double does not tell apart is
+    // labelled as written.
+    const recordKey = isRecord ? ParsedValues.labelOf(pkValue, plain, this.numbers.get(this.collection.primaryKey)) : null;
+    for (const f of found) {
+      f.collection = name;
+      f.line = lineNo;
+      f.recordKey = recordKey;
+      this.sink(f);
+    }
+    if (!isRecord) {
       this.sink(finding("RECORD_TYPE", { collection: name, line: lineNo }, "record is not a JSON object"));
       return true;
     }
-    this.record(record as Record<string, unknown>, lineNo, !jsonMayHoldSecret(text));
+    this.record(record as Record<string, unknown>, pkValue, { collection: name, line: lineNo, recordKey });
     return true;
   }
 
-  /** `plain`: no string in this record can hold a secret (see `jsonMayHoldSecret`). */
-  private record(record: Record<string, unknown>, line: number, plain: boolean): void {
+  /** A parsed record's field and key checks. */
+  private record(record: Record<string, unknown>, pkValue: unknown, at: Where): void {
     const c = this.collection;
-    const pkValue = own(record, c.primaryKey);
-    const recordKey = ParsedValues.labelOf(pkValue, plain);
-    const at = { collection: c.name, line, recordKey };
     this.compiled.validate(record, at, this.sink);
-
-    if (!plain) this.secrets(record, at);
-
     if (pkValue === undefined || pkValue === null) {
       this.sink(finding("PK_MISSING", { ...at, field: c.primaryKey }, "primary key is missing or null"));
     }
-    this.keys.add(this.parsed.set(record, recordKey), line);
+    this.keys.add(this.parsed.set(record, at.recordKey, this.numbers), at.line);
   }
 
-  private secrets(record: Record<string, unknown>, at: Where): void {
-    for (const field in record) {
-      const value = record[field];
-      // Fast path for the common case: a plain value with nothing secret-shaped in it.
-      if (!mayHoldSecret(field) && (typeof value !== "object" || value === null) && (typeof value !== "string" || !mayHoldSecret(value))) continue;
-      const seen = new Set<string>();
-      eachString([field, value], (s) => {
-        for (const hit of secretsIn(s)) {
-          if (seen.has(hit.code)) continue;
-          seen.add(hit.code);
-          this.sink(finding(hit.code, { ...at, field: safeLabel(field) }, `${hit.kind} (value withheld)`));
+  /**
+   * What JSON.parse's value does not show (json-walk.ts): repeated keys, numbers no double
+   * holds, and the strings under every key at any depth, repeated ones included, for secrets
+   * (`plain`: none can hold one). Keeps the top-level numbers' texts for the key checks.
+   */
+  private walk(text: string, plain: boolean): Finding[] {
+    const found: Finding[] = [];
+    const field = (top: string): string | null => (top === "" ? null : safeLabel(top));
+    const reported = new Set<string>();
+    const numbers = this.numbers;
+    numbers.clear();
+    let duplicates = 0;
+    let first: { path: string; top: string; nfc: boolean } | null = null;
+    walkJson(text, {
+      string: plain
+        ? null
+        : (s, top) => {
+            if (!mayHoldSecret(s)) return;
+            for (const hit of secretsIn(s)) {
+              const once = `${hit.code}\u0000${top}`;
+              if (reported.has(once)) continue;
+              reported.add(once);
+              found.push(finding(hit.code, { field: field(top) }, `${hit.kind} (value withheld)`));
+            }
+          },
+      duplicate: (path, top, nfc) => {
+        duplicates += 1;
+        first ??= { path, top, nfc };
+      },
+      number: (t, top, depth) => {
+        if (depth === 1) {
+          if (isShortNumber(t)) numbers.delete(top);
+          else numbers.set(top, t);
         }
-      });
-    }
+        const problem = numberProblem(t, depth === 1 && this.integers.has(top));
+        const once = `N\u0000${top}`;
+        if (problem === null || reported.has(once)) return;
+        reported.add(once);
+        found.push(finding("RECORD_NUMBER_RANGE", { field: field(top) }, problem));
+      },
+    });
+    if (first === null) return found;
+    const { path, top, nfc } = first as { path: string; top: string; nfc: boolean };
+    const more = duplicates > 1 ? ` (${duplicates} repeated keys in this record)` : "";
+    const what = nfc ? "equals an earlier key once Unicode-normalised (NFC)" : "appears twice in one object (JSON.parse keeps only the last value)";
+    found.push(finding("RECORD_DUPLICATE_KEY", { field: field(top) }, `key ${safeLabel(path)} ${what}; every value was scanned${more}`));
+    return found;
   }
 }

@@ -10,6 +10,7 @@ import { preflight, type PacketPlan, type PlannedFile } from "./preflight.ts";
 import { buildReport, FindingStore, type InspectionReport } from "./report.ts";
 import { ItemChecker, type CheckSetup } from "./item-checker.ts";
 import { CollectionState, readSlots, scanFile } from "./scan-file.ts";
+import { unlistedFindings } from "./unlisted.ts";
 import { rememberPacketDir } from "./write.ts";
 
 export interface InspectLimits {
@@ -17,6 +18,11 @@ export interface InspectLimits {
   maxLineBytes?: number;
   /** Key digests + pending references held per collection (default 5 million). */
   maxKeysPerCollection?: number;
+  /**
+   * The same over all collections (default 6 million, ~70 MB of index): a packet of many
+   * collections of tiny records must not add up to more than the sandbox's memory.
+   */
+  maxKeysPerPacket?: number;
   /** Findings listed per code (default 10 000); all are still counted. */
   maxFindingsPerCode?: number;
 }
@@ -41,7 +47,7 @@ export interface InspectOptions {
 // Measured on two cores: at 100 MB a check worker costs about what it brings (its start and its
 // cold JIT), at 300 MB it saves ~7 %, at 1 GiB ~20 %.
 const THREADS_FROM_BYTES = 128 * 1024 * 1024;
-const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxFindingsPerCode: 10_000 };
+const DEFAULTS = { maxLineBytes: 1024 * 1024, maxKeysPerCollection: 5_000_000, maxKeysPerPacket: 6_000_000, maxFindingsPerCode: 10_000 };
 
 /**
  * Reads a packet once, file by file, and returns its findings. Refusals (bad manifest,
@@ -71,6 +77,8 @@ export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode
   if (!planned.ok) return planned;
   const plan = planned.value;
   const sink = new FindingStore(limits.maxFindingsPerCode);
+  for (const f of plan.findings) sink.add(f);
+  unlistedFindings(plan, (f) => sink.add(f));
 
   if (plan.schemaSha256 !== plan.manifest.schema.sha256) {
     sink.add(finding("INTEGRITY_SHA256", { field: "schema.sha256" }, "schema.json sha256 does not match the manifest"));
@@ -85,12 +93,14 @@ export async function inspectPacketUsing(opts: InspectOptions, mode: InspectMode
     }
   }
   const states = new Map<string, CollectionState>();
+  const files = new Map(plan.files.map((f) => [f.collection, f]));
+  const shared = { left: limits.maxKeysPerPacket };
   for (const c of plan.schema.collections) {
     // Sized for the records the manifest announces, but never for more than the file could hold
     // ({"k":1} and a newline is 8 bytes): an inflated count must not reserve memory on its own.
-    const file = plan.files.find((f) => f.collection === c.name);
-    const expected = file === undefined ? 0 : Math.min(file.expected.records, Math.floor(file.size / 8));
-    states.set(c.name, new CollectionState(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected));
+    const file = files.get(c.name);
+    const expected = file === undefined ? 0 : Math.min(file.expected.records, Math.floor(file.size / 8), limits.maxKeysPerPacket);
+    states.set(c.name, new CollectionState(c, referenced.get(c.name) ?? [], limits.maxKeysPerCollection, (f) => sink.add(f), expected, shared));
   }
 
   const setup = {
@@ -154,12 +164,15 @@ function startPool(plan: PacketPlan, opts: InspectOptions, setup: CheckSetup): C
 function readOrder(plan: PacketPlan): PlannedFile[] {
   const deps = new Map(plan.schema.collections.map((c) => [c.name, new Set((c.relations ?? []).map((r) => r.collection).filter((t) => t !== c.name))]));
   const ordered: PlannedFile[] = [];
+  const placed = new Set<string>();
   const left = [...plan.files];
   while (left.length > 0) {
-    const placed = new Set(ordered.map((f) => f.collection));
     // The first file whose targets are all read; on a cycle, simply the first left.
     const i = Math.max(0, left.findIndex((f) => [...(deps.get(f.collection) ?? [])].every((t) => placed.has(t))));
-    ordered.push(...left.splice(i, 1));
+    const [next] = left.splice(i, 1);
+    if (next === undefined) break;
+    ordered.push(next);
+    placed.add(next.collection);
   }
   return ordered;
 }

@@ -1,4 +1,4 @@
-import type { PacketSchema } from "@macro/ssot";
+import type { PacketCollection, PacketSchema } from "@macro/ssot";
 import { CollectionChecker, type BufferChange } from "./checker.ts";
 import type { Finding } from "./findings.ts";
 import { indexedFields, type KeyRecorder } from "./key-recorder.ts";
@@ -40,6 +40,9 @@ export interface CheckSetup {
   maxLineBytes: number;
 }
 
+/** Collection checkers kept at once (see `ItemChecker.checkerOf`). */
+const KEEP = 4;
+
 /** Makes the held record keys of scanned records text, so they no longer need their buffer. */
 function detachLabels(batch: KeyBatch, from: number): void {
   for (let k = from; k < batch.count; k += 1) {
@@ -57,7 +60,9 @@ function detachLabels(batch: KeyBatch, from: number): void {
  */
 export class ItemChecker {
   private readonly findings: Finding[] = [];
-  private readonly checkers: Map<string, CollectionChecker>;
+  private readonly checkers = new Map<string, CollectionChecker>();
+  private readonly collections: ReadonlyMap<string, PacketCollection>;
+  private readonly drain: BufferChange;
   private readonly handlers = new Map<string, RegionHandlers>();
   /** Held records before this one already have their labels as text (see `detachLabels`). */
   private detached = 0;
@@ -74,9 +79,37 @@ export class ItemChecker {
       detachLabels(keys.batch, this.detached);
       this.detached = keys.batch.count;
     };
-    this.checkers = new Map(
-      setup.schema.collections.map((c) => [c.name, new CollectionChecker(c, indexedFields(c, setup.referenced[c.name] ?? []), (f) => this.findings.push(f), drain, setup.fastPath)]),
-    );
+    this.drain = drain;
+    this.collections = new Map(setup.schema.collections.map((c) => [c.name, c]));
+    // Built before the first line where there are few (each rehearses its scan before any file
+    // is read, see `CollectionChecker`); past KEEP, when first needed.
+    for (const c of setup.schema.collections.slice(0, KEEP)) this.checkerOf(c.name);
+  }
+
+  /**
+   * The checker of a collection, built when first needed; at most KEEP are kept (the least
+   * recently used goes), as a checker holds a key batch of thousands of records: a packet of
+   * thousands of collections would otherwise hold thousands of them. Files are read one after
+   * the other, so a checker is dropped only once its file is done.
+   */
+  private checkerOf(name: string): CollectionChecker {
+    let checker = this.checkers.get(name);
+    if (checker !== undefined) {
+      this.checkers.delete(name);
+      this.checkers.set(name, checker);
+      return checker;
+    }
+    const c = this.collections.get(name);
+    if (c === undefined) throw new Error(`check item for unknown collection ${name}`);
+    checker = new CollectionChecker(c, indexedFields(c, this.setup.referenced[c.name] ?? []), (f) => this.findings.push(f), this.drain, this.setup.fastPath);
+    this.checkers.set(name, checker);
+    this.handlers.delete(name);
+    for (const old of this.checkers.keys()) {
+      if (this.checkers.size <= KEEP) break;
+      this.checkers.delete(old);
+      this.handlers.delete(old);
+    }
+    return checker;
   }
 
   /** Checks an item; the answer is its own (the key records copied out), to be taken in later or on another thread. */
@@ -96,8 +129,7 @@ export class ItemChecker {
   }
 
   private run(item: CheckItem): { result: Omit<CheckResult, "keys">; keys: KeyRecorder } {
-    const checker = this.checkers.get(item.collection);
-    if (checker === undefined) throw new Error(`check item for unknown collection ${item.collection}`);
+    const checker = this.checkerOf(item.collection);
     checker.records = 0;
     checker.fastRecords = 0;
     checker.bomLine = item.fileStart ? 1 : 0;

@@ -25,7 +25,11 @@ export function plainUtf8(s: string): Buffer | null {
   return !/[\ud800-\udfff]/u.test(s) && !/["\\\u0000-\u001f]/.test(s) ? Buffer.from(s, "utf8") : null;
 }
 
-/** A JSON number at `i` into `out[f]`; the index after it, or -1 when there is none. */
+/**
+ * A JSON number at `i` into `out[f]`; the index after it, or -1 when there is none, or when its
+ * double may not be the number (more than 15 digits, or a power of ten past ±280: see
+ * `fitsDouble`), which only the full path reads, as written.
+ */
 export function jsonNumber(b: Buffer, i: number, to: number, out: Float64Array, f: number): number {
   const from = i;
   const negative = b[i] === MINUS;
@@ -44,21 +48,31 @@ export function jsonNumber(b: Buffer, i: number, to: number, out: Float64Array, 
       digits += 1;
     }
   } else return -1;
-  let plain = digits <= 15;
+  if (digits > 15) return -1;
+  let plain = true;
+  let power = 0;
   if (i < to && b[i] === DOT) {
     plain = false;
-    i = digitsFrom(b, i + 1, to);
+    const first = i + 1;
+    i = digitsFrom(b, first, to);
     if (i < 0) return -1;
+    digits += i - first;
+    power -= i - first;
   }
   c = i < to ? (b[i] ?? 0) : 0;
   if (c === 0x65 || c === 0x45) {
     plain = false;
     i += 1;
     c = i < to ? (b[i] ?? 0) : 0;
+    const sign = c === MINUS ? -1 : 1;
     if (c === PLUS || c === MINUS) i += 1;
+    const first = i;
     i = digitsFrom(b, i, to);
     if (i < 0) return -1;
+    // Past four digits the power is out of range anyway.
+    power += sign * (i - first > 4 ? 99999 : Number(b.toString("latin1", first, i)));
   }
+  if (digits > 15 || power > 280 || power < -280) return -1;
   // Up to 15 digits the sum is exact; otherwise Number() rounds the text exactly as JSON.parse does.
   out[f] = plain ? (negative ? -v : v) : Number(b.toString("latin1", from, i));
   return i;

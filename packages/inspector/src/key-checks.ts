@@ -22,6 +22,12 @@ interface Keyed {
   duplicate: "PK_DUPLICATE" | "UNIQUE_DUPLICATE" | null;
 }
 
+/**
+ * Digests a set is handed at once (see `byColumn`): 16 KiB of them, ~26 KiB of a set's memory
+ * with their places; 2000 sets (MAX_KEY_SETS) then keep ~52 MB for it.
+ */
+const COLUMN_DIGESTS = 2048;
+
 export class KeyChecks {
   private relations: (PacketRelation & { target: RelationTarget })[] = [];
   /** Relations whose references are kept for later: each may take an index entry a record. */
@@ -70,21 +76,33 @@ export class KeyChecks {
    * within a code that is the order here.
    */
   private byColumn(batch: KeyBatch, lineBase: number, bytes: Buffer | undefined): void {
+    // Each set copies the digests it checks into its own memory, which keeps its largest size:
+    // in parts of at most COLUMN_DIGESTS, so a batch of many tiny records, or of many key fields,
+    // does not leave every set of the packet that large. A batch of real records is one part.
+    const part = Math.max(1, Math.floor(COLUMN_DIGESTS / batch.slots));
+    for (let from = 0; from < batch.count; from += part) this.columns(batch, from, Math.min(batch.count, from + part), lineBase, bytes);
+  }
+
+  /** `byColumn` for records `from` to `to` (exclusive) of the batch. */
+  private columns(batch: KeyBatch, from: number, to: number, lineBase: number, bytes: Buffer | undefined): void {
     const { keyed, relations } = this;
-    const { slots, present, digests, count: n } = batch;
+    const { slots } = batch;
+    const n = to - from;
+    const present = from === 0 ? batch.present : batch.present.subarray(from * slots);
+    const digests = from === 0 ? batch.digests : batch.digests.subarray(from * slots * 2);
     const hits: number[] = [];
     for (let j = 0; j < keyed.length; j += 1) {
       const { set, duplicate } = keyed[j] as (typeof keyed)[number];
-      this.index.spent(set.addColumn(digests, present, slots, j, n, (k) => duplicate !== null && hits.push(k * slots + j)));
+      this.index.spent(set.addColumn(digests, present, slots, j, n, (k) => duplicate !== null && hits.push((from + k) * slots + j)));
     }
     for (let j = 0; j < relations.length; j += 1) {
       const rel = relations[j] as (typeof relations)[number];
       const column = keyed.length + j;
-      if (typeof rel.target === "object") rel.target.missingColumn(digests, present, slots, column, n, (k) => hits.push(k * slots + column));
+      if (typeof rel.target === "object") rel.target.missingColumn(digests, present, slots, column, n, (k) => hits.push((from + k) * slots + column));
       else if (rel.target === "pending") {
-        for (let k = 0, s = column; k < n; k += 1, s += slots) {
-          if (present[s] === 0) continue;
-          const ref = { digest: { hi: digests[s * 2] ?? 0, lo: digests[s * 2 + 1] ?? 0 }, line: lineBase + (batch.lines[k] ?? 0), recordKey: heldLabel(batch, k, bytes) };
+        for (let k = from, s = from * slots + column; k < to; k += 1, s += slots) {
+          if (batch.present[s] === 0) continue;
+          const ref = { digest: { hi: batch.digests[s * 2] ?? 0, lo: batch.digests[s * 2 + 1] ?? 0 }, line: lineBase + (batch.lines[k] ?? 0), recordKey: heldLabel(batch, k, bytes) };
           if (!this.index.refer(rel.field, ref)) this.unresolved.add(rel.field);
         }
       }

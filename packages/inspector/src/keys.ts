@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DigestSet, type Digest } from "./digest-set.ts";
+import { decimalOf, decimalText, fitsDouble } from "./numbers.ts";
 
 // Two 32-bit multiply-xor lanes with a cross-lane finaliser (bryc's public-domain cyrb53,
 // kept at the full 64 bits). It runs in JS over the key's characters: a native hash call
@@ -27,6 +28,7 @@ const TAG_INT32 = 0x10000;
 const TAG_FLOAT = 0x10001;
 const TAG_TRUE = 0x10002;
 const TAG_FALSE = 0x10003;
+const TAG_DECIMAL = 0x10004;
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 
@@ -102,7 +104,7 @@ export function digestUtf8(b: Uint8Array, from: number, to: number, out: Digest)
 /** `keyDigest` of a number or a boolean, written into `out`. */
 export function digestScalar(value: number | boolean, out: Digest): void {
   // Numbers and booleans are fed as words above 0xFFFF, which no string's first word (the
-  // quote, or the unpaired tag) can be. JSON.parse yields only finite numbers; two have the same JSON text
+  // quote, or the unpaired tag) can be. Only numbers a double tells apart come here (`digestNumberText`), finite; two have the same JSON text
   // exactly when they are equal (-0 and 0 both print "0", and compare equal).
   let w0: number;
   let w1 = -1;
@@ -127,6 +129,31 @@ export function digestScalar(value: number | boolean, out: Digest): void {
   if (w0 === TAG_FLOAT) {
     h1 = Math.imul(h1 ^ w2, 2654435761);
     h2 = Math.imul(h2 ^ w2, 1597334677);
+  }
+  finish(h1, h2, out);
+}
+
+/**
+ * `keyDigest` of the number written as `text` in JSON, exactly: by its double where the double
+ * tells it apart (`fitsDouble`, as the record fast path hashes every number it takes), else by
+ * its exact decimal under a tag of its own, so 2^64 and 2^64 + 1 stay two keys, and 1e400 is
+ * not the key 1e401 is.
+ */
+export function digestNumberText(text: string, out: Digest): void {
+  const d = decimalOf(text);
+  if (fitsDouble(d)) {
+    digestScalar(Number(text), out);
+    return;
+  }
+  const exact = decimalText(d);
+  let h1 = Math.imul(SEED_HI ^ TAG_DECIMAL, 2654435761);
+  let h2 = Math.imul(SEED_LO ^ TAG_DECIMAL, 1597334677);
+  h1 = Math.imul(h1 ^ exact.length, 2654435761);
+  h2 = Math.imul(h2 ^ exact.length, 1597334677);
+  for (let i = 0; i < exact.length; i += 1) {
+    const c = exact.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
   }
   finish(h1, h2, out);
 }
@@ -170,6 +197,8 @@ export class KeyIndex {
     private readonly budget: number,
     /** Keys expected per field (the manifest's record count): sized up front, no regrowth. */
     expected = 0,
+    /** Entries left to the whole packet, shared by every collection's index: its memory is bounded, not only each one's. */
+    private readonly shared: { left: number } = { left: Number.POSITIVE_INFINITY },
   ) {
     // Capped by the budget, so a manifest that overstates its records cannot reserve more than
     // the index may hold anyway (and untouched table pages are never resident).
@@ -181,22 +210,24 @@ export class KeyIndex {
   /** Is there room for one more entry? Records the overflow line the first time there is not. */
   reserve(line: number): boolean {
     if (this.overflowAt !== null) return false;
-    if (this.used >= this.budget) {
+    if (this.used >= this.budget || this.shared.left <= 0) {
       this.overflowAt = line;
       return false;
     }
     this.used += 1;
+    this.shared.left -= 1;
     return true;
   }
 
   /** Entries the budget still has room for (0 once it ran out). */
   room(): number {
-    return this.overflowAt === null ? this.budget - this.used : 0;
+    return this.overflowAt === null ? Math.max(0, Math.min(this.budget - this.used, this.shared.left)) : 0;
   }
 
   /** Counts `n` entries stored without `reserve`, after `room` said they fit. */
   spent(n: number): void {
     this.used += n;
+    this.shared.left -= n;
   }
 
   /** Adds a key; returns "duplicate", "added" or "not-checked" (budget spent). */

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
-import type * as z from "zod";
 import { err, ok, PacketManifest, PacketSchema, type Result } from "@macro/ssot";
 import { PacketInputCode, PacketInputError } from "./errors.ts";
-import { jsonErrorOffset, lineOf } from "./json-position.ts";
+import { finding, type Finding } from "./findings.ts";
+import { MAX_COLLECTIONS, parseJson, withinMemory, zodRefusal } from "./meta-json.ts";
 
 /** Manifest and schema are small by nature; a huge one is an attack or a mistake. */
-const MAX_META_BYTES = 16 * 1024 * 1024;
+const MAX_META_BYTES = 4 * 1024 * 1024;
 
 export interface PlannedFile {
   collection: string;
@@ -28,6 +28,8 @@ export interface PacketPlan {
   schema: PacketSchema;
   schemaSha256: string;
   files: PlannedFile[];
+  /** What the manifest and schema.json hide from their parsed values (`metaFindings`), and names that collide. */
+  findings: Finding[];
 }
 
 type Refusal = Result<never, PacketInputError>;
@@ -52,7 +54,8 @@ export function preflight(packetDir: string): Result<PacketPlan, PacketInputErro
   if (!manifestCheck.ok) return manifestCheck;
   const manifestRaw = readMeta(root, "manifest.json", PacketInputCode.manifest, manifestCheck.value);
   if (!manifestRaw.ok) return manifestRaw;
-  const manifestJson = parseJson(manifestRaw.value, "manifest.json", PacketInputCode.manifest);
+  const findings: Finding[] = [];
+  const manifestJson = parseJson(manifestRaw.value, "manifest.json", PacketInputCode.manifest, findings);
   if (!manifestJson.ok) return manifestJson;
   const parsed = PacketManifest.safeParse(manifestJson.value);
   if (!parsed.success) return zodRefusal(parsed.error, "manifest.json", PacketInputCode.manifest);
@@ -63,6 +66,9 @@ export function preflight(packetDir: string): Result<PacketPlan, PacketInputErro
   if (!schemaPath.ok) return schemaPath;
   if (manifest.schema.path !== "schema.json") {
     return refuse(PacketInputCode.manifest, `expected "schema.json"`, { file: "manifest.json", field: "schema.path" });
+  }
+  if (manifest.files.length > MAX_COLLECTIONS) {
+    return refuse(PacketInputCode.manifest, `${manifest.files.length} data files; at most ${MAX_COLLECTIONS} collections are inspected`, { file: "manifest.json", field: "files" });
   }
   const seen = new Set<string>();
   for (const [i, f] of manifest.files.entries()) {
@@ -84,9 +90,25 @@ export function preflight(packetDir: string): Result<PacketPlan, PacketInputErro
   const schemaStat = checkRegularFile(root, manifest.schema.path, PacketInputCode.schema);
   if (!schemaStat.ok) return schemaStat;
   const planned: PlannedFile[] = [];
-  for (const f of manifest.files) {
+  // Two names of one file (on a case-insensitive filesystem, data/A and data/a) would be one
+  // file read twice, passed off as two.
+  const inodes = new Map<string, number>();
+  const folded = new Map<string, number>();
+  for (const [i, f] of manifest.files.entries()) {
     const st = checkRegularFile(root, f.path, PacketInputCode.missingFile);
     if (!st.ok) return st;
+    const id = `${st.value.dev}:${st.value.ino}`;
+    const before = inodes.get(id);
+    if (before !== undefined) {
+      return refuse(PacketInputCode.link, `the same file as files[${before}].path`, { file: "manifest.json", field: `files[${i}].path` });
+    }
+    inodes.set(id, i);
+    const fold = f.collection.toLowerCase();
+    const twin = folded.get(fold);
+    if (twin !== undefined) {
+      findings.push(finding("PACKET_NAME_COLLISION", { field: `manifest.json files[${i}].collection` }, `differs from files[${twin}].collection only in case: one file where the case is ignored`));
+    }
+    folded.set(fold, i);
     planned.push({
       collection: f.collection,
       relPath: f.path,
@@ -100,11 +122,13 @@ export function preflight(packetDir: string): Result<PacketPlan, PacketInputErro
 
   const schemaRaw = readMeta(root, manifest.schema.path, PacketInputCode.schema, schemaStat.value);
   if (!schemaRaw.ok) return schemaRaw;
-  const schemaJson = parseJson(schemaRaw.value, "schema.json", PacketInputCode.schema);
+  const schemaJson = parseJson(schemaRaw.value, "schema.json", PacketInputCode.schema, findings);
   if (!schemaJson.ok) return schemaJson;
   const schemaParsed = PacketSchema.safeParse(schemaJson.value);
   if (!schemaParsed.success) return zodRefusal(schemaParsed.error, "schema.json", PacketInputCode.schema);
   const schema = schemaParsed.data;
+  const sized = withinMemory(schema);
+  if (!sized.ok) return sized;
 
   const names = new Set(schema.collections.map((c) => c.name));
   for (const [i, f] of manifest.files.entries()) {
@@ -126,7 +150,7 @@ export function preflight(packetDir: string): Result<PacketPlan, PacketInputErro
   }
 
   const schemaSha256 = createHash("sha256").update(schemaRaw.value).digest("hex");
-  return ok({ root, manifest, schema, schemaSha256, files: planned });
+  return ok({ root, manifest, schema, schemaSha256, files: planned, findings });
 }
 
 function lexical(root: string, rel: string, field: string): Result<string, PacketInputError> {
@@ -193,33 +217,4 @@ function readMeta(root: string, rel: string, code: PacketInputCode, seen: { dev:
   } finally {
     closeSync(fd);
   }
-}
-
-function parseJson(raw: Buffer, file: string, code: PacketInputCode): Result<unknown, PacketInputError> {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
-  } catch (cause) {
-    return refuse(code, "is not valid UTF-8", { file, cause });
-  }
-  try {
-    return ok(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
-  } catch (cause) {
-    // The parser's message quotes the input (maybe a secret): the position is found anew.
-    const offset = jsonErrorOffset(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    return refuse(code, "is not valid JSON", { file, line: offset === null ? null : lineOf(text, offset), cause });
-  }
-}
-
-function zodRefusal(error: z.ZodError, file: string, code: PacketInputCode): Refusal {
-  const issue = error.issues[0];
-  const field = issue === undefined ? null : formatPath(issue.path) || "(root)";
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : "";
-  return refuse(code, `${issue?.message ?? "invalid"}${more}`, { file, field });
-}
-
-function formatPath(p: readonly PropertyKey[]): string {
-  return p
-    .map((k, i) => (typeof k === "number" ? `[${k}]` : `${i === 0 ? "" : "."}${String(k)}`))
-    .join("");
 }

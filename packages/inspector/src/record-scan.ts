@@ -177,7 +177,8 @@ export class RecordScan {
       const end = jsonNumber(b, i, to, this.num, f);
       if (end < 0) return -1;
       const v = this.num[f] ?? 0;
-      if (!(type === T_NUMBER || type === T_JSON || (type === T_INTEGER && Number.isInteger(v))) || !this.inEnum(f, v)) return -1;
+      // An integer past 2^53 shares its double with others: only the full path reads it, as written.
+      if (!(type === T_NUMBER || type === T_JSON || (type === T_INTEGER && Number.isSafeInteger(v))) || !this.inEnum(f, v)) return -1;
       this.kind[f] = K_NUMBER;
       return end;
     }

@@ -1,6 +1,7 @@
 import type { Digest } from "./digest-set.ts";
 import { own } from "./fields.ts";
-import { digestScalar, digestString, isKeyable } from "./keys.ts";
+import { digestNumberText, digestScalar, digestString, isKeyable } from "./keys.ts";
+import { decimalOf, fitsDouble } from "./numbers.ts";
 import { K_FALSE, K_NUMBER, K_STRING, K_TRUE } from "./scan-fields.ts";
 import { safeLabel, shortLabel } from "./secrets.ts";
 
@@ -64,10 +65,13 @@ export function heldLabel(batch: KeyBatch, k: number, bytes: Buffer | undefined)
 export class ParsedValues {
   private record: Record<string, unknown> = {};
   private recordKey: string | null = null;
+  private numbers: ReadonlyMap<string, string> = new Map();
 
-  set(record: Record<string, unknown>, recordKey: string | null): this {
+  /** `numbers`: the text of each top-level number its double may not tell apart (see `isShortNumber`). */
+  set(record: Record<string, unknown>, recordKey: string | null, numbers: ReadonlyMap<string, string>): this {
     this.record = record;
     this.recordKey = recordKey;
+    this.numbers = numbers;
     return this;
   }
 
@@ -76,6 +80,7 @@ export class ParsedValues {
     const v = own(this.record, field.name);
     if (!isKeyable(v)) return false;
     if (typeof v === "string") digestString(v, out);
+    else if (typeof v === "number" && this.numbers.has(field.name)) digestNumberText(this.numbers.get(field.name) ?? "", out);
     else digestScalar(v, out);
     return true;
   }
@@ -86,8 +91,13 @@ export class ParsedValues {
     into.texts.set(k, this.recordKey);
   }
 
-  /** The record key of a parsed record; `plain`: the record holds no secret needle, so only shortening is needed. */
-  static labelOf(pkValue: unknown, plain: boolean): string | null {
+  /**
+   * The record key of a parsed record; `plain`: the record holds no secret needle, so only
+   * shortening is needed. A number its double does not tell apart is labelled as written
+   * (`text`), not as the double that stands for it (2^64 + 1 is not "18446744073709552000").
+   */
+  static labelOf(pkValue: unknown, plain: boolean, text: string | undefined): string | null {
+    if (typeof pkValue === "number" && text !== undefined && !fitsDouble(decimalOf(text))) return shortLabel(text);
     return isKeyable(pkValue) ? (plain ? shortLabel(String(pkValue)) : safeLabel(String(pkValue))) : null;
   }
 }

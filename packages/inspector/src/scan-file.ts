@@ -33,8 +33,10 @@ export class CollectionState {
     sink: (f: Finding) => void,
     /** Records the manifest announces: the key index is sized for them up front. */
     expectedRecords: number,
+    /** Key index entries left to the whole packet (see `KeyIndex`). */
+    shared?: { left: number },
   ) {
-    this.index = new KeyIndex(indexedFields(collection, referenced), (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords);
+    this.index = new KeyIndex(indexedFields(collection, referenced), (collection.relations ?? []).map((r) => r.field), maxKeys, expectedRecords, shared);
     this.keyChecks = new KeyChecks(collection, this.index, this.unresolved, sink);
   }
 }

@@ -59,18 +59,6 @@ export function secretsIn(text: string): SecretHit[] {
 
 export const looksSecret = (text: string): boolean => ANY_HINT.test(text) && PATTERNS.some((p) => mayMatch(p, text) && p.re.test(text));
 
-/** Calls `visit` on every string inside a JSON value (bounded depth: deeper values are data too, but rare). */
-export function eachString(value: unknown, visit: (s: string) => void, depth = 0): void {
-  if (typeof value === "string") visit(value);
-  else if (depth > 32 || value === null || typeof value !== "object") return;
-  else if (Array.isArray(value)) for (const v of value) eachString(v, visit, depth + 1);
-  else
-    for (const [k, v] of Object.entries(value)) {
-      visit(k);
-      eachString(v, visit, depth + 1);
-    }
-}
-
 /** A data-derived label (record key, unknown field name) made safe to print: short, never a secret. */
 export function safeLabel(text: string): string {
   return looksSecret(text) ? "[redacted: secret-like]" : shortLabel(text);

@@ -346,7 +346,9 @@
         (if (i32.eqz
               (i32.or
                 (i32.or (i32.eq (local.get $type) (i32.const 2)) (i32.eq (local.get $type) (i32.const 6)))
-                (i32.and (i32.eq (local.get $type) (i32.const 1)) (f64.eq (f64.trunc (local.get $v)) (local.get $v)))))
+                ;; An integer past 2^53 shares its double with others: only the full path reads it, as written.
+                (i32.and (i32.eq (local.get $type) (i32.const 1))
+                  (i32.and (f64.eq (f64.trunc (local.get $v)) (local.get $v)) (f64.lt (f64.abs (local.get $v)) (f64.const 9007199254740992))))))
           (then (return (i32.const -1))))
         (i32.store (i32.add (i32.load offset=28 (local.get $c)) (i32.shl (local.get $f) (i32.const 2))) (i32.const 3))
         (return (local.get $end))))
