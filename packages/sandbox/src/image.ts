@@ -9,6 +9,7 @@ import type { SandboxError } from "./errors.ts";
 import { sandboxError } from "./errors.ts";
 import type { SideEffectRecorder } from "./recorder.ts";
 import { effect } from "./recorder.ts";
+import { ownerLabels } from "./owner.ts";
 import type { PayloadFile, RootfsEntry } from "./rootfs.ts";
 import { manifestLines, materialize, rootfsEntries, sha256File, sharedLibraries } from "./rootfs.ts";
 
@@ -122,7 +123,7 @@ export async function buildSandboxImage(engine: ContainerEngine, options: BuildI
       contextDir,
       dockerfile: join(contextDir, "Dockerfile"),
       tags: [imageRef, movingTag],
-      labels: { [INPUTS_LABEL]: inputsSha256 },
+      labels: { [INPUTS_LABEL]: inputsSha256, ...ownerLabels() },
     });
     if (!built.ok) return built;
     options.recorder.record(effect("image-built", `${imageRef} (${built.value.imageId})`));
