@@ -57,7 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const namedAfter = namedBefore === null ? null : await projectNamed();
     if (namedBefore !== null && namedAfter !== null) {
       const mine = new Set((leaked ?? []).flatMap((o) => o.names.map((n) => `${o.kind} ${n}`)));
-      for (const n of namedAfter) if (!namedBefore.has(n) && !mine.has(n)) notes.push(`engine ${n} (new, unlabelled: this run's or another's)`);
+      for (const n of namedAfter) if (!namedBefore.has(n) && !mine.has(n)) notes.push(`engine ${n} (new, without this run's label: another run's, or made here without one)`);
     }
 
     if (notes.length > 0) process.stderr.write(`[leak guard] noticed, not failing:\n${notes.map((n) => `  ${n}`).join("\n")}\n`);
