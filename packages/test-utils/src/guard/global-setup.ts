@@ -16,6 +16,8 @@ import { currentProductImages, describeObject, ownedObjects, projectNamed, remov
 import { entries, projectEntries, RUN_DIR_PREFIX } from "./temp-dir.ts";
 
 const SETTLE_MS = 10_000;
+/** Other processes' leftovers can run to thousands: enough to see what they are. */
+const NOTES_SHOWN = 20;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env["MACRO_LEAK_GUARD"] === "off") return async () => {};
@@ -60,7 +62,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       for (const n of namedAfter) if (!namedBefore.has(n) && !mine.has(n)) notes.push(`engine ${n} (new, without this run's label: another run's, or made here without one)`);
     }
 
-    if (notes.length > 0) process.stderr.write(`[leak guard] noticed, not failing:\n${notes.map((n) => `  ${n}`).join("\n")}\n`);
+    if (notes.length > 0) {
+      const shown = notes.slice(0, NOTES_SHOWN).map((n) => `  ${n}`);
+      if (notes.length > NOTES_SHOWN) shown.push(`  … and ${notes.length - NOTES_SHOWN} more`);
+      process.stderr.write(`[leak guard] noticed, not failing:\n${shown.join("\n")}\n`);
+    }
     if (problems.length > 0) {
       // vitest reports an error thrown here ("error during close") yet exits 0: set the code too.
       process.exitCode = 1;
