@@ -24,7 +24,8 @@ describe("detectEngine", () => {
   });
 });
 
-describe.skipIf(engine === null)("image build (skipped: no container engine)", () => {
+// Builds hash the node binary and send ~100 MB to the engine: minutes on a loaded machine.
+describe.skipIf(engine === null)("image build (skipped: no container engine)", { timeout: 180_000 }, () => {
   it("builds FROM scratch, tags digest and moving tag, labels the inputs digest", async () => {
     expect(img().image.built).toBe(true);
     expect(img().image.imageRef).toMatch(/^macro-sandbox-test-image:attest-[0-9a-f]{12}$/);

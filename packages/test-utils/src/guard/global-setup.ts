@@ -13,7 +13,7 @@ import type { TestProject } from "vitest/node";
 import { OWNER_ENV } from "../owner.ts";
 import "../provided.ts";
 import { currentProductImages, describeObject, ownedObjects, projectNamed, removeObjects, type EngineObject } from "./engine.ts";
-import { entries, projectEntries, RUN_DIR_PREFIX } from "./temp-dir.ts";
+import { entries, projectEntries, RUN_DIR_PREFIX, sweepDeadRuns } from "./temp-dir.ts";
 
 const SETTLE_MS = 10_000;
 /** Other processes' leftovers can run to thousands: enough to see what they are. */
@@ -24,8 +24,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const strict = process.env["MACRO_LEAK_GUARD"] === "strict";
   const saved = { TMPDIR: process.env["TMPDIR"], [OWNER_ENV]: process.env[OWNER_ENV] };
   const shared = tmpdir();
-  const root = mkdtempSync(join(shared, RUN_DIR_PREFIX));
-  const owner = `${root.slice(root.lastIndexOf("/") + 1 + RUN_DIR_PREFIX.length)}${randomBytes(4).toString("hex")}`;
+  const swept = sweepDeadRuns(shared);
+  const root = mkdtempSync(join(shared, `${RUN_DIR_PREFIX}${process.pid}-`));
+  const owner = `${process.pid}-${randomBytes(6).toString("hex")}`;
   const sharedBefore = projectEntries(shared);
   const namedBefore = await projectNamed();
 
@@ -42,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       else process.env[k] = v;
     }
     const problems: string[] = [];
-    const notes: string[] = [];
+    const notes: string[] = swept.map((p) => `temp ${p} (the dir of a killed guarded run: removed)`);
 
     for (const name of entries(root)) problems.push(`temp ${join(root, name)}`);
     rmSync(root, { recursive: true, force: true, maxRetries: 3 });

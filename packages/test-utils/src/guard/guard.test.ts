@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tempDirSync } from "../index.ts";
 import { PRODUCT_IMAGES } from "./engine.ts";
+import { sweepDeadRuns } from "./temp-dir.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(HERE, "..", "..", "test-fixtures", "leaky");
@@ -29,7 +30,8 @@ function runLeaky(leak: string, env: Record<string, string> = {}) {
   return { status: r.status, out: `${r.stdout}\n${r.stderr}`, shared, left: readdirSync(shared) };
 }
 
-describe("the leak guard", () => {
+// Each test starts a whole vitest run; on a loaded machine that takes far more than the default.
+describe("the leak guard", { timeout: 180_000 }, () => {
   it("passes a run that cleans up after itself, and leaves nothing of its own", () => {
     const r = runLeaky("none");
     expect(r.out).not.toMatch(/leak guard/);
@@ -41,7 +43,7 @@ describe("the leak guard", () => {
     const r = runLeaky(leak);
     expect(r.status).not.toBe(0);
     expect(r.out).toMatch(/\[leak guard\] this test run left 1 thing\(s\) behind/);
-    expect(r.out).toMatch(leak === "temp" ? /temp \S*macro-test-run-\w+\/inspector-leak-\w+/ : /temp \S*macro-test-run-\w+\/macro-leak\.json/);
+    expect(r.out).toMatch(leak === "temp" ? /temp \S*macro-test-run-[\w-]+\/inspector-leak-\w+/ : /temp \S*macro-test-run-[\w-]+\/macro-leak\.json/);
     expect(r.out).not.toMatch(/macro-clean-/);
     expect(r.left).toEqual([]);
   });
@@ -58,7 +60,7 @@ describe("the leak guard", () => {
   it.skipIf(!engineAnswers)("fails a run that leaves a network labelled with its owner, and removes it (needs a docker engine)", () => {
     const r = runLeaky("network");
     expect(r.status).not.toBe(0);
-    const name = /engine network (macro-leak-\d+) \(labelled macro\.owner=\w+\)/.exec(r.out)?.[1];
+    const name = /engine network (macro-leak-\d+) \(labelled macro\.owner=[\w-]+\)/.exec(r.out)?.[1];
     expect(name, r.out).toBeDefined();
     expect(spawnSync("docker", ["network", "inspect", name ?? ""]).status).not.toBe(0);
   });
@@ -68,5 +70,16 @@ describe("the leak guard", () => {
     const image = /^\s+image:\s*"?([^"\s]+)"?\s*$/m.exec(yaml)?.[1];
     expect(PRODUCT_IMAGES).toEqual([image]);
     expect(existsSync(FIXTURE)).toBe(true);
+  });
+});
+
+describe("sweepDeadRuns", () => {
+  it("removes the run dirs of guarded runs whose process is gone, and no other", () => {
+    const shared = tempDirSync("macro-sweep-");
+    const dead = spawnSync("true").pid;
+    const names = [`macro-test-run-${dead}-aaaaaa`, `macro-test-run-${process.pid}-bbbbbb`, "macro-test-run-cccccc", "macro-other-1-x"];
+    for (const n of names) mkdirSync(`${shared}/${n}`);
+    expect(sweepDeadRuns(shared)).toEqual([`${shared}/macro-test-run-${dead}-aaaaaa`]);
+    expect(readdirSync(shared).sort()).toEqual(names.slice(1).sort());
   });
 });
