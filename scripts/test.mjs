@@ -3,7 +3,9 @@
 // sees the whole count: "Tests: N passed, N failed, N skipped".
 import { spawn } from "node:child_process";
 
-const child = spawn("pnpm", ["exec", "turbo", "run", "test", ...process.argv.slice(2)], {
+// --continue: a failing package must not get the others killed mid-run, which would skip their
+// teardown (the leak guard's cleanup among it) and hide their own results from the count.
+const child = spawn("pnpm", ["exec", "turbo", "run", "test", "--continue", ...process.argv.slice(2)], {
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
 });

@@ -1,14 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { checkSandbox, liveGuardContext } from "@macro/inspector";
 // These tests run the BUILT single-file bundle, exactly as the sandbox image runs it.
 import { BUNDLE, ensureBundle } from "./test-bundle.ts";
+import { tempDirSync } from "@macro/test-utils";
 
 const RUN_ID = "run-2026-11-28-bundle-test";
 
@@ -30,7 +30,7 @@ describe("tki-inspector bundle", () => {
 
   beforeAll(() => {
     ensureBundle();
-    work = mkdtempSync(join(tmpdir(), "tki-bundle-"));
+    work = tempDirSync("tki-bundle-");
     packet = join(work, "packet");
     mkdirSync(packet);
     writeFileSync(join(packet, "manifest.json"), "{}");
@@ -56,7 +56,7 @@ describe("tki-inspector bundle", () => {
     expect(text).not.toMatch(/from "@macro\//);
     // @macro/ssot's one side effect (zod jitless, src/zod.ts) survives the bundler's tree shaking.
     expect(text).toContain("config({ jitless: true })");
-    const lonely = mkdtempSync(join(tmpdir(), "tki-lonely-"));
+    const lonely = tempDirSync("tki-lonely-");
     try {
       copyFileSync(BUNDLE, join(lonely, "tki-inspector.js"));
       const help = spawnSync(process.execPath, ["tki-inspector.js", "--help"], { cwd: lonely, env: {}, encoding: "utf8" });

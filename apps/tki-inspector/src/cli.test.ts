@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { GuardViolation, lockdownNetwork, type GuardContext, type GuardInputs } from "@macro/inspector";
 import { runCli } from "./cli.ts";
+import { tempDirSync } from "@macro/test-utils";
 
 // The success path needs guards that pass, which a host never does; so here the guards
 // observe a stand-in sandbox (the same checks, other files). The network of this worker is
@@ -69,7 +69,7 @@ describe("runCli inside a (stand-in) sandbox", () => {
   let work: string;
   let flags: string[];
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), "tki-cli-"));
+    work = tempDirSync("tki-cli-");
     const statement = JSON.stringify({
       _type: "https://in-toto.io/Statement/v1",
       subject: [{ name: "image", digest: { sha256: "2".repeat(64) } }],

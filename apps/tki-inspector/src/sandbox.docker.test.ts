@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { BUNDLE, ensureBundle, REPO } from "./test-bundle.ts";
+import { ownerLabelArgs, tempDirSync } from "@macro/test-utils";
 
 // The positive end of the guard harness: inside a real deny-by-default container (read-only
 // root, --network none, non-root, no-new-privileges, the repo's seccomp profile) every guard
@@ -34,7 +34,7 @@ describe.skipIf(!engine)("tki-inspector in a deny-by-default container (skipped:
 
   beforeAll(() => {
     ensureBundle();
-    work = realpathSync(mkdtempSync(join(tmpdir(), "tki-docker-")));
+    work = realpathSync(tempDirSync("tki-docker-"));
     const context = join(work, "context");
     const node = realpathSync(process.execPath);
     for (const file of [node, ...sharedLibraries(node)]) {
@@ -51,7 +51,7 @@ describe.skipIf(!engine)("tki-inspector in a deny-by-default container (skipped:
       join(context, "Dockerfile"),
       'FROM scratch\nCOPY root/ /\nUSER 65534:65534\nENTRYPOINT ["/usr/local/bin/node", "/app/tki-inspector.js"]\n',
     );
-    const built = docker(["build", "--network", "none", "-q", "-t", IMAGE, context]);
+    const built = docker(["build", "--network", "none", "-q", ...ownerLabelArgs(), "-t", IMAGE, context]);
     if (built.status !== 0) throw new Error(`image build failed: ${built.stderr}`);
 
     const statement = JSON.stringify({
@@ -74,7 +74,7 @@ describe.skipIf(!engine)("tki-inspector in a deny-by-default container (skipped:
     mkdirSync(out);
     chmodSync(out, 0o777);
     const result = docker([
-      "run", "--rm", "--network", "none", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+      "run", "--rm", ...ownerLabelArgs(), "--network", "none", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
       "--security-opt", `seccomp=${SECCOMP}`, "--pids-limit", "64", "--memory", "256m", "--user", "65534:65534",
       "-v", `${join(REPO, "fixtures/packets", packet)}:/in/packet:ro`,
       "-v", `${join(work, "attestation.json")}:/in/attestation.json:ro`,

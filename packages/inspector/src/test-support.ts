@@ -1,7 +1,6 @@
 // Helpers for this package's tests only; not exported from index.ts.
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Finding } from "./findings.ts";
@@ -9,6 +8,7 @@ import type { DefectKind } from "./generate.ts";
 import { splitRegion, splitStream, type LineHandlers, type StreamTotals } from "./lines.ts";
 import { inspectPacket, type InspectLimits } from "./inspect.ts";
 import type { InspectionReport } from "./report.ts";
+import { tempDir as sharedTempDir } from "@macro/test-utils";
 
 export const PACKETS = fileURLToPath(new URL("../../../fixtures/packets/", import.meta.url));
 export const fixture = (name: string): string => path.join(PACKETS, name);
@@ -23,8 +23,9 @@ export async function inspectOk(packetDir: string, limits?: InspectLimits): Prom
 export const brief = (findings: Finding[]): string[] =>
   findings.map((f) => [f.code, f.collection ?? "-", f.line ?? "-", f.field ?? "-"].join(" "));
 
+/** A fresh temp dir, removed when the test (or, made outside a test, the file) ends: see @macro/test-utils. */
 export async function tempDir(prefix = "inspector-"): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+  return sharedTempDir(prefix);
 }
 
 /** A writable copy of a fixture packet. */

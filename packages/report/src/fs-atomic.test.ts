@@ -1,10 +1,10 @@
 import { describe, it, expect } from "vitest";
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureDir, writeFileAtomic, writeFilesAtomic } from "./fs-atomic.ts";
+import { tempDir as sharedTempDir } from "@macro/test-utils";
 
-const tempDir = () => mkdtemp(join(tmpdir(), "macro-report-atomic-"));
+const tempDir = () => sharedTempDir("macro-report-atomic-");
 
 describe("writeFileAtomic", () => {
   it("writes strings and bytes exactly, replacing old content and leaving no temp file", async () => {

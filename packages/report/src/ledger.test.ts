@@ -1,12 +1,12 @@
 import { describe, it, expect } from "vitest";
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GENESIS_HASH, appendLedger, entryHash, readLedger, verifyLedger, verifyLedgerText, type LedgerAppend } from "./ledger.ts";
 import { canonicalJson, sha256Hex } from "./hash.ts";
+import { tempDir } from "@macro/test-utils";
 
 async function ledgerPath() {
-  const dir = await mkdtemp(join(tmpdir(), "macro-report-ledger-"));
+  const dir = await tempDir("macro-report-ledger-");
   return { dir, path: join(dir, "reports", "ledger.ndjson") };
 }
 

@@ -1,10 +1,10 @@
 import { describe, it, expect } from "vitest";
-import { mkdtemp, readdir, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withFileLock } from "./lock.ts";
+import { tempDir } from "@macro/test-utils";
 
-const dir = () => mkdtemp(join(tmpdir(), "macro-report-lock-"));
+const dir = () => tempDir("macro-report-lock-");
 
 describe("withFileLock", () => {
   it("never lets two holders overlap and always releases", async () => {

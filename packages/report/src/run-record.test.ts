@@ -1,6 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InternalError, flagsFrom } from "@macro/ssot";
 import { jsonlLineDigests, sha256Hex } from "./hash.ts";
@@ -8,6 +7,7 @@ import { verifyLedger } from "./ledger.ts";
 import { persistRunRecord } from "./persist.ts";
 import { RunRecord, buildRunRecord, type RunRecordInput } from "./run-record.ts";
 import { quietEffects, tracksStoppedAt } from "./__fixtures__/ssot.ts";
+import { tempDir } from "@macro/test-utils";
 
 const input = (over: Partial<RunRecordInput> = {}): RunRecordInput => ({
   runId: "run-1",
@@ -51,7 +51,7 @@ describe("buildRunRecord", () => {
 
 describe("persistRunRecord", () => {
   it("writes the record and chains the sha256 of exactly its bytes into the ledger", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "macro-report-persist-"));
+    const dir = await tempDir("macro-report-persist-");
     const recordPath = join(dir, "reports", "run-record-run-1.json");
     const ledgerPath = join(dir, "reports", "ledger.ndjson");
     const record = buildRunRecord(input());
@@ -62,7 +62,7 @@ describe("persistRunRecord", () => {
   });
 
   it("a ledger that refuses the append still gets the record written, unchained, and the error propagates", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "macro-report-persist-"));
+    const dir = await tempDir("macro-report-persist-");
     const recordPath = join(dir, "reports", "run-record-run-1.json");
     const ledgerPath = join(dir, "reports", "ledger.ndjson");
     await mkdir(join(dir, "reports"), { recursive: true });

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -17,6 +16,7 @@ import { REFERENCE_STRICT_RUN_FLAGS } from "./reference-profile.ts";
 import type { PayloadFile } from "./rootfs.ts";
 import type { SandboxRunOptions } from "./run.ts";
 import { runInSandbox } from "./run.ts";
+import { tempDir } from "@macro/test-utils";
 
 // Shared by the *.docker.test.ts files. Availability is decided once per file: with no
 // engine every engine test is reported as skipped.
@@ -61,7 +61,7 @@ export function useTestImage(options: { withHelper: boolean; name: string }): ()
   let state: TestImage | null = null;
   beforeAll(async () => {
     if (engine === null) return;
-    const scratch = await mkdtemp(join(tmpdir(), "macro-sandbox-test-"));
+    const scratch = await tempDir("macro-sandbox-test-");
     await writeFile(join(scratch, "hello.js"), 'process.stdout.write(JSON.stringify({ hello: "sandbox", uid: process.getuid() }));\n');
     await writeFile(join(scratch, "nonce.txt"), randomBytes(16).toString("hex"));
     const payload: PayloadFile[] = [

@@ -2,11 +2,11 @@
 // scripted per test, recording every request, and keeping just enough state (one container)
 // to tell whether a run left something behind.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiTarget } from "./api-http.ts";
+import { tempDir } from "@macro/test-utils";
 
 export const FAKE_ID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -44,7 +44,7 @@ export function frame(stream: 1 | 2, text: string): Buffer {
 }
 
 export async function fakeEngine(script: Script): Promise<FakeEngine> {
-  const dir = await mkdtemp(join(tmpdir(), "macro-fake-engine-"));
+  const dir = await tempDir("macro-fake-engine-");
   const socketPath = join(dir, "docker.sock");
   const calls: string[] = [];
   let exists = false;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RunFlags } from "@macro/ssot";
 import { InputError } from "@macro/ssot";
 import { buildCreateBody, memoryBytes } from "./api-create.ts";
@@ -19,7 +19,10 @@ const input = (flags: RunFlags, mounts?: { source: string; target: string; readO
 });
 
 describe("buildCreateBody", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
   it("asks for every strict flag the CLI command line carries, the seccomp profile inlined compact", () => {
+    vi.stubEnv("MACRO_OWNER", "run-1");
     const body = buildCreateBody(input(strict), SECCOMP);
     expect(body.HostConfig).toEqual({
       AutoRemove: true,
@@ -33,7 +36,7 @@ describe("buildCreateBody", () => {
       Tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=64m" },
       Mounts: [],
     });
-    expect([body.Image, body.Cmd, body.User, body.Labels, body.Tty, body.OpenStdin]).toEqual(["img:1", ["-e", "0"], "65534:65534", { "macro.sandbox": "1" }, false, false]);
+    expect([body.Image, body.Cmd, body.User, body.Labels, body.Tty, body.OpenStdin]).toEqual(["img:1", ["-e", "0"], "65534:65534", { "macro.sandbox": "1", "macro.owner": "run-1" }, false, false]);
     expect(body.NetworkDisabled).toBe(true);
     // The same flags, flag by flag, on the CLI path.
     const { args } = buildRunArgs(input(strict));

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { InputError } from "@macro/ssot";
 import type { RunArgsInput } from "./run-args.ts";
 import { mergeMounts, SANDBOX_LABEL } from "./run-args.ts";
+import { ownerLabels } from "./owner.ts";
 
 /** The subset of the Engine API's container-create body the sandbox sets. */
 export interface CreateBody {
@@ -64,7 +65,7 @@ export function buildCreateBody(input: RunArgsInput, seccompJson: string | null)
     Env: Object.entries(flags.env)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, value]) => `${key}=${value}`),
-    Labels: { [SANDBOX_LABEL]: "1" },
+    Labels: { [SANDBOX_LABEL]: "1", ...ownerLabels() },
     // With NetworkMode "none" dockerd still builds a libnetwork sandbox for the container,
     // and joining it costs an OCI prestart hook that re-executes the 75 MB dockerd binary
     // (~100 ms a run; README "What the strict flags cost"). NetworkDisabled, which the CLI

@@ -1,9 +1,9 @@
 import { createServer } from "node:http";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { dockerSocketPath, probeDockerApi } from "./api-engine.ts";
+import { tempDir } from "@macro/test-utils";
 
 const dirs: string[] = [];
 const closers: (() => Promise<void>)[] = [];
@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 async function scratch(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "macro-api-engine-"));
+  const dir = await tempDir("macro-api-engine-");
   dirs.push(dir);
   return dir;
 }

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { deferCleanup, ownerLabelArgs } from "@macro/test-utils";
 import type { ContainerEngine } from "./engine.ts";
 import { detectEngine } from "./engine.ts";
 import { buildSandboxImage, sandboxImageInputs } from "./image.ts";
@@ -23,7 +24,8 @@ describe("detectEngine", () => {
   });
 });
 
-describe.skipIf(engine === null)("image build (skipped: no container engine)", () => {
+// Builds hash the node binary and send ~100 MB to the engine: minutes on a loaded machine.
+describe.skipIf(engine === null)("image build (skipped: no container engine)", { timeout: 180_000 }, () => {
   it("builds FROM scratch, tags digest and moving tag, labels the inputs digest", async () => {
     expect(img().image.built).toBe(true);
     expect(img().image.imageRef).toMatch(/^macro-sandbox-test-image:attest-[0-9a-f]{12}$/);
@@ -64,7 +66,7 @@ describe.skipIf(engine === null)("image build (skipped: no container engine)", (
     // Plant the first image (labelled with digest A) under B's digest tag.
     expect((await eng.tagImage(img().image.imageRef, inputsB.value.imageRef)).ok).toBe(true);
     const recorder = memoryRecorder();
-    const r = await buildSandboxImage(eng, { profile: img().profile, payload: payloadB, recorder });
+    const r = await buildSandboxImage(eng, { profile: img().profile, payload: payloadB, recorder, pruneGraceMs: 0 });
     expect(r.ok && r.value.built).toBe(true);
     expect(r.ok && r.value.imageId).not.toBe(img().image.imageId);
     expect((await eng.inspectImage(inputsB.value.imageRef))?.labels["macro.inputs-sha256"]).toBe(inputsB.value.inputsSha256);
@@ -78,7 +80,7 @@ describe.skipIf(engine === null)("image build (skipped: no container engine)", (
     const stale = `${img().profile.image}-ffffffffffff`;
     const other = `${repo}:kept-other`;
     const notDigest = `${img().profile.image}-not-a-digest`;
-    const current = await buildSandboxImage(eng, { profile: img().profile, payload: img().payload, recorder: memoryRecorder() });
+    const current = await buildSandboxImage(eng, { profile: img().profile, payload: img().payload, recorder: memoryRecorder(), pruneGraceMs: 0 });
     if (!current.ok) throw new Error(current.error.message);
     for (const ref of [stale, other, notDigest]) {
       img().refs.add(ref);
@@ -87,7 +89,7 @@ describe.skipIf(engine === null)("image build (skipped: no container engine)", (
     await writeFile(join(img().scratch, "third.js"), "3\n");
     const payloadC = [...img().payload, { source: join(img().scratch, "third.js"), target: "/opt/macro/third.js" }];
     const recorder = memoryRecorder();
-    const r = await buildSandboxImage(eng, { profile: img().profile, payload: payloadC, recorder });
+    const r = await buildSandboxImage(eng, { profile: img().profile, payload: payloadC, recorder, pruneGraceMs: 0 });
     if (!r.ok) throw new Error(r.error.message);
     img().refs.add(r.value.imageRef);
     expect(r.value.pruned).toEqual([current.value.imageRef, stale].sort());
@@ -96,5 +98,37 @@ describe.skipIf(engine === null)("image build (skipped: no container engine)", (
     expect((await eng.inspectImage(other))?.id).toBe(current.value.imageId);
     expect(await eng.imageExists(notDigest)).toBe(true);
     expect(await eng.imageExists(r.value.imageRef)).toBe(true);
+  });
+
+  it("a build keeps a superseded tag a concurrent run still uses: one it took up within the grace period, or whose image a container uses", async () => {
+    const eng = engine as ContainerEngine;
+    const inUse = `${img().profile.image}-eeeeeeeeeeee`;
+    const current = await buildSandboxImage(eng, { profile: img().profile, payload: img().payload, recorder: memoryRecorder() });
+    if (!current.ok) throw new Error(current.error.message);
+    img().refs.add(inUse);
+    expect((await eng.tagImage(current.value.imageRef, inUse)).ok).toBe(true);
+
+    // Tagged just now, as a run taking the image up does: kept under the default grace period.
+    await writeFile(join(img().scratch, "fourth.js"), "4\n");
+    const payloadD = [...img().payload, { source: join(img().scratch, "fourth.js"), target: "/opt/macro/fourth.js" }];
+    const d = await buildSandboxImage(eng, { profile: img().profile, payload: payloadD, recorder: memoryRecorder() });
+    if (!d.ok) throw new Error(d.error.message);
+    img().refs.add(d.value.imageRef);
+    expect(d.value.pruned).toEqual([]);
+    expect(await eng.imageExists(inUse)).toBe(true);
+
+    // A container (created, never started) from it: kept with no grace at all.
+    const name = `macro-prune-user-${process.pid}`;
+    deferCleanup(() => eng.removeContainer(name));
+    const created = await eng.cli(["create", "--name", name, ...ownerLabelArgs(), inUse]);
+    expect(created.exitCode, created.stderr).toBe(0);
+    await writeFile(join(img().scratch, "fifth.js"), "5\n");
+    const payloadE = [...img().payload, { source: join(img().scratch, "fifth.js"), target: "/opt/macro/fifth.js" }];
+    const e = await buildSandboxImage(eng, { profile: img().profile, payload: payloadE, recorder: memoryRecorder(), pruneGraceMs: 0 });
+    if (!e.ok) throw new Error(e.error.message);
+    img().refs.add(e.value.imageRef);
+    expect(e.value.pruned).not.toContain(inUse);
+    expect(e.value.pruned).toContain(d.value.imageRef);
+    expect(await eng.imageExists(inUse)).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import type { SandboxError } from "./errors.ts";
 import { sandboxError } from "./errors.ts";
 import type { SideEffectRecorder } from "./recorder.ts";
 import { effect } from "./recorder.ts";
+import { ownerLabels } from "./owner.ts";
 import type { PayloadFile, RootfsEntry } from "./rootfs.ts";
 import { manifestLines, materialize, rootfsEntries, sha256File, sharedLibraries } from "./rootfs.ts";
 
@@ -25,6 +26,8 @@ export interface BuildImageOptions {
   nodeBinary?: string;
   /** Environment for `ldd`. Default: PATH only. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** See `pruneSuperseded`. Default: PRUNE_GRACE_MS. */
+  pruneGraceMs?: number;
 }
 
 export interface BuiltImage {
@@ -122,12 +125,12 @@ export async function buildSandboxImage(engine: ContainerEngine, options: BuildI
       contextDir,
       dockerfile: join(contextDir, "Dockerfile"),
       tags: [imageRef, movingTag],
-      labels: { [INPUTS_LABEL]: inputsSha256 },
+      labels: { [INPUTS_LABEL]: inputsSha256, ...ownerLabels() },
     });
     if (!built.ok) return built;
     options.recorder.record(effect("image-built", `${imageRef} (${built.value.imageId})`));
     const info = await engine.inspectImage(imageRef);
-    const pruned = await pruneSuperseded(engine, movingTag, imageRef, options.recorder);
+    const pruned = await pruneSuperseded(engine, movingTag, imageRef, options.recorder, { graceMs: options.pruneGraceMs ?? PRUNE_GRACE_MS });
     return ok({ imageRef, movingTag, imageId: built.value.imageId, inputsSha256, built: true, layers: info?.layers ?? [], manifest, pruned });
   } finally {
     await rm(contextDir, { recursive: true, force: true });
@@ -135,25 +138,66 @@ export async function buildSandboxImage(engine: ContainerEngine, options: BuildI
 }
 
 /**
+ * How long after a run last took up an image (tagging it with the moving tag, which every run
+ * does, warm or cold) its digest tag is still taken to be in use: longer than a run holds an
+ * image between its attestation and its last container (`macro inspect` starts a second one).
+ */
+export const PRUNE_GRACE_MS = 60 * 60_000;
+
+export interface PruneOptions {
+  graceMs: number;
+  now?: () => number;
+}
+
+/**
  * After a build, the other digest tags of the same image (`<repo>:<tag>-<12 hex>`, labelled
  * with an inputs digest, so made here) are removed: each change of the inputs would otherwise
  * leave a whole Node.js root filesystem behind. Only on a build, so a warm attestation asks the
- * engine nothing more. Without force, so an image a container still uses keeps its last tag; a run
- * of an older checkout that starts after this finds no image and blocks, never runs another.
- * Best effort: a tag that cannot be removed stays, and the build stands.
+ * engine nothing more. A concurrent run (another checkout, an older commit) may still be using
+ * one, so a tag is kept when
+ * - any container, in any state, was created from its image (the engine's own refusal covers
+ *   only an image's last tag), or
+ * - its image was tagged less than `graceMs` ago (Metadata.LastTagTime: a run retags the image
+ *   it takes up, so a run between attesting and starting its next container is covered), or
+ * - either cannot be told (an engine that does not report them, as podman): kept, never guessed.
+ * Untagged without force. Best effort: a tag that cannot be removed stays, and the build stands.
  */
-export async function pruneSuperseded(engine: Pick<ContainerEngine, "listImageTags" | "untagImage">, movingTag: string, keep: string, recorder: SideEffectRecorder): Promise<string[]> {
+export async function pruneSuperseded(
+  engine: Pick<ContainerEngine, "listImageTags" | "untagImage" | "cli">,
+  movingTag: string,
+  keep: string,
+  recorder: SideEffectRecorder,
+  options: PruneOptions = { graceMs: PRUNE_GRACE_MS },
+): Promise<string[]> {
   const family = digestTag(movingTag, "");
   const colon = family.lastIndexOf(":");
   const repository = family.slice(0, colon);
   const prefix = family.slice(colon + 1);
   const isDigestTag = (tag: string) => tag.startsWith(prefix) && /^[0-9a-f]{12}$/.test(tag.slice(prefix.length));
+  const now = options.now ?? Date.now;
   const pruned: string[] = [];
   for (const ref of (await engine.listImageTags(repository, INPUTS_LABEL)).sort()) {
     if (ref === keep || !ref.startsWith(`${repository}:`) || !isDigestTag(ref.slice(repository.length + 1))) continue;
+    if (!(await unused(engine, ref, now() - options.graceMs))) continue;
     if (!(await engine.untagImage(ref))) continue;
     recorder.record(effect("image-removed", ref));
     pruned.push(ref);
   }
   return pruned;
+}
+
+/** True only when the engine says no container uses `ref`'s image and it was last tagged before `since`. */
+async function unused(engine: Pick<ContainerEngine, "cli">, ref: string, since: number): Promise<boolean> {
+  const tagged = await engine.cli(["image", "inspect", "--format", "{{json .Metadata.LastTagTime}}", ref]);
+  if (tagged.exitCode !== 0) return false;
+  let at: number;
+  try {
+    at = Date.parse(String(JSON.parse(tagged.stdout.trim())));
+  } catch {
+    return false;
+  }
+  // Docker reports an image never tagged since it was loaded as year 1: no use to tell of.
+  if (!Number.isFinite(at) || at > since) return false;
+  const users = await engine.cli(["ps", "-a", "--filter", `ancestor=${ref}`, "--format", "{{.ID}}"]);
+  return users.exitCode === 0 && users.stdout.trim() === "";
 }

@@ -3,6 +3,7 @@ import { err, ok } from "@macro/ssot";
 import type { ContainerEngine } from "./engine.ts";
 import type { SandboxError } from "./errors.ts";
 import { sandboxError } from "./errors.ts";
+import { ownerLabels } from "./owner.ts";
 
 /**
  * A user-defined bridge network whose containers get a non-loopback interface that leads
@@ -16,7 +17,7 @@ import { sandboxError } from "./errors.ts";
  * (macvlan/ipvlan --internal were tried as the alternative; this kernel refuses them.)
  */
 export async function createInternalNetwork(engine: ContainerEngine, name: string): Promise<Result<{ name: string; id: string }, SandboxError>> {
-  const r = await engine.cli(["network", "create", "--internal", "-o", "com.docker.network.bridge.inhibit_ipv4=true", "--label", "macro.sandbox=1", name]);
+  const r = await engine.cli(["network", "create", "--internal", "-o", "com.docker.network.bridge.inhibit_ipv4=true", "--label", "macro.sandbox=1", ...Object.entries(ownerLabels()).flatMap(([k, v]) => ["--label", `${k}=${v}`]), name]);
   if (r.exitCode !== 0) return err(sandboxError("RUN_FAILED", `could not create internal network ${name}`, r.stderr.trim()));
   return ok({ name, id: r.stdout.trim() });
 }

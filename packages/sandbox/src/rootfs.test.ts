@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "@macro/ssot";
 import { digestTag } from "./image.ts";
 import { parseLdd, rootfsEntries, sha256File } from "./rootfs.ts";
+import { tempDir } from "@macro/test-utils";
 
 describe("parseLdd", () => {
   it("keeps resolved libraries and the loader, skips the vDSO", () => {
@@ -50,7 +50,7 @@ describe("digestTag", () => {
 
 describe("sha256File", () => {
   it("equals the digest of the whole content, across the read-chunk boundary", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "macro-hash-"));
+    const dir = await tempDir("macro-hash-");
     try {
       for (const size of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) * 2 + 3]) {
         const bytes = randomBytes(size);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RunFlags } from "@macro/ssot";
 import { InputError } from "@macro/ssot";
 import { REFERENCE_STRICT_RUN_FLAGS } from "./reference-profile.ts";
@@ -12,10 +12,13 @@ const build = (flags: RunFlags, mounts?: { source: string; target: string; readO
 const values = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1] ?? ""] : []));
 
 describe("buildRunArgs", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
   it("builds the full strict command line, image and command last", () => {
+    vi.stubEnv("MACRO_OWNER", "run-1");
     const { args, env } = build(strict);
     expect(args).toEqual([
-      "--rm", "--pull", "never", "--name", "macro-test", "--label", "macro.sandbox=1",
+      "--rm", "--pull", "never", "--name", "macro-test", "--label", "macro.sandbox=1", "--label", "macro.owner=run-1",
       "--network", "none", "--read-only", "--cap-drop", "ALL",
       "--security-opt", "no-new-privileges", "--security-opt", "seccomp=/p/seccomp.json",
       "--user", "65534:65534", "--pids-limit", "64", "--memory", "512m",
@@ -23,6 +26,15 @@ describe("buildRunArgs", () => {
       "img:1", "-e", "0",
     ]);
     expect(env).toEqual({});
+  });
+
+  it("labels the owner only when MACRO_OWNER is a plain token", () => {
+    for (const owner of ["", "a b", "x=y", "a\nb", "-".repeat(65)]) {
+      vi.stubEnv("MACRO_OWNER", owner);
+      expect(values(build(strict).args, "--label")).toEqual(["macro.sandbox=1"]);
+    }
+    vi.stubEnv("MACRO_OWNER", undefined);
+    expect(values(build(strict).args, "--label")).toEqual(["macro.sandbox=1"]);
   });
 
   it("seccomp unconfined yields seccomp=unconfined and never the profile path", () => {

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { RunFlags } from "@macro/ssot";
 import { InputError } from "@macro/ssot";
+import { ownerLabels } from "./owner.ts";
 
 export interface SandboxMount {
   source: string;
@@ -39,7 +40,8 @@ export const SANDBOX_LABEL = "macro.sandbox";
  */
 export function buildRunArgs(input: RunArgsInput): RunArgs {
   const { flags } = input;
-  const args = ["--rm", "--pull", "never", "--name", input.name, "--label", `${SANDBOX_LABEL}=1`, "--network", flags.network];
+  const owner = Object.entries(ownerLabels()).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+  const args = ["--rm", "--pull", "never", "--name", input.name, "--label", `${SANDBOX_LABEL}=1`, ...owner, "--network", flags.network];
   if (flags.readOnly) args.push("--read-only");
   for (const cap of flags.capDrop) args.push("--cap-drop", cap);
   for (const cap of flags.capAdd) args.push("--cap-add", cap);

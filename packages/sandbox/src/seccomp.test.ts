@@ -1,10 +1,10 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SECCOMP_PROFILE_PATH } from "./paths.ts";
 import type { SeccompProfile } from "./seccomp.ts";
 import { CLONE_NAMESPACE_MASK, DANGEROUS_SYSCALLS, loadSeccompProfile, seccompProblems } from "./seccomp.ts";
+import { tempDir } from "@macro/test-utils";
 
 const load = async () => {
   const r = await loadSeccompProfile(SECCOMP_PROFILE_PATH);
@@ -102,7 +102,7 @@ describe("seccompProblems", () => {
 
 describe("loadSeccompProfile", () => {
   it("returns an input error for a missing file and for a non-profile", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "macro-seccomp-test-"));
+    const dir = await tempDir("macro-seccomp-test-");
     const missing = await loadSeccompProfile(join(dir, "nope.json"));
     expect(missing.ok ? "" : missing.error.code).toBe("SECCOMP_UNREADABLE");
     await writeFile(join(dir, "bad.json"), JSON.stringify({ defaultAction: "ALLOW_ALL", syscalls: [] }));

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatIssuePath, formatSsotError, hashBytes, loadSsot, SSOT_MAX_BYTES, type SsotLoadError } from "./load.ts";
+import { tempDir } from "@macro/test-utils";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const fixture = (name: string) => join(repo, "fixtures/ssot", name);
@@ -17,7 +17,7 @@ async function loadError(path: string): Promise<SsotLoadError> {
 
 let scratch = "";
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "macro-ssot-load-"));
+  scratch = await tempDir("macro-ssot-load-");
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });

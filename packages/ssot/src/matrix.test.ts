@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { isSandboxRow, loadMatrix, MATRIX_ROW_IDS, parseMatrix, rowTags, type AcceptanceMatrix } from "./matrix.ts";
+import { tempDirSync } from "@macro/test-utils";
 
 const FIXTURE = resolve(import.meta.dirname, "../../../fixtures/acceptance-matrix.yaml");
 
@@ -88,7 +88,7 @@ describe("acceptance matrix schema", () => {
 describe("loadMatrix", () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "macro-matrix-"));
+    dir = tempDirSync("macro-matrix-");
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readYamlFile } from "./yaml-file.ts";
+import { tempDir } from "@macro/test-utils";
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "macro-yaml-"));
+  dir = await tempDir("macro-yaml-");
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultCacheDir } from "../../boot.cjs";
+import { tempDirSync } from "@macro/test-utils";
 
 // boot.cjs is committed plain JS that runs before anything is built; these tests run it the way
 // bin.cjs does, in a fresh node process, because its cache is written when that process exits.
@@ -12,7 +12,7 @@ const BOOT = fileURLToPath(new URL("../../boot.cjs", import.meta.url));
 
 let dir = "";
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "macro-code-cache-"));
+  dir = tempDirSync("macro-code-cache-");
 });
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { resolvePaths } from "../lib/paths.ts";
 import { loadInputs } from "../lib/prepare.ts";
 import { classifyHere } from "../lib/venue.ts";
 import { abortable } from "../lib/abortable.ts";
+import { traceCommand, type Left } from "../lib/left.ts";
 
 export default macroCommand({
   meta: { name: "attest", description: "B4′ alone, for an operator: build the offline image, run the probes in one throwaway container, write the bundle (exit 0 attested, 3 not)" },
@@ -34,6 +35,8 @@ export default macroCommand({
     }
     const signingKey = args.key ?? loaded.ssot.sandbox.signing.signingKey;
     const recorder = memoryRecorder();
+    const trace = traceCommand(io, paths);
+    let left: Left | undefined;
     const result = await attestSandbox({
       loaded,
       reportsDir: paths.reportsDir,
@@ -45,6 +48,8 @@ export default macroCommand({
       signingKeyPem: await readKey(signingKey === null ? null : resolve(loaded.dir, signingKey)),
       now: () => new Date(),
       signal: io.signal,
+    }).finally(async () => {
+      left = await trace.close(recorder.effects, loaded.ssot.sandbox.image);
     });
     if (!result.ok) {
       io.stderr.write(`macro attest: ${result.error.code}: ${result.error.message}\n`);
@@ -52,7 +57,7 @@ export default macroCommand({
     }
     const { judgement, bundlePath, attested, containerMs, imageBuilt } = result.value;
     if (args.json) {
-      io.stdout.write(`${JSON.stringify({ attested, bundle: bundlePath, probes: judgement.probes.map((p) => ({ id: p.id, verdict: p.verdict, mismatches: p.mismatches })), reasons: judgement.reasons, sideEffects: recorder.effects, timing: { containerMs, imageBuilt } }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ attested, bundle: bundlePath, probes: judgement.probes.map((p) => ({ id: p.id, verdict: p.verdict, mismatches: p.mismatches })), reasons: judgement.reasons, sideEffects: recorder.effects, timing: { containerMs, imageBuilt }, left }, null, 2)}\n`);
     } else {
       for (const p of judgement.probes) {
         const detail = p.mismatches.map((m) => `${m.key}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`).join("; ");

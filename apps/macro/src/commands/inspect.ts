@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
 import { attestSandbox } from "@macro/attest";
@@ -11,6 +11,7 @@ import { loadInputs } from "../lib/prepare.ts";
 import { classifyHere } from "../lib/venue.ts";
 import { abortable } from "../lib/abortable.ts";
 import { checkOutDir, checkPacketDir } from "../lib/out-dir.ts";
+import { traceCommand, withLeft } from "../lib/left.ts";
 
 export default macroCommand({
   meta: { name: "inspect", description: "Inspect a knowledge-base packet with tki-inspector inside a freshly attested throwaway sandbox (exit code passed through: 0 report, 2 bad packet, 3 blocked)" },
@@ -35,43 +36,51 @@ export default macroCommand({
     }
     const runId = newRunId(new Date());
     const recorder = memoryRecorder();
-    // The inspector refuses to run without an attestation bound to this very run.
-    const attested = await attestSandbox({
-      loaded,
-      reportsDir: paths.reportsDir,
-      env: io.env,
-      recorder,
-      venue: { id: verdict.venueId, class: verdict.class, facts: [] },
-      runId,
-      variant: { name: `inspect-${runId}`, runFlags: loaded.ssot.sandbox.runFlags },
-      signingKeyPem: null,
-      now: () => new Date(),
-      signal: io.signal,
-    });
-    if (!attested.ok || !attested.value.attested) {
-      io.stderr.write(`macro inspect: BLOCKED: the sandbox is not attested: ${attested.ok ? attested.value.judgement.reasons.map((r) => r.code).join(", ") : attested.error.message}\n`);
-      return ExitCode.blocked;
+    const trace = traceCommand(io, paths, [resolve(io.cwd, args.out)]);
+    let stdout = "";
+    try {
+      // The inspector refuses to run without an attestation bound to this very run.
+      const attested = await attestSandbox({
+        loaded,
+        reportsDir: paths.reportsDir,
+        env: io.env,
+        recorder,
+        venue: { id: verdict.venueId, class: verdict.class, facts: [] },
+        runId,
+        variant: { name: `inspect-${runId}`, runFlags: loaded.ssot.sandbox.runFlags },
+        signingKeyPem: null,
+        now: () => new Date(),
+        signal: io.signal,
+      });
+      if (!attested.ok || !attested.value.attested) {
+        io.stderr.write(`macro inspect: BLOCKED: the sandbox is not attested: ${attested.ok ? attested.value.judgement.reasons.map((r) => r.code).join(", ") : attested.error.message}\n`);
+        return ExitCode.blocked;
+      }
+      const run = await inspectInSandbox({
+        engine: attested.value.engine,
+        image: attested.value.imageRef,
+        loaded,
+        packetDir,
+        out,
+        repoDir,
+        cwd: io.cwd,
+        attestation: { path: attested.value.bundlePath, sha256: attested.value.bundleSha256 },
+        runId,
+        recorder,
+        json: args.json,
+        signal: io.signal,
+      });
+      if (!run.ok) {
+        io.stderr.write(`macro inspect: BLOCKED: ${run.error.code}: ${run.error.message}\n`);
+        return ExitCode.blocked;
+      }
+      stdout = run.value.stdout;
+      io.stderr.write(run.value.stderr);
+      return run.value.exitCode;
+    } finally {
+      // The inspector's --json summary, or its text, then; with --json, what this command left where.
+      const left = await trace.close(recorder.effects, loaded.ssot.sandbox.image);
+      io.stdout.write(args.json ? withLeft(stdout, left) : stdout);
     }
-    const run = await inspectInSandbox({
-      engine: attested.value.engine,
-      image: attested.value.imageRef,
-      loaded,
-      packetDir,
-      out,
-      repoDir,
-      cwd: io.cwd,
-      attestation: { path: attested.value.bundlePath, sha256: attested.value.bundleSha256 },
-      runId,
-      recorder,
-      json: args.json,
-      signal: io.signal,
-    });
-    if (!run.ok) {
-      io.stderr.write(`macro inspect: BLOCKED: ${run.error.code}: ${run.error.message}\n`);
-      return ExitCode.blocked;
-    }
-    io.stdout.write(run.value.stdout);
-    io.stderr.write(run.value.stderr);
-    return run.value.exitCode;
   },
 });

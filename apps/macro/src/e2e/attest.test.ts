@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanup, listFiles, macro, type CliRun } from "./harness.ts";
+import { deferCleanup, ownerLabelArgs, tempDirSync } from "@macro/test-utils";
 
 // Real Docker where an engine answers (CI starts one); otherwise reported skipped with the reason.
 const engine = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8" }).status === 0;
@@ -64,7 +64,7 @@ describe.skipIf(!engine)("macro attest on a real engine (skipped: no container e
   });
 
   it("signed with a key from keygen: verify accepts it only with the public key trusted", () => {
-    const dir = mkdtempSync(join(tmpdir(), "macro-keys-"));
+    const dir = tempDirSync("macro-keys-");
     try {
       const keys = macro(["keygen", "--out", dir], withEngine);
       runs.push(keys);
@@ -106,8 +106,9 @@ describe.skipIf(!engine)("macro attest on a real engine (skipped: no container e
 
   it("weakened profile internal-network: a non-loopback interface is caught and egress is never attempted", () => {
     const network = "macro-weak-internal";
-    const created = spawnSync("docker", ["network", "create", "--internal", "-o", "com.docker.network.bridge.inhibit_ipv4=true", network], { encoding: "utf8" });
+    const created = spawnSync("docker", ["network", "create", "--internal", "-o", "com.docker.network.bridge.inhibit_ipv4=true", ...ownerLabelArgs(), network], { encoding: "utf8" });
     expect(created.status, created.stderr).toBe(0);
+    deferCleanup(() => spawnSync("docker", ["network", "rm", network]));
     try {
       const { run, json } = attest(["--profile", "fixtures/profiles/internal-network.yaml"]);
       expect(run.status, run.stderr).toBe(3);

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OWNER_ENV, tempDirSync } from "@macro/test-utils";
 
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const bin = join(repoRoot, "apps/macro/bin.cjs");
@@ -19,7 +19,7 @@ export interface CliRun {
  * Runs the built CLI the way a user does, in the repo root, with generated files sent to a
  * scratch directory and a venue that has no engine unless the test says otherwise.
  */
-export function macro(args: string[], env: Record<string, string> = {}, scratch = mkdtempSync(join(tmpdir(), "macro-e2e-"))): CliRun {
+export function macro(args: string[], env: Record<string, string> = {}, scratch = tempDirSync("macro-e2e-")): CliRun {
   if (!existsSync(join(repoRoot, "apps/macro/dist/cli.cjs"))) throw new Error("apps/macro is not built: run `pnpm build` (turbo runs it before tests)");
   const reports = join(scratch, "reports");
   const checkpoints = join(scratch, "checkpoints");
@@ -34,10 +34,21 @@ export function macro(args: string[], env: Record<string, string> = {}, scratch 
       CONTAINER_HOST: "unix:///nonexistent/podman.sock",
       MACRO_REPORTS_DIR: reports,
       MACRO_CHECKPOINTS_DIR: checkpoints,
+      ...guarded(),
       ...env,
     },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, reports, checkpoints };
+}
+
+/** The leak guard's private TMPDIR and owner id, so what the CLI makes is this run's to account for. */
+export function guarded(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ["TMPDIR", OWNER_ENV]) {
+    const value = process.env[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 export function listFiles(dir: string): string[] {

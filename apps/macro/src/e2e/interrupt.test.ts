@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanup, listFiles, macro, repoRoot, type CliRun } from "./harness.ts";
+import { cleanup, guarded, listFiles, macro, repoRoot, type CliRun } from "./harness.ts";
+import { deferCleanup, tempDirSync } from "@macro/test-utils";
 
 const engine = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8" }).status === 0;
 const runs: CliRun[] = [];
@@ -21,8 +20,13 @@ function interruptedRun(scratch: string, trigger: RegExp): Promise<{ code: numbe
         DOCKER_HOST: process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
         MACRO_REPORTS_DIR: join(scratch, "reports"),
         MACRO_CHECKPOINTS_DIR: join(scratch, "checkpoints"),
+        ...guarded(),
       },
       stdio: ["ignore", "ignore", "pipe"],
+    });
+    // A test that fails or times out before the run ends must not leave it running.
+    deferCleanup(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     });
     let stderr = "";
     let sent = false;
@@ -40,7 +44,7 @@ function interruptedRun(scratch: string, trigger: RegExp): Promise<{ code: numbe
 
 describe.skipIf(!engine)("Ctrl-C and resume (skipped: no container engine)", () => {
   it("SIGINT during the tests exits 130 with nothing left running; resume continues from the checkpoint and closes", async () => {
-    const scratch = mkdtempSync(join(tmpdir(), "macro-e2e-"));
+    const scratch = tempDirSync("macro-e2e-");
     const interrupted = await interruptedRun(scratch, /build\s+passed/);
     expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(interrupted.stderr).toContain("interrupted");

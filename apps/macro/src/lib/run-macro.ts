@@ -1,6 +1,6 @@
 import { join, relative } from "node:path";
 import { macroMachine, runMacro, type Checkpoint, type MacroOutput, type RestoredCheckpoint } from "@macro/machine";
-import { ExitCode, flagsFrom, loadMatrix, type LoadedSsot } from "@macro/ssot";
+import { ExitCode, flagsFrom, loadMatrix, type LoadedSsot, type SideEffect } from "@macro/ssot";
 import {
   buildBlockerPacket,
   buildRunRecord,
@@ -25,6 +25,7 @@ import { newRunId, type Paths } from "./paths.ts";
 import { loadInputs } from "./prepare.ts";
 import { abortable } from "./abortable.ts";
 import { trackPrinter } from "./progress.ts";
+import { traceCommand, type Left } from "./left.ts";
 
 export interface RunSummary {
   runId: string;
@@ -36,6 +37,8 @@ export interface RunSummary {
   log: string;
   checkpoint: string | null;
   error: string | null;
+  /** What the run left where: reports/checkpoints files, containers, image tags, temp (lib/left.ts). */
+  left: Left;
 }
 
 const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, blocked: ExitCode.blocked, aborted: ExitCode.internal };
@@ -45,6 +48,19 @@ const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, b
  * With `resume`, the run continues from a checkpoint (same run id, its log appended to).
  */
 export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: string) => RestoredCheckpoint): Promise<RunSummary> {
+  const trace = traceCommand(io, paths);
+  let ran: Awaited<ReturnType<typeof runUntraced>> | undefined;
+  try {
+    ran = await runUntraced(io, paths, resume);
+  } finally {
+    // A run that throws still removes its temp dir.
+    if (ran === undefined) await trace.close([], null);
+  }
+  const { effects, movingTag, ...summary } = ran;
+  return { ...summary, left: await trace.close(effects, movingTag) };
+}
+
+async function runUntraced(io: Io, paths: Paths, resume?: (ssotSha256: string) => RestoredCheckpoint): Promise<Omit<RunSummary, "left"> & { effects: readonly SideEffect[]; movingTag: string }> {
   // Nothing is written until the inputs are in; a signal before then ends the run at once, traceless.
   const { loaded, catalog, venueSource, venueFacts } = await abortable(loadInputs(io, paths), io.signal);
   const restored = resume?.(loaded.sha256);
@@ -94,6 +110,8 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: s
     log: relative(paths.cwd, logFile),
     checkpoint: relative(paths.cwd, checkpointPath),
     error: output.error,
+    effects: output.sideEffects,
+    movingTag: loaded.ssot.sandbox.image,
   };
 }
 

@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as fs from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InternalError } from "@macro/ssot";
 import { confineWrites } from "./confine.ts";
 import { GuardViolation } from "./verdict.ts";
+import { tempDirSync } from "@macro/test-utils";
 
 // Confinement is process-wide and permanent, so it lives in its own test file (own worker).
 // Every refused write throws before touching the disk; the checks below confirm that.
@@ -13,8 +13,8 @@ describe("confineWrites", () => {
   let root: string;
   let outside: string;
   beforeAll(() => {
-    root = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), "tki-confine-")));
-    outside = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), "tki-outside-")));
+    root = fs.realpathSync(tempDirSync("tki-confine-"));
+    outside = fs.realpathSync(tempDirSync("tki-outside-"));
     fs.writeFileSync(join(outside, "readable.txt"), "read me");
     fs.mkdirSync(join(root, "..sneaky-but-inside"));
     confineWrites(root);

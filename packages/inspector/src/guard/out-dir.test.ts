@@ -1,14 +1,14 @@
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { guardedOutDir } from "./out-dir.ts";
+import { tempDirSync } from "@macro/test-utils";
 
 describe("guardedOutDir", () => {
   let root: string;
   let packet: string;
   beforeEach(() => {
-    root = realpathSync(mkdtempSync(join(tmpdir(), "tki-out-")));
+    root = realpathSync(tempDirSync("tki-out-"));
     packet = join(root, "packet");
     mkdirSync(packet);
     writeFileSync(join(packet, "manifest.json"), "{}");

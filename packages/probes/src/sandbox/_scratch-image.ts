@@ -3,11 +3,11 @@
 // registry. Used by in-container.test.ts; the sandbox package owns the production image.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "tsup";
+import { deferCleanup, ownerLabelArgs, tempDir } from "@macro/test-utils";
 import { probeEntryOptions } from "../../tsup.config.ts";
 
 const PACKAGE_DIR = fileURLToPath(new URL("../../", import.meta.url));
@@ -41,12 +41,14 @@ export interface ScratchImage {
 }
 
 export async function buildScratchImage(): Promise<ScratchImage> {
-  const work = await mkdtemp(join(tmpdir(), "macro-probes-image-"));
+  const work = await tempDir("macro-probes-image-");
   const tag = `macro-probes-it:${randomBytes(6).toString("hex")}`;
   const remove = async () => {
     spawnSync("docker", ["rmi", "-f", tag], { stdio: "ignore", timeout: 60_000 });
     await rm(work, { recursive: true, force: true });
   };
+  // Removed with the test (or file) that built it even when the caller's own removal never runs.
+  deferCleanup(remove);
   try {
     const rootfs = join(work, "rootfs");
     const macroDir = join(rootfs, "opt", "macro");
@@ -63,7 +65,7 @@ export async function buildScratchImage(): Promise<ScratchImage> {
       await copyFile(library, join(rootfs, library));
     }
     await writeFile(join(work, "Dockerfile"), 'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/usr/local/bin/node"]\n');
-    run("docker", ["build", "-q", "-t", tag, work], 300_000);
+    run("docker", ["build", "-q", ...ownerLabelArgs(), "-t", tag, work], 300_000);
     return { tag, remove };
   } catch (error) {
     await remove();
@@ -97,7 +99,7 @@ export function runProbeContainer(
   try {
     const result = spawnSync(
       "docker",
-      ["run", "--name", name, ...flags, tag, "/opt/macro/probe-entry.cjs", "--expect-json", expectationsJson],
+      ["run", "--name", name, ...ownerLabelArgs(), ...flags, tag, "/opt/macro/probe-entry.cjs", "--expect-json", expectationsJson],
       { encoding: "utf8", timeout: 120_000, maxBuffer: 16 << 20 },
     );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

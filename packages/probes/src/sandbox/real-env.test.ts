@@ -1,13 +1,13 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { readdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectOnce, realProbeEnv } from "./real-env.ts";
+import { tempDir } from "@macro/test-utils";
 
 let dir = "";
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "macro-probes-env-"));
+  dir = await tempDir("macro-probes-env-");
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

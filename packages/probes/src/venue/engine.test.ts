@@ -1,13 +1,13 @@
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineEndpoint, findOnPath, probeEngineLive, socketWritable } from "./engine.ts";
+import { tempDir } from "@macro/test-utils";
 
 // Fake `docker` clients on a private PATH: the real execFile path runs, no engine is contacted.
 let bin = "";
 beforeAll(async () => {
-  bin = await mkdtemp(join(tmpdir(), "macro-fake-engine-"));
+  bin = await tempDir("macro-fake-engine-");
 });
 afterAll(async () => {
   await rm(bin, { recursive: true, force: true });

@@ -1,13 +1,13 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatSimulatedVenueError, loadSimulatedVenue, venueSourceFromEnv } from "./simulated.ts";
 import { venueFixture } from "./test-helpers.ts";
+import { tempDir } from "@macro/test-utils";
 
 let scratch = "";
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "macro-venue-"));
+  scratch = await tempDir("macro-venue-");
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });

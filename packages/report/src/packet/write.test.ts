@@ -1,6 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BlockerPacket, InputError } from "@macro/ssot";
 import { sha256Hex } from "../hash.ts";
@@ -8,9 +7,10 @@ import { buildBlockerPacket } from "./build.ts";
 import { renderPacketMarkdown } from "./render.ts";
 import { LATEST_POINTER, clearLatestPacket, findLatestPacket, packetFileNames, slug, writeBlockerPacket } from "./write.ts";
 import { packetInput } from "../__fixtures__/ssot.ts";
+import { tempDir } from "@macro/test-utils";
 
 async function dirs() {
-  const root = await mkdtemp(join(tmpdir(), "macro-report-write-"));
+  const root = await tempDir("macro-report-write-");
   return { root, reportsDir: join(root, "reports"), checkpointsDir: join(root, "checkpoints") };
 }
 
