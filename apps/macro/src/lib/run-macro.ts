@@ -23,7 +23,7 @@ import type { Io } from "./io.ts";
 import { createRunLogger } from "./logger.ts";
 import { newRunId, type Paths } from "./paths.ts";
 import { loadInputs } from "./prepare.ts";
-import { trackPrinter } from "./progress.ts";
+import { progressReporter } from "./progress.ts";
 
 export interface RunSummary {
   runId: string;
@@ -51,7 +51,8 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: s
   const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
   log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
   const recorder = new SideEffectLog(log);
-  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts };
+  const progress = progressReporter(io);
+  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts, progress: progress.step };
 
   const checkpointPath = join(paths.checkpointsDir, `run-${runId}.checkpoint.json`);
   let writes: Promise<void> = ensureDir(paths.checkpointsDir);
@@ -59,20 +60,19 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: s
     const text = serializeJson(checkpoint);
     writes = writes.then(() => writeFileAtomic(checkpointPath, text));
   };
-  const printTrack = trackPrinter(io);
   const output = await runMacro(
     macroMachine.provide({ actors: trackActors(deps) }),
     { runId, ssotSha256: loaded.sha256, catalog },
     {
       onTrack: (track) => {
         log.info({ track }, `track ${track.id} ${track.status}`);
-        printTrack(track);
+        progress.track(track);
       },
       onSnapshot: saveCheckpoint,
       signal: io.signal,
       ...(restored === undefined ? {} : { snapshot: restored }),
     },
-  );
+  ).finally(progress.stop);
   await writes;
   log.info({ status: output.status, blocker: output.blocker?.id ?? null }, "run finished");
 
