@@ -102,6 +102,14 @@ describe("progress — the reporter on a fake terminal", () => {
     expect(stdout).toEqual([]);
   });
 
+  it("a terminal that reports 0 columns still gets a readable live line", () => {
+    const term = fakeTerminal(true, 0);
+    const p = progressReporter(ioWith(term.stream, { env: { NO_COLOR: "1" } }).io, { now: () => 0, tickMs: 60_000 });
+    p.track(track("test", "running"));
+    expect(term.screen().at(-1)).toBe("▸ test     0:00  Run tests");
+    p.stop();
+  });
+
   it("the live line's clock moves between events", async () => {
     const term = fakeTerminal(true);
     let now = 0;

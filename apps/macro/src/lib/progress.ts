@@ -97,7 +97,9 @@ const CLEAR = "\r\u001b[2K";
 export function progressReporter(io: Io, clock: { now(): number; tickMs: number } = { now: Date.now, tickMs: 500 }): ProgressReporter {
   if (io.quiet === true) return { track() {}, step() {}, stop() {} };
   const tty = io.stderr.isTTY === true && io.env.TERM !== "dumb";
-  const opts: RenderOptions = { tty, color: colorOn(io.stderr, io.env), columns: io.stderr.columns ?? 80 };
+  // A terminal that reports no size (a pty nobody sized) reads as 0 columns: assume 80.
+  const columns = io.stderr.columns !== undefined && io.stderr.columns >= 20 ? io.stderr.columns : 80;
+  const opts: RenderOptions = { tty, color: colorOn(io.stderr, io.env), columns };
   let running: Running | null = null;
   let drawn = false;
   let timer: ReturnType<typeof setInterval> | null = null;
