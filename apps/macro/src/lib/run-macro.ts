@@ -24,6 +24,7 @@ import { createRunLogger } from "./logger.ts";
 import { newRunId, type Paths } from "./paths.ts";
 import { loadInputs } from "./prepare.ts";
 import { progressReporter } from "./progress.ts";
+import { runDetails, type RunDetails } from "./summary.ts";
 
 export interface RunSummary {
   runId: string;
@@ -35,6 +36,8 @@ export interface RunSummary {
   log: string;
   checkpoint: string | null;
   error: string | null;
+  /** The venue, the attestation, the steps, the tests and the rows bound, as this run left them. */
+  details: RunDetails;
 }
 
 const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, blocked: ExitCode.blocked, aborted: ExitCode.internal };
@@ -92,6 +95,7 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: s
     log: relative(paths.cwd, logFile),
     checkpoint: relative(paths.cwd, checkpointPath),
     error: output.error,
+    details: await runDetails(output, paths.cwd),
   };
 }
 
