@@ -45,6 +45,7 @@ describe("progress — the pure renderer", () => {
     expect(liveLine(r.running, 1_000, tty)).toBe("▸ test     0:00  Run tests");
     r = applyProgress(r.running, { kind: "step", track: "test", step: "suite @macro/inspector", tests: { passed: 0, failed: 0, skipped: 0 } }, 2_000, tty);
     expect(r.lines).toEqual([]);
+    expect(liveLine(r.running, 2_000, tty), "nothing counted yet is not shown as 0 passed").toBe("▸ test     0:01  Run tests · suite @macro/inspector");
     r = applyProgress(r.running, { kind: "step", track: "test", step: "suite @macro/tki-inspector", tests: { passed: 212, failed: 1, skipped: 0 } }, 30_000, tty);
     expect(liveLine(r.running, 73_000, tty)).toBe("▸ test     1:12  Run tests · suite @macro/tki-inspector · 212 passed, 1 failed");
     r = applyProgress(r.running, { kind: "track", track: track("test", "passed", 72_004) }, 73_000, tty);
@@ -60,6 +61,8 @@ describe("progress — the pure renderer", () => {
     expect(r.lines).toEqual(["  build    · tsup"]);
     r = applyProgress(r.running, { kind: "step", track: "build", step: "suite x", tests: { passed: 3, failed: 0, skipped: 2 } }, 5, plain);
     expect(r.lines).toEqual(["  build    · suite x — 3 passed, 2 skipped so far"]);
+    r = applyProgress(r.running, { kind: "step", track: "build", step: "suite y", tests: { passed: 0, failed: 0, skipped: 0 } }, 5, plain);
+    expect(r.lines).toEqual(["  build    · suite y"]);
   });
 
   it("ignores a step from a track that is not the one running", () => {

@@ -43,6 +43,8 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
+/** Nothing counted yet says nothing: "0 passed" while the first suite runs would read as a result. */
+const counted = (t: TestCounts | null | undefined): t is TestCounts => t !== null && t !== undefined && t.passed + t.failed + t.skipped > 0;
 const counts = (t: TestCounts) => `${t.passed} passed${t.failed > 0 ? `, ${t.failed} failed` : ""}${t.skipped > 0 ? `, ${t.skipped} skipped` : ""}`;
 
 /**
@@ -54,7 +56,7 @@ export function applyProgress(running: Running | null, event: ProgressEvent, at:
   if (event.kind === "step") {
     if (running === null || running.id !== event.track) return { running, lines: [] };
     const next: Running = { ...running, step: event.step, tests: event.tests ?? running.tests };
-    const lines = opts.tty ? [] : [`  ${event.track.padEnd(8)} · ${event.step}${event.tests === undefined ? "" : ` — ${counts(event.tests)} so far`}`];
+    const lines = opts.tty ? [] : [`  ${event.track.padEnd(8)} · ${event.step}${counted(event.tests) ? ` — ${counts(event.tests)} so far` : ""}`];
     return { running: next, lines };
   }
   const t = event.track;
@@ -74,7 +76,7 @@ export function liveLine(running: Running | null, now: number, opts: RenderOptio
   if (running === null) return "";
   const parts = [`▸ ${running.id.padEnd(8)} ${formatElapsed(now - running.since)}  ${TRACK_TITLES[running.id]}`];
   if (running.step !== null) parts.push(running.step);
-  if (running.tests !== null) parts.push(counts(running.tests));
+  if (counted(running.tests)) parts.push(counts(running.tests));
   const text = [...parts.join(" · ")];
   const fit = text.length < opts.columns ? text.join("") : `${text.slice(0, Math.max(0, opts.columns - 2)).join("")}…`;
   return opts.color ? `\u001b[2m${fit}\u001b[22m` : fit;
