@@ -1,4 +1,18 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+/** The commit `macro --version` names; `-dirty` when the tree had uncommitted changes. */
+function gitCommit(): string {
+  const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  try {
+    return `${git("rev-parse", "HEAD")}${git("status", "--porcelain", "--untracked-files=no") === "" ? "" : "-dirty"}`;
+  } catch {
+    return ""; // no git here (an unpacked tarball): --version says "unknown"
+  }
+}
+// tsup runs in the package folder (pnpm, turbo), so its package.json is the CLI's.
+const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
 // One CommonJS file, so that bin.cjs can compile it through V8's code cache (boot.cjs): Node 20
 // has no module compile cache, and parsing ~1 MB of JS was a third of the blocked path. The
@@ -20,7 +34,7 @@ export default defineConfig({
   splitting: false,
   noExternal: [/^@macro\//, "zod", "js-yaml", "xstate", "citty", "ci-info", "pino", "pino-pretty", "execa"],
   // The bundled packages locate their own files and require() helpers from import.meta.url.
-  define: { "import.meta.url": "__macroImportMetaUrl" },
+  define: { "import.meta.url": "__macroImportMetaUrl", __MACRO_VERSION__: JSON.stringify(version), __MACRO_COMMIT__: JSON.stringify(gitCommit()) },
   banner: { js: '"use strict";\nvar __macroImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   esbuildOptions(options) {
     options.conditions = ["@macro/source"];

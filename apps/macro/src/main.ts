@@ -1,6 +1,7 @@
 import { ExitCode, MacroError } from "@macro/ssot";
 import type { MacroCommand } from "./lib/command.ts";
 import type { Io } from "./lib/io.ts";
+import { versionLine } from "./lib/version.ts";
 
 type Loader = () => Promise<MacroCommand>;
 
@@ -27,7 +28,8 @@ function mainUsage(): string {
     "Commands:",
     ...lines,
     "",
-    "Run `macro <command> --help` for a command's options.",
+    "Run `macro <command> --help` for a command's options; every command also takes --quiet.",
+    "`macro --version` prints the version and the git commit it was built from.",
     "Exit codes: 0 closed/accepted, 3 blocked/rejected, 2 usage or input error, 1 internal defect.",
     "",
   ].join("\n");
@@ -43,16 +45,21 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     io.stdout.write(mainUsage());
     return name === undefined ? ExitCode.usage : ExitCode.closed;
   }
+  if (name === "--version") {
+    if (rest.length > 0) {
+      io.stderr.write(`macro: --version takes no arguments\n\n${mainUsage()}`);
+      return ExitCode.usage;
+    }
+    io.stdout.write(versionLine());
+    return ExitCode.closed;
+  }
   const entry = COMMANDS[name];
   if (entry === undefined) {
     io.stderr.write(`macro: unknown command '${name}'\n\n${mainUsage()}`);
     return ExitCode.usage;
   }
+  // Each command checks its own argv (lib/command.ts), --help included.
   const command = await entry.load();
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout.write(`${await command.usage()}\n`);
-    return ExitCode.closed;
-  }
   try {
     const code = await command.run(rest, io);
     // A command that noticed the interrupt and wound down still ends as interrupted.
@@ -64,7 +71,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return ExitCode.interrupted;
     }
     if (isCittyUsageError(error)) {
-      io.stderr.write(`macro ${name}: ${error.message}\n\n${await command.usage()}\n`);
+      io.stderr.write(`macro ${name}: ${error.message}\n\n${await command.usage(io.stderr, io.env)}\n`);
       return ExitCode.usage;
     }
     if (error instanceof MacroError) {

@@ -1,11 +1,13 @@
 /** The process's streams and environment, handed in so commands never reach for globals. */
 export interface Io {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
-  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean; columns?: number };
   env: Record<string, string | undefined>;
   cwd: string;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /** `--quiet`: no progress lines, only results and errors. */
+  quiet?: boolean;
 }
 
 const isIo = (value: unknown): value is Io =>

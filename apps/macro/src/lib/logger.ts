@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import type { Io } from "./io.ts";
+import { colorOn } from "./tty.ts";
 
 export interface RunLogger {
   log: Logger;
@@ -20,7 +21,7 @@ export async function createRunLogger(io: Io, reportsDir: string, runId: string)
   if (io.stderr.isTTY === true) {
     // Loaded only on a terminal: pipes and CI get the plain track lines and the JSON file.
     const { default: pretty } = await import("pino-pretty");
-    streams.push({ level: "warn", stream: pretty({ destination: 2, sync: true, colorize: true }) });
+    streams.push({ level: "warn", stream: pretty({ destination: 2, sync: true, colorize: colorOn(io.stderr, io.env) }) });
   }
   const log = pino({ level: "debug", base: { runId } }, pino.multistream(streams));
   return { log, file };

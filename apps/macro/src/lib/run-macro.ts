@@ -24,8 +24,9 @@ import { createRunLogger } from "./logger.ts";
 import { newRunId, type Paths } from "./paths.ts";
 import { loadInputs } from "./prepare.ts";
 import { abortable } from "./abortable.ts";
-import { trackPrinter } from "./progress.ts";
 import { traceCommand, type Left } from "./left.ts";
+import { progressReporter } from "./progress.ts";
+import { runDetails, type RunDetails } from "./summary.ts";
 
 export interface RunSummary {
   runId: string;
@@ -39,6 +40,8 @@ export interface RunSummary {
   error: string | null;
   /** What the run left where: reports/checkpoints files, containers, image tags, temp (lib/left.ts). */
   left: Left;
+  /** The venue, the attestation, the steps, the tests and the rows bound, as this run left them. */
+  details: RunDetails;
 }
 
 const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, blocked: ExitCode.blocked, aborted: ExitCode.internal };
@@ -69,7 +72,8 @@ async function runUntraced(io: Io, paths: Paths, resume?: (ssotSha256: string) =
   const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
   log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
   const recorder = new SideEffectLog(log);
-  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts };
+  const progress = progressReporter(io);
+  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts, progress: progress.step };
 
   const checkpointPath = join(paths.checkpointsDir, `run-${runId}.checkpoint.json`);
   let writes: Promise<void> = ensureDir(paths.checkpointsDir);
@@ -77,20 +81,19 @@ async function runUntraced(io: Io, paths: Paths, resume?: (ssotSha256: string) =
     const text = serializeJson(checkpoint);
     writes = writes.then(() => writeFileAtomic(checkpointPath, text));
   };
-  const printTrack = trackPrinter(io);
   const output = await runMacro(
     macroMachine.provide({ actors: trackActors(deps) }),
     { runId, ssotSha256: loaded.sha256, catalog },
     {
       onTrack: (track) => {
         log.info({ track }, `track ${track.id} ${track.status}`);
-        printTrack(track);
+        progress.track(track);
       },
       onSnapshot: saveCheckpoint,
       signal: io.signal,
       ...(restored === undefined ? {} : { snapshot: restored }),
     },
-  );
+  ).finally(progress.stop);
   await writes;
   log.info({ status: output.status, blocker: output.blocker?.id ?? null }, "run finished");
 
@@ -112,6 +115,7 @@ async function runUntraced(io: Io, paths: Paths, resume?: (ssotSha256: string) =
     error: output.error,
     effects: output.sideEffects,
     movingTag: loaded.ssot.sandbox.image,
+    details: await runDetails(output, paths.cwd),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { VenueFactSource } from "@macro/probes";
 import type { LoadedSsot, SideEffect, VenueFacts } from "@macro/ssot";
 import type { Paths } from "../lib/paths.ts";
+import type { StepProgress } from "../lib/progress.ts";
 
 /** Records side effects as the adapters perform them; packet flags are read from this. */
 export class SideEffectLog {
@@ -28,4 +29,6 @@ export interface TrackDeps {
   venueSource: VenueFactSource;
   /** The live venue observed while the inputs were read; null when simulated. Used once. */
   venueFacts: Promise<VenueFacts> | null;
+  /** Where a long track says which step it is on (progress for people; no effect on the run). */
+  progress?: (step: StepProgress) => void;
 }

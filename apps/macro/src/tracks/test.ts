@@ -39,7 +39,9 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
   const all: TestCase[] = [];
   const subject = { name: bundle.path, sha256: bundle.sha256 };
 
+  const tally = () => ({ passed: all.filter((c) => c.status === "passed").length, failed: all.filter((c) => c.status === "failed").length, skipped: all.filter((c) => c.status === "skipped").length });
   for (const suite of SUITES) {
+    deps.progress?.({ track: "test", step: `suite ${suite}`, tests: tally() });
     const file = join(dir, `tests-${suite.replace(/[@/]/g, "_")}.json`);
     const env = { ...deps.env, TKI_INSPECTOR_BUNDLE: join(deps.paths.cwd, bundle.path) };
     const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.loaded.dir, env, signal });
@@ -56,6 +58,7 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
   if (!statement.success) {
     all.push({ name: "macro run › sandbox › the attestation of this run names the image to run in", status: "failed" });
   } else {
+    deps.progress?.({ track: "test", step: "acceptance in the attested sandbox", tests: tally() });
     const cases = await sandboxAcceptance({
       engine: engine.value,
       image: statement.data.predicate.image.ref,
