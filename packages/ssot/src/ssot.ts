@@ -1,6 +1,7 @@
 import * as z from "./zod.ts";
 import { SideEffectKind } from "./side-effects.ts";
 import { TrackId } from "./tracks.ts";
+import { Workload } from "./workload.ts";
 
 export const OwnerRole = z.enum(["operator", "owner", "builder", "follow-up-agent"]);
 export type OwnerRole = z.infer<typeof OwnerRole>;
@@ -130,6 +131,8 @@ export const Ssot = z.strictObject({
     path: z.string().min(1),
     rows: z.number().int().positive(),
   }),
+  /** The build and test steps; an SSOT without them has nothing to build or test, and blocks there. */
+  workload: Workload.optional(),
   owners: z.strictObject({ operator: Owner, owner: Owner, builder: Owner }),
   blockers: z.array(BlockerCatalogEntry).min(1),
 });

@@ -1,6 +1,6 @@
-/** The report formats a test step may declare; each is parsed by a kept library, never by regex. */
-export const REPORT_FORMATS = ["vitest-json", "junit-xml", "tap"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import type { ReportFormat } from "@macro/ssot";
+
+export type { ReportFormat };
 
 export type CaseStatus = "passed" | "failed" | "skipped";
 
