@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { err, ok, type Result } from "@macro/ssot";
-import type { CaseStatus, ParsedReport, ReportedCase } from "./types.ts";
+import { SCRIPT_FILE as SCRIPT, type CaseStatus, type ParsedReport, type ReportedCase } from "./types.ts";
 
 type Node = Record<string, unknown>;
 
@@ -36,7 +36,7 @@ export function parseJunitXml(text: string): Result<ParsedReport, string> {
     if (counted(suite)) claimsFailure = true;
     const name = attr(suite, "name");
     const here = name === null ? path : [...path, name];
-    const file = attr(suite, "file");
+    const file = attr(suite, "file") ?? (name !== null && SCRIPT.test(name) ? name : null);
     if (file !== null) files.add(file);
     const stamp = attr(suite, "timestamp");
     const ms = stamp === null ? NaN : Date.parse(stamp.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(stamp) ? stamp : `${stamp}Z`);
@@ -54,12 +54,20 @@ export function parseJunitXml(text: string): Result<ParsedReport, string> {
   return ok({ format: "junit-xml", cases, files: [...files], brokenFiles: [], claimsSuccess: !claimsFailure, startedAtMs: started });
 }
 
+/**
+ * The suites to walk. A `<testsuites>` root may also hold bare `<testcase>`s (Node's own junit
+ * reporter writes them so): they are walked as one nameless suite.
+ */
 function rootSuites(doc: Node): Node[] | null {
   const suites = doc.testsuites;
-  if (typeof suites === "object" && suites !== null) return list((suites as Node).testsuite);
+  if (typeof suites === "object" && suites !== null) {
+    const root = suites as Node;
+    return [...list(root.testsuite), ...(list(root.testcase).length > 0 ? [{ testcase: root.testcase }] : [])];
+  }
   if (doc.testsuites === "") return [];
   return doc.testsuite === undefined ? null : list(doc.testsuite);
 }
+
 
 /** A failure or an error is a failure; a skip is a skip; anything else that ran passed. */
 function caseStatus(c: Node): CaseStatus {

@@ -68,6 +68,13 @@ describe("JUnit XML", () => {
     expect(r.value.startedAtMs).toBe(Date.parse("2026-12-07T10:00:00Z"));
   });
 
+  it("bare <testcase>s under <testsuites> (Node's own junit reporter) are read; a suite named like a file names it", () => {
+    const r = parseReport("junit-xml", enc(`<testsuites><testcase name="a" classname="test"/><testsuite name="test/b.test.js"><testcase name="b"/></testsuite></testsuites>`));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.cases.map((c) => c.name)).toEqual(["test › a", "test/b.test.js › b"]);
+    expect(r.value.files).toEqual(["test/b.test.js"]);
+  });
+
   it("a lone <testsuite> root is a report too", () => {
     const r = parseReport("junit-xml", enc(`<testsuite name="s"><testcase name="x"/></testsuite>`));
     expect(r.ok && r.value.cases).toEqual([{ name: "s › x", file: null, status: "passed" }]);
@@ -94,6 +101,13 @@ describe("TAP", () => {
       ["group › [#04] inner", "passed"],
     ]);
     expect(r.value.claimsSuccess).toBe(false);
+  });
+
+  it("a top-level subtest named like a file names that file (as node --test writes it)", () => {
+    const tap = ["TAP version 13", "# Subtest: test/a.t.js", "    ok 1 - x", "    1..1", "ok 1 - test/a.t.js", "1..1", ""].join("\n");
+    const r = parseReport("tap", enc(tap));
+    expect(r.ok && r.value.files).toEqual(["test/a.t.js"]);
+    expect(r.ok && r.value.cases.map((c) => c.name)).toEqual(["test/a.t.js › x"]);
   });
 
   it("a bail-out is a broken run, and a missing plan is not success", () => {

@@ -1,6 +1,6 @@
 import { Parser, type Result as TapResult } from "tap-parser";
 import { err, ok, type Result } from "@macro/ssot";
-import type { CaseStatus, ParsedReport, ReportedCase } from "./types.ts";
+import { SCRIPT_FILE as SCRIPT, type CaseStatus, type ParsedReport, type ReportedCase } from "./types.ts";
 
 /**
  * TAP 13/14 through tap-parser, subtests included. A `# SKIP` or `# TODO` point proves nothing
@@ -8,6 +8,7 @@ import type { CaseStatus, ParsedReport, ReportedCase } from "./types.ts";
  */
 export function parseTap(text: string): Result<ParsedReport, string> {
   const cases: ReportedCase[] = [];
+  const files: string[] = [];
   const problems: string[] = [];
   const root = new Parser({ strict: true });
   const listen = (parser: Parser, path: string[]) => {
@@ -16,7 +17,11 @@ export function parseTap(text: string): Result<ParsedReport, string> {
       if (point.closingTestPoint) return;
       cases.push({ name: [...path, point.name].join(" › "), file: null, status: tapStatus(point) });
     });
-    parser.on("child", (child: Parser) => listen(child, [...path, child.name]));
+    parser.on("child", (child: Parser) => {
+      // A top-level subtest named like a source file is that file's tests (node --test names them so).
+      if (path.length === 0 && SCRIPT.test(child.name)) files.push(child.name);
+      listen(child, [...path, child.name]);
+    });
     parser.on("bailout", (reason: string) => problems.push(`bail out: ${reason}`));
   };
   listen(root, []);
@@ -30,8 +35,9 @@ export function parseTap(text: string): Result<ParsedReport, string> {
   if (finalOk === null) return err("not a TAP report: the stream did not complete");
   if (problems.length > 0 && cases.length === 0) return err(`not a TAP report: ${problems.join("; ")}`);
   const broken = problems.map((message) => ({ file: "(tap stream)", message }));
-  return ok({ format: "tap", cases, files: [], brokenFiles: broken, claimsSuccess: finalOk, startedAtMs: null });
+  return ok({ format: "tap", cases, files, brokenFiles: broken, claimsSuccess: finalOk, startedAtMs: null });
 }
+
 
 function tapStatus(point: TapResult): CaseStatus {
   if (point.skip !== false || point.todo !== false) return "skipped";

@@ -24,3 +24,9 @@ export interface ParsedReport {
   /** When the runner says the run started (ms since the epoch), where the format carries it. */
   startedAtMs: number | null;
 }
+
+/**
+ * A name that looks like a source file. Reports that carry no file attribute name a file's tests
+ * by a suite (JUnit) or a top-level subtest (TAP, as node --test writes it) with the file's path.
+ */
+export const SCRIPT_FILE = /\.[cm]?[jt]sx?$/;
