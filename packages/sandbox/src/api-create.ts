@@ -9,6 +9,7 @@ export interface CreateBody {
   Image: string;
   Cmd: string[];
   User: string;
+  WorkingDir?: string;
   Env: string[];
   Labels: Record<string, string>;
   NetworkDisabled: boolean;
@@ -62,6 +63,7 @@ export function buildCreateBody(input: RunArgsInput, seccompJson: string | null)
     Image: input.image,
     Cmd: [...input.command],
     User: flags.user,
+    ...(input.workdir === undefined ? {} : { WorkingDir: input.workdir }),
     Env: Object.entries(flags.env)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, value]) => `${key}=${value}`),

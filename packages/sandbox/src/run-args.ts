@@ -17,6 +17,8 @@ export interface RunArgsInput {
   seccompProfilePath: string;
   command: readonly string[];
   mounts?: readonly SandboxMount[];
+  /** Where the command starts inside the container; the image's own when omitted. */
+  workdir?: string;
 }
 
 export interface RunArgs {
@@ -68,6 +70,7 @@ export function buildRunArgs(input: RunArgsInput): RunArgs {
     args.push("--mount", spec);
   }
 
+  if (input.workdir !== undefined) args.push("--workdir", input.workdir);
   args.push(input.image, ...input.command);
   return { args, env };
 }

@@ -20,6 +20,8 @@ export interface SandboxRunOptions {
   /** Arguments after the image's node entrypoint. */
   command: string[];
   mounts?: SandboxMount[];
+  /** Where the command starts inside the container. */
+  workdir?: string;
   timeoutMs: number;
   signal?: AbortSignal;
   recorder: SideEffectRecorder;
@@ -50,6 +52,7 @@ export async function runInSandbox(engine: ContainerEngine, options: SandboxRunO
     seccompProfilePath: options.seccompProfilePath,
     command: options.command,
     ...(options.mounts === undefined ? {} : { mounts: options.mounts }),
+    ...(options.workdir === undefined ? {} : { workdir: options.workdir }),
   };
   const { args, env } = buildRunArgs(spec);
 

@@ -12,6 +12,7 @@ export * from "./packet.ts";
 export * from "./load.ts";
 export * from "./json-schema.ts";
 export * from "./matrix.ts";
+export * from "./workload.ts";
 export { readYamlFile, type YamlFileError, type YamlFileErrorKind, type YamlIssue } from "./yaml-file.ts";
 export * from "./read-input.ts";
 export * from "./strict-json.ts";

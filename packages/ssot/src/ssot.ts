@@ -1,6 +1,7 @@
 import * as z from "./zod.ts";
 import { SideEffectKind } from "./side-effects.ts";
 import { TrackId } from "./tracks.ts";
+import { Workload } from "./workload.ts";
 
 /** Sane ranges: a number past these is a typo or an attack, never a setting. */
 export const MAX_FRESHNESS_DAYS = 90;
@@ -148,6 +149,8 @@ export const Ssot = z.strictObject({
     path: z.string().min(1),
     rows: z.number().int().positive().max(1000),
   }),
+  /** The build and test steps; an SSOT without them has nothing to build or test, and blocks there. */
+  workload: Workload.optional(),
   owners: z.strictObject({ operator: Owner, owner: Owner, builder: Owner }),
   blockers: z.array(BlockerCatalogEntry).min(1),
 });
