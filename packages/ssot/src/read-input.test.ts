@@ -1,15 +1,15 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "@macro/test-utils";
 import { InputError } from "./errors.ts";
 import { inputError, readInput, readInputSync, readInputText } from "./read-input.ts";
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "macro-read-input-"));
+  dir = await tempDir("macro-read-input-");
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

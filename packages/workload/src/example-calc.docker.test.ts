@@ -1,9 +1,9 @@
-import { cp, mkdtemp, readFile, rm, writeFile, chmod } from "node:fs/promises";
+import { cp, readFile, rm, writeFile, chmod } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "@macro/test-utils";
 import { Workload, type WorkloadStep } from "@macro/ssot";
 import { buildSandboxImage, detectEngine, DOCKERFILE_PATH, memoryRecorder, REFERENCE_STRICT_RUN_FLAGS, SECCOMP_PROFILE_PATH, type ContainerEngine } from "@macro/sandbox";
 import { runStep, type Artifact, type StepOutcome } from "./run-step.ts";
@@ -50,7 +50,7 @@ async function copyOfExample(): Promise<string> {
 }
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "macro-workload-calc-"));
+  scratch = await tempDir("macro-workload-calc-");
   await chmod(scratch, 0o755);
   if (engine === null) return;
   const built = await buildSandboxImage(engine, { profile: { image: IMAGE, dockerfile: DOCKERFILE_PATH, seccompProfile: SECCOMP_PROFILE_PATH }, payload: [], recorder: memoryRecorder() });

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "@macro/test-utils";
 import type { WorkloadStep } from "@macro/ssot";
 import { Workload } from "@macro/ssot";
 import { buildSandboxImage, detectEngine, DOCKERFILE_PATH, memoryRecorder, REFERENCE_STRICT_RUN_FLAGS, SECCOMP_PROFILE_PATH, type ContainerEngine } from "@macro/sandbox";
@@ -34,7 +34,11 @@ let failed = false;
 const stream = run({ files: process.argv.slice(2) });
 stream.on("test:fail", () => { failed = true; });
 stream.compose(tap).on("data", (c) => chunks.push(String(c))).on("end", () => {
-  fs.writeFileSync("/out/report.tap", chunks.join(""));
+  // One file, so its tests go under a top-level subtest named by its path: the report names the file it ran.
+  const inner = chunks.join("").split("\\n").filter((l) => l !== "" && !l.startsWith("TAP version"));
+  const file = process.argv[2];
+  const body = ["TAP version 13", "# Subtest: " + file, ...inner.map((l) => "    " + l), (failed ? "not ok" : "ok") + " 1 - " + file, "1..1", ""];
+  fs.writeFileSync("/out/report.tap", body.join("\\n"));
   process.exitCode = failed ? 1 : 0;
 });
 `;
@@ -55,8 +59,8 @@ function request(step: WorkloadStep, uses: StepRequest["uses"] = []): StepReques
 }
 
 beforeAll(async () => {
-  workspace = await mkdtemp(join(tmpdir(), "macro-workload-ws-"));
-  keep = await mkdtemp(join(tmpdir(), "macro-workload-keep-"));
+  workspace = await tempDir("macro-workload-ws-");
+  keep = await tempDir("macro-workload-keep-");
   await mkdir(join(workspace, "src"));
   await mkdir(join(workspace, "test"));
   await writeFile(join(workspace, "src/lib.js"), "module.exports = (a, b) => a + b;\n");
@@ -95,8 +99,9 @@ describe.skipIf(engine === null)(`runStep in a real deny-by-default container${w
     expect(built.artifacts.map((a) => a.name)).toEqual(["lib.js"]);
     expect(await readFile(built.artifacts[0]?.hostPath ?? "", "utf8")).toContain("a + b");
     expect(built.inputs[0]?.digest.files).toBe(3);
+    expect(tested.problems).toEqual([]);
     expect(tested.test?.ok).toBe(true);
-    expect(tested.test?.cases.map((c) => c.name)).toEqual(["[#01] adds", "[#02] adds negatives"]);
+    expect(tested.test?.cases.map((c) => c.name)).toEqual(["test/lib.test.js › [#01] adds", "test/lib.test.js › [#02] adds negatives"]);
     expect(tested.problems).toEqual([]);
   }, 60_000);
 

@@ -1,12 +1,12 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile, chmod } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, symlink, writeFile, chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempDir } from "@macro/test-utils";
 import { digestTree } from "./tree-digest.ts";
 
 let root: string;
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), "macro-tree-"));
+  root = await tempDir("macro-tree-");
   await mkdir(join(root, "src"));
   await writeFile(join(root, "src/a.ts"), "export const a = 1;\n");
   await writeFile(join(root, "package.json"), "{}\n");

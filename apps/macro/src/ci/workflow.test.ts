@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { tempDirSync } from "@macro/test-utils";
 import { z } from "zod";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { readYamlFile } from "@macro/ssot";
@@ -23,7 +23,7 @@ const Step = z.object({
 type StepView = z.infer<typeof Step>;
 const Workflow = z.object({ jobs: z.record(z.string(), z.object({ steps: z.array(Step) })) });
 
-const scratch = mkdtempSync(join(tmpdir(), "macro-workflow-"));
+const scratch = tempDirSync("macro-workflow-");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** GitHub's own parser for the schema and expressions; then the steps, read as data. */
@@ -126,7 +126,7 @@ describe(".github/workflows/macro.yml", () => {
 });
 
 describe("scripts/ci/step-summary.mjs", () => {
-  const dir = mkdtempSync(join(tmpdir(), "macro-summary-"));
+  const dir = tempDirSync("macro-summary-");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const summarise = (json: string | null) => {
     const file = join(dir, "run.json");

@@ -1,14 +1,14 @@
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempDirSync } from "@macro/test-utils";
 import { checkOutDir, checkPacketDir, deliverToOut, readSandboxFile } from "./out-dir.ts";
 
 let root: string;
 let ctx: { cwd: string; packetDir: string; repoDir: string };
 beforeEach(() => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), "macro-out-")));
+  root = realpathSync(tempDirSync("macro-out-"));
   const repoDir = join(root, "repo");
   const packetDir = join(repoDir, "packet");
   mkdirSync(join(packetDir, "data"), { recursive: true });
