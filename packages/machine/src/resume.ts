@@ -65,8 +65,13 @@ export function resumeFns(fns: TrackFns, from: RestoredCheckpoint, rederive: Red
       return reopened === null ? output : { ...output, facts: [...output.facts, fact(track, "reopened", reopened)] };
     };
   };
-  const out = {} as { [T in TrackId]: TrackFn<T> };
-  for (const track of TRACK_IDS) assign(out, track, wrap(track, fns[track]));
+  return mapFns(fns, wrap);
+}
+
+/** Each track's function replaced by `f(track, fn)`: one typed place for wrapping all seven. */
+export function mapFns(fns: TrackFns, f: <T extends TrackId>(track: T, fn: TrackFn<T>) => TrackFn<T>): TrackFns {
+  const out = {} as TrackFns;
+  for (const track of TRACK_IDS) assign(out, track, f(track, fns[track]));
   return out;
 }
 

@@ -34,6 +34,8 @@ export function macro(args: string[], env: Record<string, string> = {}, scratch 
       CONTAINER_HOST: "unix:///nonexistent/podman.sock",
       MACRO_REPORTS_DIR: reports,
       MACRO_CHECKPOINTS_DIR: checkpoints,
+      // The checkpoint key lives outside the tree; tests keep theirs in the scratch folder.
+      MACRO_STATE_DIR: join(scratch, "state"),
       ...env,
     },
   });

@@ -21,6 +21,7 @@ function interruptedRun(scratch: string, trigger: RegExp): Promise<{ code: numbe
         DOCKER_HOST: process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
         MACRO_REPORTS_DIR: join(scratch, "reports"),
         MACRO_CHECKPOINTS_DIR: join(scratch, "checkpoints"),
+        MACRO_STATE_DIR: join(scratch, "state"),
       },
       stdio: ["ignore", "ignore", "pipe"],
     });

@@ -1,9 +1,16 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { restoreCheckpoint, type RestoredCheckpoint } from "@macro/machine";
+import { readLedger } from "@macro/report";
 import { InputError } from "@macro/ssot";
+import type { Paths } from "./paths.ts";
 
-const CHECKPOINT = /^run-.+\.checkpoint\.json$/;
+const CHECKPOINT = /^run-(.+)\.checkpoint\.json$/;
+const MAX_BYTES = 16 * 1024 * 1024;
+
+export function checkpointPathFor(paths: Paths, runId: string): string {
+  return join(paths.checkpointsDir, `run-${runId}.checkpoint.json`);
+}
 
 /** The newest checkpoint in the folder, by modification time; null when none was written. */
 export async function newestCheckpoint(dir: string): Promise<string | null> {
@@ -12,27 +19,48 @@ export async function newestCheckpoint(dir: string): Promise<string | null> {
   return dated.sort((a, b) => b.at - a.at)[0]?.path ?? null;
 }
 
+const refuse = (file: string, code: string, message: string) => new InputError(code, `${file}: ${message}`, { file });
+
 /**
- * A checkpoint is untrusted input: validated (version, shape, consistency, the SSOT it was taken
- * under) before the machine sees it. Only an unfinished run can be resumed.
+ * A checkpoint is untrusted input and only a pointer: its MAC must verify with this user's key,
+ * it must be for the run its name says, the ledger must not record that run as finished, and
+ * then (see rederive.ts) every passed track it names is re-derived from evidence or runs again.
  */
-export async function loadResumable(file: string): Promise<(ssotSha256: string) => RestoredCheckpoint> {
+export async function loadResumable(file: string, paths: Paths, key: Uint8Array): Promise<(ssotSha256: string) => RestoredCheckpoint> {
+  const named = CHECKPOINT.exec(basename(file))?.[1];
+  if (named === undefined) throw refuse(file, "CHECKPOINT_INVALID", "not a checkpoint file name (run-<runId>.checkpoint.json)");
   let json: unknown;
   try {
+    const info = await lstat(file);
+    if (!info.isFile()) throw new Error("not a regular file");
+    if (info.size > MAX_BYTES) throw new Error(`${info.size} bytes is more than a checkpoint may have (${MAX_BYTES})`);
     json = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new InputError("CHECKPOINT_UNREADABLE", `${file}: ${error instanceof Error ? error.message : String(error)}`, { file });
+    throw refuse(file, "CHECKPOINT_UNREADABLE", error instanceof Error ? error.message : String(error));
   }
   return (ssotSha256) => {
-    const restored = restoreCheckpoint(json, { ssotSha256 });
-    if (!restored.ok) throw new InputError(restored.error.code, `${file}: ${restored.error.message}`, { file });
-    if (["blocked", "closed", "aborted"].includes(restored.value.value)) {
-      throw new InputError(
-        "CHECKPOINT_FINISHED",
-        `${file}: run ${restored.value.runId} already finished (${restored.value.value}); nothing to resume — start a new run with \`pnpm macro run\``,
-        { file },
-      );
-    }
+    const restored = restoreCheckpoint(json, { key, ssotSha256 });
+    if (!restored.ok) throw refuse(file, restored.error.code, restored.error.message);
+    const { runId } = restored.value;
+    if (runId !== named) throw refuse(file, "CHECKPOINT_FOREIGN", `the file is named for run ${named} but holds run ${runId}'s checkpoint`);
+    finishedInLedger(file, join(paths.reportsDir, "ledger.ndjson"), restored.value);
     return restored.value;
   };
+}
+
+/** The ledger is the history: a run it records as ended is never resumed, whatever its checkpoint says. */
+function finishedInLedger(file: string, ledgerPath: string, restored: RestoredCheckpoint): void {
+  const ledger = readLedger(ledgerPath);
+  if (!ledger.ok) {
+    if (ledger.error.code === "LEDGER_MISSING") return;
+    throw refuse(file, "CHECKPOINT_LEDGER", `cannot tell whether run ${restored.runId} already ended: ${ledgerPath} line ${ledger.error.line}: ${ledger.error.code}: ${ledger.error.message}`);
+  }
+  const haltedOnStore = restored.value === "blocked" && restored.context.blocker?.guard === "persisted";
+  for (const entry of ledger.value.entries.filter((e) => e.runId === restored.runId)) {
+    // Only a halt on the store may have left a blocked entry and still go on.
+    if (entry.status === "blocked" && haltedOnStore) continue;
+    if (entry.status === "closed" || entry.status === "aborted" || entry.status === "blocked") {
+      throw refuse(file, "CHECKPOINT_FINISHED", `the ledger records run ${restored.runId} as ${entry.status} (entry ${entry.seq}); nothing to resume — start a new run with \`pnpm macro run\``);
+    }
+  }
 }

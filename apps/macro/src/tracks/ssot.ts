@@ -1,13 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
-import { fromPromise } from "xstate";
 import type { SsotOutput, TrackInput } from "@macro/machine";
 import { hashBytes } from "@macro/ssot";
 import type { TrackDeps } from "./deps.ts";
 
 /** Re-reads the SSOT's raw bytes: a file edited since load must not steer this run. */
-export function readSsotActor(deps: TrackDeps) {
-  return fromPromise<SsotOutput, TrackInput>(async () => {
+export function readSsot(deps: TrackDeps) {
+  return async (_args: { input: TrackInput }): Promise<SsotOutput> => {
     const bytes = await readFile(deps.loaded.path);
     const sha256 = hashBytes(bytes);
     const at = deps.now().toISOString();
@@ -22,5 +21,5 @@ export function readSsotActor(deps: TrackDeps) {
       evidence: [{ id: "ssot", path, sha256, bytes: bytes.byteLength, track: "ssot", origin: "verified-read-only", createdAt: at }],
       sideEffects: [],
     };
-  });
+  };
 }

@@ -1,0 +1,56 @@
+import { randomBytes } from "node:crypto";
+import { lstat, mkdir, open, readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { InputError } from "@macro/ssot";
+import type { Paths } from "./paths.ts";
+
+const KEY_BYTES = 32;
+
+/**
+ * Where the checkpoint key lives: per user, outside the working tree, so that what a run can be
+ * told to write (reports/, checkpoints/) can never hold it. MACRO_STATE_DIR moves it (tests do).
+ */
+export function keyPath(env: Record<string, string | undefined>): string {
+  const dir = nonEmpty(env.MACRO_STATE_DIR) ?? join(nonEmpty(env.XDG_STATE_HOME) ?? join(nonEmpty(env.HOME) ?? homedir(), ".local", "state"), "macro");
+  return join(resolve(dir), "checkpoint.key");
+}
+
+const nonEmpty = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
+
+const within = (path: string, root: string) => {
+  const r = relative(root, path);
+  return r === "" || (!r.startsWith("..") && !isAbsolute(r));
+};
+
+/**
+ * The key that authenticates this user's checkpoints: read, or made (0600, O_EXCL) on first use.
+ * A key inside the working tree or readable by others is refused, never used.
+ */
+export async function checkpointKey(env: Record<string, string | undefined>, paths: Paths): Promise<Uint8Array> {
+  const file = keyPath(env);
+  // The working tree is checked only for an explicit MACRO_STATE_DIR: a user working in ~ keeps
+  // the default key under ~/.local/state.
+  const roots = [paths.reportsDir, paths.checkpointsDir, ...(nonEmpty(env.MACRO_STATE_DIR) === undefined ? [] : [paths.cwd])];
+  for (const root of roots) {
+    if (within(file, root)) throw new InputError("CHECKPOINT_KEY_PLACE", `${file}: the checkpoint key must live outside ${root} (set MACRO_STATE_DIR elsewhere)`, { file });
+  }
+  await mkdir(join(file, ".."), { recursive: true, mode: 0o700 });
+  try {
+    const handle = await open(file, "wx", 0o600);
+    try {
+      await handle.writeFile(randomBytes(KEY_BYTES));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
+  }
+  const info = await lstat(file);
+  if (!info.isFile()) throw new InputError("CHECKPOINT_KEY_INVALID", `${file}: the checkpoint key is not a regular file`, { file });
+  if ((info.mode & 0o077) !== 0) throw new InputError("CHECKPOINT_KEY_EXPOSED", `${file}: the checkpoint key is readable by others (mode ${(info.mode & 0o777).toString(8)}); chmod 600 it`, { file });
+  const key = await readFile(file);
+  if (key.byteLength < KEY_BYTES) throw new InputError("CHECKPOINT_KEY_INVALID", `${file}: the checkpoint key has ${key.byteLength} bytes, fewer than ${KEY_BYTES}`, { file });
+  return new Uint8Array(key);
+}
