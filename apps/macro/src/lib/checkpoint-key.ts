@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readFile } from "node:fs/promises";
+import { link, lstat, mkdir, open, readFile, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { InputError } from "@macro/ssot";
@@ -35,22 +35,44 @@ export async function checkpointKey(env: Record<string, string | undefined>, pat
   for (const root of roots) {
     if (within(file, root)) throw new InputError("CHECKPOINT_KEY_PLACE", `${file}: the checkpoint key must live outside ${root} (set MACRO_STATE_DIR elsewhere)`, { file });
   }
-  await mkdir(join(file, ".."), { recursive: true, mode: 0o700 });
-  try {
-    const handle = await open(file, "wx", 0o600);
-    try {
-      await handle.writeFile(randomBytes(KEY_BYTES));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
-  }
+  if (!(await exists(file))) await create(file);
   const info = await lstat(file);
   if (!info.isFile()) throw new InputError("CHECKPOINT_KEY_INVALID", `${file}: the checkpoint key is not a regular file`, { file });
   if ((info.mode & 0o077) !== 0) throw new InputError("CHECKPOINT_KEY_EXPOSED", `${file}: the checkpoint key is readable by others (mode ${(info.mode & 0o777).toString(8)}); chmod 600 it`, { file });
   const key = await readFile(file);
   if (key.byteLength < KEY_BYTES) throw new InputError("CHECKPOINT_KEY_INVALID", `${file}: the checkpoint key has ${key.byteLength} bytes, fewer than ${KEY_BYTES}`, { file });
   return new Uint8Array(key);
+}
+
+const exists = (file: string) =>
+  lstat(file).then(
+    () => true,
+    (error: unknown) => !(error instanceof Error && "code" in error && error.code === "ENOENT"),
+  );
+
+/**
+ * Written whole under a private name, then linked into place (link fails if the key exists): two
+ * first runs at once make one key, and neither ever reads a half-written one.
+ */
+async function create(file: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    await mkdir(join(file, ".."), { recursive: true, mode: 0o700 });
+    const handle = await open(temp, "wx", 0o600);
+    try {
+      await handle.writeFile(randomBytes(KEY_BYTES));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temp, file);
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) {
+      // Before the run starts and outside reports/: nothing of a run was written yet.
+      const why = error instanceof Error ? error.message : String(error);
+      throw new InputError("CHECKPOINT_KEY_UNWRITABLE", `${file}: cannot create the checkpoint key (${why}); fix the folder or set MACRO_STATE_DIR`, { file });
+    }
+  } finally {
+    await rm(temp, { force: true });
+  }
 }
