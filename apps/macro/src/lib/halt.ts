@@ -70,7 +70,12 @@ export async function writePacket(ctx: RunContext, output: MacroOutput, at: Date
   return { json: written.jsonPath, markdown: written.markdownPath, operator };
 }
 
-/** Blocked and aborted runs are recorded too: the ledger is the history of every run. */
+/**
+ * Blocked and aborted runs are recorded too: the ledger is the history of every run. The record
+ * binds only files no other run rewrites: the operator's runbook is named by blocker and day (a
+ * rendering of the packet JSON, which is bound), and a checkpoint that may still be resumed
+ * changes when it is.
+ */
 export async function recordRun(ctx: RunContext, output: Pick<MacroOutput, "status" | "tracks" | "blocker" | "sideEffects">, files: (string | undefined)[]): Promise<string> {
   const { paths, loaded, runId } = ctx;
   // Read back from disk, all at once: the record binds the bytes that are there.
@@ -152,7 +157,7 @@ export async function haltOnFault(ctx: RunContext, fault: StorageFault, output: 
   }
   let record: string | null = null;
   try {
-    record = relative(paths.cwd, await recordRun(ctx, { status: "blocked", tracks, blocker, sideEffects: base.sideEffects }, [written?.json, written?.markdown, ctx.checkpointPath]));
+    record = relative(paths.cwd, await recordRun(ctx, { status: "blocked", tracks, blocker, sideEffects: base.sideEffects }, [written?.json, written?.markdown]));
   } catch {
     // The ledger cannot be written either: the packet says so, and the run stays resumable.
   }

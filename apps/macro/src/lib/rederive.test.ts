@@ -114,8 +114,8 @@ describe("re-deriving the build and the attestation", () => {
     expect(r).toMatchObject({ ok: false, reason: expect.stringContaining("the sources changed since the build") });
   }, 60_000);
 
-  it("an attestation that does not verify, or lies outside reports/: re-opened", async () => {
-    const bundle = join(s.paths.reportsDir, "sandbox-attestation-evidence-V2-2026-12-07.json");
+  it("an attestation that does not verify, or lies outside this run's folder: re-opened", async () => {
+    const bundle = join(runDir(), "sandbox-attestation-evidence-V2-2026-12-07.json");
     writeFileSync(bundle, JSON.stringify({ payloadType: "x", payload: "", signatures: [] }));
     const r = await rederive("attest", { ...PASS.attest, evidence: [pin("attestation", bundle, "attest")] } as never);
     expect(r).toMatchObject({ ok: false, reason: expect.stringContaining("no longer verifies") });

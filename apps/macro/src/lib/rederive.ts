@@ -52,10 +52,10 @@ const runRoot = (deps: TrackDeps, runId: string) => join(deps.paths.reportsDir, 
 const fact = (deps: TrackDeps, id: string, value: string, source: string): Fact => ({ id, value, source, observedAt: deps.now().toISOString() });
 
 async function attest(deps: TrackDeps, recorded: AttestOutput, input: TrackInput): Promise<Rederived<"attest">> {
-  const pin = await pinned(deps, recorded.evidence, "attestation", deps.paths.reportsDir);
-  if (!pin.ok) return pin;
   // An operator's bundle is accepted by B4′ itself, read-only and cheaply: it runs again.
-  if (pin.ref.origin !== "produced") return { ok: false, reason: `${pin.ref.path} is an operator's bundle: B4′ verifies it again` };
+  if (recorded.evidence.some((e) => e.origin !== "produced")) return { ok: false, reason: "an operator's bundle: B4′ verifies it again" };
+  const pin = await pinned(deps, recorded.evidence, "attestation", runRoot(deps, input.runId));
+  if (!pin.ok) return pin;
   const { trustedKeys, verifyBundleFile } = await import("@macro/attest");
   const verdict = await verifyBundleFile(deps.loaded, pin.abs, await trustedKeys(deps.loaded, []), deps.now());
   if (!verdict.accepted) return { ok: false, reason: `${pin.ref.path} no longer verifies: ${verdict.reasons.map((r) => r.code).join(", ")}` };

@@ -84,7 +84,7 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: 
 
     const packet = output.status === "blocked" ? await writePacket(ctx, output, now()) : null;
     if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
-    const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(ctx, output, [packet?.json, packet?.markdown, packet?.operator, checkpointPath]);
+    const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(ctx, output, [packet?.json, packet?.markdown, checkpointPath]);
     if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
     log.flush();
     return {
