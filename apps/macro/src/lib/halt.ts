@@ -14,8 +14,9 @@ import {
   slug,
   writeBlockerPacket,
   writeFilesAtomic,
+  type RunStatus,
 } from "@macro/report";
-import { ExitCode, TRACK_IDS, flagsFrom, loadMatrix, type Blocker, type BlockerPacket, type LoadedSsot, type TrackId, type TrackRecord } from "@macro/ssot";
+import { ExitCode, TRACK_IDS, flagsFrom, loadMatrix, type Blocker, type BlockerPacket, type LoadedSsot, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
 import type { Io } from "./io.ts";
 import type { Paths } from "./paths.ts";
 import type { RunSummary } from "./run-macro.ts";
@@ -35,6 +36,14 @@ export interface RunContext {
 
 export function recordPathFor(paths: Paths, runId: string): string {
   return join(paths.reportsDir, `run-record-${runId}.json`);
+}
+
+/**
+ * A run that may still go on (interrupted, halted by its store) gets a record of its own: the
+ * final record of the same run id, written when it ends, must not overwrite one the ledger pins.
+ */
+export function interimRecordPath(paths: Paths, runId: string, status: string, at: Date): string {
+  return join(paths.reportsDir, `run-record-${runId}.${status}-${at.toISOString().replace(/[-:.]/g, "")}.json`);
 }
 
 async function packetFor(ctx: RunContext, output: Pick<MacroOutput, "tracks" | "sideEffects" | "outputs">, blocker: Blocker, at: Date, dirs: { markdown: string; json: string }) {
@@ -76,17 +85,21 @@ export async function writePacket(ctx: RunContext, output: MacroOutput, at: Date
  * rendering of the packet JSON, which is bound), and a checkpoint that may still be resumed
  * changes when it is.
  */
-export async function recordRun(ctx: RunContext, output: Pick<MacroOutput, "status" | "tracks" | "blocker" | "sideEffects">, files: (string | undefined)[]): Promise<string> {
+export async function recordRun(
+  ctx: RunContext,
+  output: { status: RunStatus; tracks: TrackRecord[]; blocker: Blocker | null; sideEffects: SideEffect[] },
+  files: (string | undefined)[],
+  recordPath = recordPathFor(ctx.paths, ctx.runId),
+): Promise<string> {
   const { paths, loaded, runId } = ctx;
   // Read back from disk, all at once: the record binds the bytes that are there.
   const present = await Promise.all(files.filter((f): f is string => f !== undefined).map(async (path) => ({ path, digest: await digestFile(path).catch(() => null) })));
   const products = present.flatMap(({ path, digest }) => (digest === null ? [] : [{ path: relative(paths.cwd, path), sha256: digest.sha256 }]));
-  const recordPath = recordPathFor(paths, runId);
   const record = buildRunRecord({
     runId,
     macroId: loaded.ssot.macro.id,
     ssotSha256: loaded.sha256,
-    status: output.status === "closed" ? "closed" : output.status,
+    status: output.status,
     tracks: output.tracks,
     blockerId: output.blocker?.id ?? null,
     flags: flagsFrom(output.sideEffects),
@@ -157,7 +170,8 @@ export async function haltOnFault(ctx: RunContext, fault: StorageFault, output: 
   }
   let record: string | null = null;
   try {
-    record = relative(paths.cwd, await recordRun(ctx, { status: "blocked", tracks, blocker, sideEffects: base.sideEffects }, [written?.json, written?.markdown]));
+    const files = [written?.json, written?.markdown, ctx.loaded.path];
+    record = relative(paths.cwd, await recordRun(ctx, { status: "blocked", tracks, blocker, sideEffects: base.sideEffects }, files, interimRecordPath(paths, ctx.runId, "halted", at)));
   } catch {
     // The ledger cannot be written either: the packet says so, and the run stays resumable.
   }
@@ -167,6 +181,16 @@ export async function haltOnFault(ctx: RunContext, fault: StorageFault, output: 
     else io.stderr.write(`${JSON.stringify({ runId: ctx.runId, blocker }, null, 2)}\n`);
   }
   return summary(written === null ? null : { json: relative(paths.cwd, written.json), markdown: relative(paths.cwd, written.markdown) }, record);
+}
+
+/**
+ * Ctrl-C is history too: the ledger records the run as interrupted (binding the SSOT it ran
+ * under), so `macro status` can say so; resuming it later appends how it ended. Best effort: an
+ * interrupted run whose store refuses the record still exits 130.
+ */
+export async function recordInterrupted(ctx: RunContext, sideEffects: SideEffect[]): Promise<void> {
+  const tracks = TRACK_IDS.map((id): TrackRecord => ctx.tracks.get(id) ?? { id, status: "pending", startedAt: null, finishedAt: null, durationMs: null, evidence: [] });
+  await recordRun(ctx, { status: "interrupted", tracks, blocker: null, sideEffects }, [ctx.loaded.path], interimRecordPath(ctx.paths, ctx.runId, "interrupted", new Date())).catch(() => undefined);
 }
 
 /** The tracks as last reported, the one that was running blocked and every later one not run. */

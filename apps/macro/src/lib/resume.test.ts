@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MACHINE_VERSION, sealCheckpoint, type CheckpointBody } from "@macro/machine";
-import { buildRunRecord, persistRunRecord } from "@macro/report";
+import { buildRunRecord, persistRunRecord, readLedger } from "@macro/report";
 import { hashBytes, TRACK_IDS } from "@macro/ssot";
 import { PASS, TEST_CATALOG } from "../../../../packages/machine/src/_fakes.ts";
 import { runCli } from "../main.ts";
@@ -103,5 +103,31 @@ describe("macro resume refuses or re-derives a forged checkpoint", () => {
     const r = await resume(s);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("already finished");
+  });
+
+  it("Ctrl-C is recorded in the ledger as interrupted; the resumed run appends how it ended under the same run id", async () => {
+    const s = fresh();
+    const controller = new AbortController();
+    const io = {
+      ...s.io,
+      signal: controller.signal,
+      stderr: { write: (c: string) => (/ssot\s+passed/.test(c) && controller.abort(), true) },
+    };
+    expect(await runCli(["run"], io)).toBe(130);
+    const ledgerPath = join(s.paths.reportsDir, "ledger.ndjson");
+    const first = readLedger(ledgerPath);
+    if (!first.ok) throw new Error(first.error.message);
+    expect(first.value.entries.map((e) => e.status)).toEqual(["interrupted"]);
+    const r = await resume(s);
+    expect(r.code, r.stderr).toBe(3);
+    const after = readLedger(ledgerPath);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.value.entries.map((e) => [e.runId, e.status])).toEqual([
+      [first.value.entries[0]?.runId, "interrupted"],
+      [first.value.entries[0]?.runId, "blocked"],
+    ]);
+    // Both records the ledger pins are still there, byte for byte.
+    const files = readdirSync(s.paths.reportsDir).filter((n) => n.startsWith("run-record-"));
+    expect(files).toHaveLength(2);
   });
 });

@@ -1,12 +1,12 @@
 import { join, relative } from "node:path";
 import { actorsFrom, asStorageFault, macroMachine, mapFns, resumeFns, runMacro, StorageFault, type MacroOutput, type RestoredCheckpoint, type TrackFns } from "@macro/machine";
-import { ExitCode, TRACK_IDS, type TrackId, type TrackRecord } from "@macro/ssot";
+import { ExitCode, InterruptedError, TRACK_IDS, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
 import { clearLatestPacket, ensureDir, serializeJson, writeFileAtomic } from "@macro/report";
 import { trackFns } from "../tracks/index.ts";
 import { SideEffectLog } from "../tracks/deps.ts";
 import { checkpointPathFor } from "./checkpoint.ts";
 import { checkpointKey } from "./checkpoint-key.ts";
-import { haltOnFault, recordPathFor, recordRun, writePacket, type RunContext } from "./halt.ts";
+import { haltOnFault, interimRecordPath, recordInterrupted, recordPathFor, recordRun, writePacket, type RunContext } from "./halt.ts";
 import type { Io } from "./io.ts";
 import { createRunLogger } from "./logger.ts";
 import { newRunId, type Paths } from "./paths.ts";
@@ -50,10 +50,12 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: 
   const ctx: RunContext = { io, paths, loaded, runId, catalog, checkpointPath, tracks: new Map(), logFile: join(paths.reportsDir, "logs", `run-${runId}.ndjson`) };
   const roots = [paths.reportsDir, paths.checkpointsDir];
   let output: MacroOutput | null = null;
+  let recorded: SideEffect[] = [];
   try {
     const { log } = await createRunLogger(io, paths.reportsDir, runId);
     log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
     const recorder = new SideEffectLog(log);
+    recorded = recorder.entries;
     const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts };
 
     // A checkpoint that could not be written halts the run at the next track (B-PERSIST): a run
@@ -84,7 +86,10 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: 
 
     const packet = output.status === "blocked" ? await writePacket(ctx, output, now()) : null;
     if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
-    const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(ctx, output, [packet?.json, packet?.markdown, checkpointPath]);
+    // A halt on the store may be resumed: its record must not be the one the run's end rewrites.
+    const halted = output.blocker?.guard === "persisted";
+    const files = halted ? [packet?.json, packet?.markdown, loaded.path] : [packet?.json, packet?.markdown, checkpointPath];
+    const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(ctx, output, files, halted ? interimRecordPath(paths, runId, "halted", now()) : undefined);
     if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
     log.flush();
     return {
@@ -99,6 +104,10 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: 
       error: output.error,
     };
   } catch (error) {
+    if (error instanceof InterruptedError) {
+      await recordInterrupted(ctx, recorded);
+      throw error;
+    }
     const fault = asStorageFault(error, roots);
     if (fault === null) throw error;
     return haltOnFault(ctx, fault, output, stoppedAt(ctx.tracks));
