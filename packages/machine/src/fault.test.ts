@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FAILING, INPUT, fakeMachine } from "./_fakes.ts";
-import { StorageFault, asStorageFault } from "./fault.ts";
+import { EngineFault, StorageFault, asEngineFault, asStorageFault } from "./fault.ts";
 import { runMacro } from "./run.ts";
 
 const errno = (code: string, path?: string) => Object.assign(new Error(`${code}: failed`), { code, ...(path === undefined ? {} : { path }) });
@@ -36,5 +36,16 @@ describe("storage faults", () => {
     const fault = () => Promise.reject(new StorageFault("ENOSPC", null, "full"));
     expect((await runMacro(fakeMachine({ build: fault }), noPersist)).status).toBe("aborted");
     expect((await runMacro(fakeMachine(FAILING.persisted), INPUT)).blocker?.id).toBe("B-PERSIST");
+  });
+
+  it("an engine that goes away mid-step halts at B4′ (no execution surface), naming the connection", async () => {
+    const gone = Object.assign(new Error("connect ENOENT /var/run/docker.sock"), { code: "ENOENT", syscall: "connect", address: "/var/run/docker.sock" });
+    expect(asEngineFault(gone)?.address).toBe("/var/run/docker.sock");
+    expect(asEngineFault(Object.assign(new Error("x"), { code: "ECONNRESET" }))).toBeInstanceOf(EngineFault);
+    expect(asEngineFault(Object.assign(new Error("x"), { code: "ENOENT", syscall: "open", path: "/a" }))).toBeNull();
+    const out = await runMacro(fakeMachine({ test: () => Promise.reject(asEngineFault(gone)) }), INPUT);
+    expect(out.status).toBe("blocked");
+    expect(out.blocker).toMatchObject({ id: "B4′", track: "test", guard: "hasExecutionSurface" });
+    expect(out.facts).toContainEqual(expect.objectContaining({ id: "engine.errno", value: "ENOENT" }));
   });
 });

@@ -45,3 +45,35 @@ export function asStorageFault(error: unknown, roots: readonly string[]): Storag
   }
   return null;
 }
+
+/**
+ * The container engine went away under a track (its socket vanished, the daemon hung up): the
+ * venue no longer has an execution surface, which is B4′'s to report, not a defect of macro.
+ */
+export class EngineFault extends Error {
+  readonly errno: string;
+  readonly address: string | null;
+  constructor(errno: string, address: string | null, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EngineFault";
+    this.errno = errno;
+    this.address = address;
+  }
+}
+
+const ENGINE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE"]);
+
+/** The EngineFault an error stands for: a refused, reset or vanished connection; else null. */
+export function asEngineFault(error: unknown): EngineFault | null {
+  if (error instanceof EngineFault) return error;
+  if (!(error instanceof Error)) return null;
+  const code = "code" in error && typeof error.code === "string" ? error.code : null;
+  const syscall = "syscall" in error && typeof error.syscall === "string" ? error.syscall : null;
+  const address = "address" in error && typeof error.address === "string" ? error.address : null;
+  if (code === null) return null;
+  // A unix socket that vanished answers ENOENT to connect, never to a file write.
+  if (ENGINE_ERRNOS.has(code) || (code === "ENOENT" && syscall === "connect")) {
+    return new EngineFault(code, address, `the container engine${address === null ? "" : ` at ${address}`} went away: ${code} (${error.message})`, { cause: error });
+  }
+  return null;
+}

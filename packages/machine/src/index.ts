@@ -27,6 +27,6 @@ export {
   type RestoreOptions,
 } from "./checkpoint.ts";
 export { actorsFrom, mapFns, resumeFns, type Rederive, type Rederived, type ResumeEvent, type TrackFn, type TrackFns } from "./resume.ts";
-export { StorageFault, asStorageFault } from "./fault.ts";
+export { EngineFault, StorageFault, asEngineFault, asStorageFault } from "./fault.ts";
 export { renderMermaid } from "./mermaid.ts";
 export { runMacro, type MacroMachine, type RunOptions } from "./run.ts";

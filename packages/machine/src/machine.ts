@@ -2,7 +2,7 @@ import { InternalError, type TrackId } from "@macro/ssot";
 import { and, assign, fromPromise, not, setup } from "xstate";
 import { makeBlocker, catalogEntryFor } from "./catalog.ts";
 import { CHECKS, runCheck, type CheckName, type CheckOf } from "./checks.ts";
-import { StorageFault } from "./fault.ts";
+import { EngineFault, StorageFault } from "./fault.ts";
 import {
   describeError,
   errorOf,
@@ -107,6 +107,8 @@ export const macroMachine = setup({
     persisted: checkGuard("persist", "persisted"),
     /** The store refused a write and the catalog can name that (B-PERSIST): a halt, not a defect. */
     storageFault: ({ context, event }) => errorOf(event) instanceof StorageFault && catalogEntryFor(context.catalog, "persisted") != null,
+    /** The engine vanished mid-step: the venue lost its execution surface (B4′), a halt, not a defect. */
+    engineFault: ({ context, event }) => errorOf(event) instanceof EngineFault && catalogEntryFor(context.catalog, "hasExecutionSurface") != null,
   },
   actions: {
     startTrack: assign(({ context }, params: TrackParams) => ({ tracks: startTrack(context.tracks, params.track, now()) })),
@@ -163,6 +165,18 @@ export const macroMachine = setup({
       ];
       const blocker = makeBlocker(context.catalog, { track: params.track, check: "persisted", reason: `${params.track}: ${fault.message}`, facts, capability: null });
       if (blocker == null) throw new InternalError("BLOCKER_UNCATALOGUED", "no single catalog entry for persisted");
+      return { blocker, facts: [...context.facts, ...facts], tracks: settleTrack(context.tracks, params.track, "blocked", at, []) };
+    }),
+    blockEngine: assign(({ context, event }, params: TrackParams) => {
+      const fault = errorOf(event);
+      if (!(fault instanceof EngineFault)) throw new InternalError("FAULT_UNCHECKED", `${params.track} blocked on the engine without an engine fault`);
+      const at = now();
+      const facts = [
+        { id: "engine.errno", value: fault.errno, source: `the engine connection during ${params.track}`, observedAt: at.toISOString() },
+        { id: "engine.address", value: fault.address, source: `the engine connection during ${params.track}`, observedAt: at.toISOString() },
+      ];
+      const blocker = makeBlocker(context.catalog, { track: params.track, check: "hasExecutionSurface", reason: `${params.track}: ${fault.message}`, facts, capability: null });
+      if (blocker == null) throw new InternalError("BLOCKER_UNCATALOGUED", "no single catalog entry for hasExecutionSurface");
       return { blocker, facts: [...context.facts, ...facts], tracks: settleTrack(context.tracks, params.track, "blocked", at, []) };
     }),
     abortError: assign(({ context, event }, params: TrackParams) => ({
@@ -241,6 +255,7 @@ function track<T extends TrackId>(id: T, next: string) {
       ],
       onError: [
         { guard: "storageFault", target: "blocked", actions: { type: "blockStorage", params: { track: id } } },
+        { guard: "engineFault", target: "blocked", actions: { type: "blockEngine", params: { track: id } } },
         { target: "aborted", actions: { type: "abortError", params: { track: id } } },
       ],
     },

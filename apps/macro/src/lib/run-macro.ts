@@ -1,5 +1,5 @@
 import { join, relative } from "node:path";
-import { actorsFrom, asStorageFault, macroMachine, mapFns, resumeFns, runMacro, StorageFault, type MacroOutput, type RestoredCheckpoint, type TrackFns } from "@macro/machine";
+import { actorsFrom, asEngineFault, asStorageFault, macroMachine, mapFns, resumeFns, runMacro, StorageFault, type MacroOutput, type RestoredCheckpoint, type TrackFns } from "@macro/machine";
 import { ExitCode, InterruptedError, TRACK_IDS, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
 import { clearLatestPacket, ensureDir, serializeJson, writeFileAtomic } from "@macro/report";
 import { trackFns } from "../tracks/index.ts";
@@ -115,8 +115,9 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: 
 }
 
 /**
- * Every track first waits for the checkpoints before it to be written, and a refusal of the
- * store inside a track becomes a StorageFault (the machine halts at B-PERSIST) instead of a defect.
+ * Every track first waits for the checkpoints before it to be written; a refusal of the store
+ * inside a track becomes a StorageFault (B-PERSIST) and an engine that went away an EngineFault
+ * (B4′), so the machine halts with a packet instead of aborting on a defect.
  */
 function guard(fns: TrackFns, written: () => Promise<void>, roots: string[]): TrackFns {
   return mapFns(fns, (_track, fn) => async (args) => {
@@ -124,7 +125,7 @@ function guard(fns: TrackFns, written: () => Promise<void>, roots: string[]): Tr
       await written();
       return await fn(args);
     } catch (error) {
-      throw asStorageFault(error, roots) ?? error;
+      throw asStorageFault(error, roots) ?? asEngineFault(error) ?? error;
     }
   });
 }
