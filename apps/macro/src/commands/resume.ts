@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { InputError } from "@macro/ssot";
-import { loadResumable, newestCheckpoint } from "../lib/checkpoint.ts";
+import { claimRun, loadResumable, newestCheckpoint, runIdOf } from "../lib/checkpoint.ts";
 import { checkpointKey } from "../lib/checkpoint-key.ts";
 import { jsonArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
@@ -21,8 +21,14 @@ export default macroCommand({
     const paths = resolvePaths(io, args.ssot);
     const file = args.checkpoint === undefined ? await newestCheckpoint(paths.checkpointsDir) : resolve(io.cwd, args.checkpoint);
     if (file === null) throw new InputError("CHECKPOINT_NONE", `no checkpoint in ${paths.checkpointsDir}: nothing to resume`);
-    const summary = await runMacroOnce(io, paths, await loadResumable(file, paths, await checkpointKey(io.env, paths)));
-    printSummary(io, summary, args.json);
-    return summary.exitCode;
+    const resume = await loadResumable(file, paths, await checkpointKey(io.env, paths));
+    const release = await claimRun(paths, runIdOf(file));
+    try {
+      const summary = await runMacroOnce(io, paths, resume);
+      printSummary(io, summary, args.json);
+      return summary.exitCode;
+    } finally {
+      await release();
+    }
   },
 });

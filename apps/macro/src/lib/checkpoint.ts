@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { restoreCheckpoint, type RestoredCheckpoint } from "@macro/machine";
 import { readLedger } from "@macro/report";
@@ -19,6 +19,13 @@ export async function newestCheckpoint(dir: string): Promise<string | null> {
   return dated.sort((a, b) => b.at - a.at)[0]?.path ?? null;
 }
 
+/** The run id a checkpoint file is named for. */
+export function runIdOf(file: string): string {
+  const named = CHECKPOINT.exec(basename(file))?.[1];
+  if (named === undefined) throw refuse(file, "CHECKPOINT_INVALID", "not a checkpoint file name (run-<runId>.checkpoint.json)");
+  return named;
+}
+
 const refuse = (file: string, code: string, message: string) => new InputError(code, `${file}: ${message}`, { file });
 
 /**
@@ -27,8 +34,7 @@ const refuse = (file: string, code: string, message: string) => new InputError(c
  * then (see rederive.ts) every passed track it names is re-derived from evidence or runs again.
  */
 export async function loadResumable(file: string, paths: Paths, key: Uint8Array): Promise<(ssotSha256: string) => RestoredCheckpoint> {
-  const named = CHECKPOINT.exec(basename(file))?.[1];
-  if (named === undefined) throw refuse(file, "CHECKPOINT_INVALID", "not a checkpoint file name (run-<runId>.checkpoint.json)");
+  const named = runIdOf(file);
   let json: unknown;
   try {
     const info = await lstat(file);
@@ -62,5 +68,38 @@ function finishedInLedger(file: string, ledgerPath: string, restored: RestoredCh
     if (entry.status === "closed" || entry.status === "aborted" || entry.status === "blocked") {
       throw refuse(file, "CHECKPOINT_FINISHED", `the ledger records run ${restored.runId} as ${entry.status} (entry ${entry.seq}); nothing to resume — start a new run with \`pnpm macro run\``);
     }
+  }
+}
+
+/**
+ * One process per run id at a time: a resume holds `run-<id>.lock` (its pid) for the whole run,
+ * so two resumes of one run never write the same run folder at once. A lock whose process is
+ * gone is taken over; a live one refuses, exit 2. Returns the release.
+ */
+export async function claimRun(paths: Paths, runId: string): Promise<() => Promise<void>> {
+  const lock = join(paths.checkpointsDir, `run-${runId}.lock`);
+  await mkdir(paths.checkpointsDir, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: "wx", mode: 0o600 });
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
+      const pid = Number.parseInt(await readFile(lock, "utf8").catch(() => ""), 10);
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        throw new InputError("RUN_BUSY", `${lock}: run ${runId} is being resumed by process ${pid}; wait for it to end`, { file: lock });
+      }
+      await rm(lock, { force: true });
+    }
+  }
+  throw new InputError("RUN_BUSY", `${lock}: could not claim run ${runId}`, { file: lock });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error instanceof Error && "code" in error && error.code === "EPERM";
   }
 }

@@ -61,6 +61,9 @@ async function attest(deps: TrackDeps, recorded: AttestOutput, input: TrackInput
   if (!verdict.accepted) return { ok: false, reason: `${pin.ref.path} no longer verifies: ${verdict.reasons.map((r) => r.code).join(", ")}` };
   const boundTo = verdict.statement?.predicate.runId ?? null;
   if (boundTo !== input.runId) return { ok: false, reason: `${pin.ref.path} attests run ${String(boundTo)}, not run ${input.runId}: not bound to this run` };
+  // The venue was observed again on resume: a bundle from another venue does not speak for this one.
+  const venue = input.outputs.venue?.verdict.venueId ?? null;
+  if (verdict.venueId !== venue) return { ok: false, reason: `${pin.ref.path} attests venue ${String(verdict.venueId)}, but this venue is ${String(venue)}` };
   return {
     ok: true,
     output: {

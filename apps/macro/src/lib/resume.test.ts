@@ -130,4 +130,17 @@ describe("macro resume refuses or re-derives a forged checkpoint", () => {
     const files = readdirSync(s.paths.reportsDir).filter((n) => n.startsWith("run-record-"));
     expect(files).toHaveLength(2);
   });
+
+  it("two resumes of one run at once: the second is refused while the first holds the run", async () => {
+    const s = fresh();
+    place(s, RUN, sealCheckpoint(forgedBody(), await checkpointKey(s.io.env, s.paths)));
+    writeFileSync(join(s.paths.checkpointsDir, `run-${RUN}.lock`), `${process.pid}\n`);
+    const busy = await resume(s);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain(`run ${RUN} is being resumed by process ${process.pid}`);
+    // A holder that is gone (no such pid) is taken over.
+    writeFileSync(join(s.paths.checkpointsDir, `run-${RUN}.lock`), "2147483646\n");
+    expect((await resume(s)).code).toBe(3);
+    expect(readdirSync(s.paths.checkpointsDir).filter((n) => n.endsWith(".lock"))).toEqual([]);
+  });
 });
