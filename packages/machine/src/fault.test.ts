@@ -15,6 +15,7 @@ describe("storage faults", () => {
     expect(asStorageFault(errno("ENOENT", "/r/reportsX/a"), ["/r/reports"])).toBeNull();
     expect(asStorageFault(errno("ENOENT", "/src/missing.ts"), ["/r/reports"])).toBeNull();
     expect(asStorageFault(new Error("plain"), ["/r"])).toBeNull();
+    expect(asStorageFault(Object.assign(new Error("could not take ledger.lock"), { code: "LOCK_TIMEOUT" }), [])?.errno).toBe("LOCK_TIMEOUT");
     expect(asStorageFault("thrown string", ["/r"])).toBeNull();
   });
 

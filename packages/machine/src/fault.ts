@@ -16,8 +16,8 @@ export class StorageFault extends Error {
   }
 }
 
-/** Answers that mean the store, not the program, is at fault. */
-const STORE_ERRNOS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO", "EFBIG", "ENOTDIR"]);
+/** Answers that mean the store, not the program, is at fault (LOCK_TIMEOUT: the ledger's lock stayed held). */
+const STORE_ERRNOS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO", "EFBIG", "ENOTDIR", "LOCK_TIMEOUT"]);
 
 const errnoOf = (error: Error): { code: string; path: string | null } | null => {
   const code = "code" in error && typeof error.code === "string" ? error.code : null;

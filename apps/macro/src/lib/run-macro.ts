@@ -1,5 +1,5 @@
 import { join, relative } from "node:path";
-import { actorsFrom, asEngineFault, asStorageFault, macroMachine, mapFns, resumeFns, runMacro, StorageFault, type MacroOutput, type RestoredCheckpoint, type TrackFns } from "@macro/machine";
+import { actorsFrom, asEngineFault, asStorageFault, macroMachine, mapFns, resumeFns, runMacro, type MacroOutput, type RestoredCheckpoint, type TrackFns } from "@macro/machine";
 import { ExitCode, InterruptedError, TRACK_IDS, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
 import { clearLatestPacket, ensureDir, serializeJson, writeFileAtomic } from "@macro/report";
 import { trackFns } from "../tracks/index.ts";
@@ -39,6 +39,7 @@ export type Resume = (ssotSha256: string) => RestoredCheckpoint;
  *
  * A store that refuses a write (full disk, unwritable or vanished reports/) at any point ends
  * in B-PERSIST with a packet, written where it can be or printed in full, and exit 3.
+ * `fns` replaces the real track functions (tests drive the real persistence with fake tracks).
  */
 export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: (deps: Parameters<typeof trackFns>[0]) => TrackFns): Promise<RunSummary> {
   const { loaded, catalog, venueSource, venueFacts } = await loadInputs(io, paths);
@@ -135,4 +136,3 @@ function stoppedAt(tracks: ReadonlyMap<string, TrackRecord>): TrackId {
   return TRACK_IDS.find((id) => tracks.get(id)?.status === "running") ?? TRACK_IDS.find((id) => tracks.get(id)?.status !== "passed") ?? "persist";
 }
 
-export { StorageFault };
