@@ -116,8 +116,11 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
   const judgement = judgeProbes(sandbox.probes, report.value.probes);
   const body = req.signingKeyPem === null ? statement : signEnvelope(statement, req.signingKeyPem);
   const text = serializeJson(body);
-  await ensureDir(req.reportsDir);
-  const bundlePath = join(req.reportsDir, bundleFileName(req.venue.id, attestedAt, req.variant?.name ?? null));
+  // A run's bundle is its own evidence, in its own folder: two runs on one day never overwrite
+  // each other's (issue 17). `macro attest` (no run) keeps the operator's name in reports/.
+  const dir = req.runId === null ? req.reportsDir : join(req.reportsDir, "runs", req.runId);
+  await ensureDir(dir);
+  const bundlePath = join(dir, bundleFileName(req.venue.id, attestedAt, req.variant?.name ?? null));
   await writeFileAtomic(bundlePath, text);
   return ok({
     attested: judgement.verdict === "ATTESTED",

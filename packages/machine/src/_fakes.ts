@@ -1,8 +1,8 @@
 import type { EvidenceRef, Fact, TrackId } from "@macro/ssot";
-import { fromPromise } from "xstate";
 import type { CheckName } from "./checks.ts";
 import { macroMachine } from "./machine.ts";
-import type { CatalogEntry, MacroInput, TrackInput, TrackOutputMap } from "./types.ts";
+import { actorsFrom, type TrackFns } from "./resume.ts";
+import type { CatalogEntry, MacroInput, TrackOutputMap } from "./types.ts";
 
 // Test-only fakes: outputs that pass every check, and for each check one that fails exactly it.
 
@@ -80,26 +80,25 @@ export const FAILING: Record<CheckName, Partial<TrackOutputMap>> = {
 export type Calls = Record<TrackId, number>;
 type Behaviour = { [K in TrackId]?: TrackOutputMap[K] | (() => Promise<TrackOutputMap[K]>) };
 
-/** The machine with fake actors: each returns PASS unless `behaviour` says otherwise. */
-export function fakeMachine(behaviour: Behaviour = {}, calls?: Calls) {
-  const actor = <T extends TrackId>(track: T) =>
-    fromPromise<TrackOutputMap[T], TrackInput>(async () => {
+/** Fake track functions: each returns PASS unless `behaviour` says otherwise. */
+export function fakeFns(behaviour: Behaviour = {}, calls?: Calls): TrackFns {
+  const fn =
+    <T extends TrackId>(track: T) =>
+    async (): Promise<TrackOutputMap[T]> => {
       if (calls) calls[track] += 1;
       const b: TrackOutputMap[T] | (() => Promise<TrackOutputMap[T]>) | undefined = behaviour[track];
       if (typeof b === "function") return b();
       return b ?? PASS[track];
-    });
-  return macroMachine.provide({
-    actors: {
-      readSsot: actor("ssot"),
-      observeVenue: actor("venue"),
-      attest: actor("attest"),
-      build: actor("build"),
-      test: actor("test"),
-      bind: actor("bind"),
-      persist: actor("persist"),
-    },
-  });
+    };
+  return { ssot: fn("ssot"), venue: fn("venue"), attest: fn("attest"), build: fn("build"), test: fn("test"), bind: fn("bind"), persist: fn("persist") };
+}
+
+/** The machine with fake actors: each returns PASS unless `behaviour` says otherwise. */
+export function fakeMachine(behaviour: Behaviour = {}, calls?: Calls) {
+  return macroMachine.provide({ actors: actorsFrom(fakeFns(behaviour, calls)) });
 }
 
 export const noCalls = (): Calls => ({ ssot: 0, venue: 0, attest: 0, build: 0, test: 0, bind: 0, persist: 0 });
+
+/** A 32-byte checkpoint key for tests. */
+export const KEY = new Uint8Array(32).fill(7);

@@ -1,86 +1,105 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { TRACK_IDS, type TrackId, err, ok, type Result } from "@macro/ssot";
-import type { Snapshot } from "xstate";
 import * as z from "zod";
 import { inconsistency } from "./consistency.ts";
-import { TRACK_ACTORS, trackInput } from "./machine.ts";
 import { MacroContext } from "./types.ts";
 
 /**
- * Bump whenever states, context, actor keys or invoke ids change: a snapshot from
- * another version is refused rather than migrated.
+ * Bump whenever states, context or the checkpoint's shape change: a checkpoint from another
+ * version is refused rather than migrated.
  *
- * Resuming caveat: a checkpoint taken while a track's actor was in flight restores
- * that actor from the start with its persisted input, so every track actor must be
- * safe to repeat (check its own side effects before acting). Entry actions are not
- * replayed on restore.
+ * A checkpoint is a pointer, not a source of truth: it names the run, where it stopped and
+ * which evidence each passed track pinned. Resuming starts the machine afresh under the same
+ * run id; every passed track is re-derived from that evidence (see resume.ts) or runs again.
  */
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
 export const STATE_NAMES = [...TRACK_IDS, "blocked", "closed", "aborted"] as const;
+export type StateName = (typeof STATE_NAMES)[number];
 
-const PersistedChild = z.looseObject({ src: z.string(), snapshot: z.unknown() });
+const MAC = /^hmac-sha256:[0-9a-f]{64}$/;
 
-const PersistedSnapshot = z.looseObject({
-  status: z.enum(["active", "done"], { error: "only an active or finished run can be restored" }),
-  value: z.enum(STATE_NAMES),
-  context: MacroContext,
-  children: z.record(z.string(), PersistedChild),
-  output: z.unknown().optional(),
-});
-
-export const Checkpoint = z.object({
+/** What is authenticated: everything in the file but the MAC itself. */
+export const CheckpointBody = z.strictObject({
   version: z.literal(MACHINE_VERSION),
   machine: z.literal("macro"),
   runId: z.string().min(1),
   savedAt: z.string().min(1),
-  snapshot: z.unknown(),
+  state: z.enum(STATE_NAMES),
+  context: MacroContext,
 });
+export type CheckpointBody = z.infer<typeof CheckpointBody>;
+
+export const Checkpoint = z.strictObject({ ...CheckpointBody.shape, mac: z.string().regex(MAC, "must be hmac-sha256:<64 hex>") });
 export type Checkpoint = z.infer<typeof Checkpoint>;
 
 export type RestoredCheckpoint = {
-  snapshot: Snapshot<unknown>;
   runId: string;
   savedAt: string;
-  /** The state the run stopped in, and its validated context (e.g. to report tracks). */
-  value: (typeof STATE_NAMES)[number];
+  /** The state the run stopped in, and its validated context (the pins of its passed tracks). */
+  value: StateName;
   context: MacroContext;
 };
 
 export type CheckpointError = {
-  code: "CHECKPOINT_VERSION" | "CHECKPOINT_INVALID" | "CHECKPOINT_SSOT_CHANGED";
+  code: "CHECKPOINT_VERSION" | "CHECKPOINT_INVALID" | "CHECKPOINT_UNAUTHENTICATED" | "CHECKPOINT_SSOT_CHANGED" | "CHECKPOINT_FINISHED";
   message: string;
 };
 
 export type RestoreOptions = {
-  /**
-   * The sha256 of the SSOT as loaded now. A resumed run does not re-run `ssot`, so a
-   * changed SSOT must start a fresh run instead of resuming against the old one.
-   */
+  /** The key checkpoints are authenticated with; it lives outside reports/ and checkpoints/. */
+  key: Uint8Array;
+  /** A changed SSOT must start a fresh run instead of resuming against the old one. */
   ssotSha256?: string;
 };
 
-/** Anything with a persisted snapshot and the machine's context: a running or stopped actor. */
-export type CheckpointSource = {
-  getPersistedSnapshot(): Snapshot<unknown>;
-  getSnapshot(): { context: MacroContext };
-};
+/** Anything with the machine's state and context: a running or stopped actor. */
+export type CheckpointSource = { getSnapshot(): { value: unknown; context: MacroContext } };
 
-export function toCheckpoint(actor: CheckpointSource, savedAt: Date = new Date()): Checkpoint {
-  return {
+/** Sorted keys, no whitespace: the bytes the MAC covers do not depend on how the file was laid out. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const macOf = (body: CheckpointBody, key: Uint8Array) => `hmac-sha256:${createHmac("sha256", key).update(canonical(body)).digest("hex")}`;
+
+export function toCheckpoint(actor: CheckpointSource, key: Uint8Array, savedAt: Date = new Date()): Checkpoint {
+  const snap = actor.getSnapshot();
+  const body = CheckpointBody.parse({
     version: MACHINE_VERSION,
     machine: "macro",
-    runId: actor.getSnapshot().context.runId,
+    runId: snap.context.runId,
     savedAt: savedAt.toISOString(),
-    snapshot: actor.getPersistedSnapshot(),
-  };
+    state: snap.value,
+    context: snap.context,
+  });
+  return sealCheckpoint(body, key);
+}
+
+/** Authenticates a checkpoint body with `key`. */
+export function sealCheckpoint(body: CheckpointBody, key: Uint8Array): Checkpoint {
+  if (key.byteLength < 32) throw new Error("a checkpoint key has at least 32 bytes");
+  return { ...body, mac: macOf(body, key) };
 }
 
 const invalid = (message: string) => err<CheckpointError>({ code: "CHECKPOINT_INVALID", message });
 
 const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
 
-/** Stored state is untrusted input: validate the envelope and the snapshot before resuming. */
-export function restoreCheckpoint(json: unknown, opts: RestoreOptions = {}): Result<RestoredCheckpoint, CheckpointError> {
+/**
+ * Stored state is untrusted input: the MAC is checked first (an edited or forged checkpoint is
+ * refused whatever it says), then version, shape and consistency. What it restores is only the
+ * run id, where it stopped and the pins of its passed tracks; none of it is believed until the
+ * evidence behind it is re-derived.
+ */
+export function restoreCheckpoint(json: unknown, opts: RestoreOptions): Result<RestoredCheckpoint, CheckpointError> {
   const versioned = z.object({ version: z.unknown() }).safeParse(json);
   if (versioned.success && versioned.data.version !== MACHINE_VERSION) {
     return err({
@@ -88,41 +107,39 @@ export function restoreCheckpoint(json: unknown, opts: RestoreOptions = {}): Res
       message: `checkpoint version ${JSON.stringify(versioned.data.version)} is not machine version ${MACHINE_VERSION}`,
     });
   }
-  const envelope = Checkpoint.safeParse(json);
-  if (!envelope.success) return invalid(`not a macro checkpoint: ${issues(envelope.error)}`);
-  const snap = PersistedSnapshot.safeParse(envelope.data.snapshot);
-  if (!snap.success) return invalid(`checkpoint snapshot is invalid: ${issues(snap.error)}`);
-  const s = snap.data;
-  if (s.context.runId !== envelope.data.runId) {
-    return invalid(`checkpoint is for run ${envelope.data.runId} but its snapshot is for run ${s.context.runId}`);
+  const sealed = Checkpoint.safeParse(json);
+  if (!sealed.success) return invalid(`not a macro checkpoint: ${issues(sealed.error)}`);
+  const { mac, ...body } = sealed.data;
+  const expected = Buffer.from(macOf(body, opts.key));
+  const given = Buffer.from(mac);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    return err({ code: "CHECKPOINT_UNAUTHENTICATED", message: "the checkpoint's MAC does not verify: it was edited, forged, or written with another key" });
   }
-  const isTrack = (v: string): v is TrackId => (TRACK_IDS as readonly string[]).includes(v);
-  if (s.status === "active") {
-    if (!isTrack(s.value)) return invalid(`an active checkpoint must be inside a track, not in ${s.value}`);
-    const child = s.children[s.value];
-    // Without its child the restored run would wait forever for a done event.
-    if (child?.src !== TRACK_ACTORS[s.value]) {
-      return invalid(`active checkpoint in ${s.value} has no ${TRACK_ACTORS[s.value]} actor to resume`);
-    }
-  } else if (isTrack(s.value)) {
-    return invalid(`a finished checkpoint cannot be in track ${s.value}`);
-  }
-  const problem = inconsistency(s.value, s.context);
-  if (problem != null) return invalid(`checkpoint snapshot is inconsistent: ${problem}`);
-  if (opts.ssotSha256 != null && opts.ssotSha256 !== s.context.ssotSha256) {
+  if (body.context.runId !== body.runId) return invalid(`checkpoint is for run ${body.runId} but its context is for run ${body.context.runId}`);
+  const problem = inconsistency(body.state, body.context);
+  if (problem != null) return invalid(`checkpoint is inconsistent: ${problem}`);
+  if (opts.ssotSha256 != null && opts.ssotSha256 !== body.context.ssotSha256) {
     return err({
       code: "CHECKPOINT_SSOT_CHANGED",
-      message: `the SSOT changed since the checkpoint (sha256 ${s.context.ssotSha256} then, ${opts.ssotSha256} now): start a fresh run`,
+      message: `the SSOT changed since the checkpoint (sha256 ${body.context.ssotSha256} then, ${opts.ssotSha256} now): start a fresh run`,
     });
   }
-  // The in-flight actor re-runs with an input rebuilt from the validated context, never
-  // with the stored one, and no other child survives.
-  const children =
-    isTrack(s.value) && s.status === "active"
-      ? { [s.value]: { ...s.children[s.value], snapshot: { status: "active", input: trackInput(s.context, s.value) } } }
-      : {};
-  const active = { ...s, children, status: "active" as const, output: undefined, error: undefined };
-  const done = { ...s, children, status: "done" as const, output: s.output, error: undefined };
-  const snapshot: Snapshot<unknown> = s.status === "active" ? active : done;
-  return ok({ snapshot, runId: envelope.data.runId, savedAt: envelope.data.savedAt, value: s.value, context: s.context });
+  const finished = whyFinished(body.state, body.context);
+  if (finished !== null) return err({ code: "CHECKPOINT_FINISHED", message: `run ${body.runId} ${finished}; nothing to resume — start a new run with \`pnpm macro run\`` });
+  return ok({ runId: body.runId, savedAt: body.savedAt, value: body.state, context: body.context });
+}
+
+/**
+ * Only a run that stopped mid-track (interrupted, killed) or halted because its store refused a
+ * write (B-PERSIST on the `persisted` check) can go on; every other end is final.
+ */
+function whyFinished(state: StateName, context: MacroContext): string | null {
+  if ((TRACK_IDS as readonly string[]).includes(state)) return null;
+  if (state === "blocked" && context.blocker?.guard === "persisted") return null;
+  return `already finished (${state}${context.blocker === null ? "" : ` by ${context.blocker.id}`})`;
+}
+
+/** The tracks a checkpoint records as passed, in order. */
+export function passedTracks(restored: RestoredCheckpoint): TrackId[] {
+  return restored.context.tracks.filter((t) => t.status === "passed").map((t) => t.id);
 }

@@ -15,12 +15,18 @@ export {
   MACHINE_VERSION,
   STATE_NAMES,
   Checkpoint,
+  CheckpointBody,
   toCheckpoint,
+  sealCheckpoint,
   restoreCheckpoint,
+  passedTracks,
+  type StateName,
   type RestoredCheckpoint,
   type CheckpointError,
   type CheckpointSource,
   type RestoreOptions,
 } from "./checkpoint.ts";
+export { actorsFrom, mapFns, resumeFns, type Rederive, type Rederived, type ResumeEvent, type TrackFn, type TrackFns } from "./resume.ts";
+export { EngineFault, StorageFault, asEngineFault, asStorageFault } from "./fault.ts";
 export { renderMermaid } from "./mermaid.ts";
 export { runMacro, type MacroMachine, type RunOptions } from "./run.ts";

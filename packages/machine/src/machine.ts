@@ -2,6 +2,7 @@ import { InternalError, type TrackId } from "@macro/ssot";
 import { and, assign, fromPromise, not, setup } from "xstate";
 import { makeBlocker, catalogEntryFor } from "./catalog.ts";
 import { CHECKS, runCheck, type CheckName, type CheckOf } from "./checks.ts";
+import { EngineFault, StorageFault } from "./fault.ts";
 import {
   describeError,
   errorOf,
@@ -104,6 +105,10 @@ export const macroMachine = setup({
     matrixPresent: checkGuard("bind", "matrixPresent"),
     allRowsBound: checkGuard("bind", "allRowsBound"),
     persisted: checkGuard("persist", "persisted"),
+    /** The store refused a write and the catalog can name that (B-PERSIST): a halt, not a defect. */
+    storageFault: ({ context, event }) => errorOf(event) instanceof StorageFault && catalogEntryFor(context.catalog, "persisted") != null,
+    /** The engine vanished mid-step: the venue lost its execution surface (B4′), a halt, not a defect. */
+    engineFault: ({ context, event }) => errorOf(event) instanceof EngineFault && catalogEntryFor(context.catalog, "hasExecutionSurface") != null,
   },
   actions: {
     startTrack: assign(({ context }, params: TrackParams) => ({ tracks: startTrack(context.tracks, params.track, now()) })),
@@ -149,6 +154,30 @@ export const macroMachine = setup({
         error: `check ${params.check} failed but the blocker catalog has no single entry naming it, so no packet can be written`,
         tracks: settleTrack(context.tracks, params.track, "failed", now(), []),
       };
+    }),
+    blockStorage: assign(({ context, event }, params: TrackParams) => {
+      const fault = errorOf(event);
+      if (!(fault instanceof StorageFault)) throw new InternalError("FAULT_UNCHECKED", `${params.track} blocked on storage without a storage fault`);
+      const at = now();
+      const facts = [
+        { id: "persist.errno", value: fault.errno, source: `the store's answer during ${params.track}`, observedAt: at.toISOString() },
+        { id: "persist.path", value: fault.path, source: `the store's answer during ${params.track}`, observedAt: at.toISOString() },
+      ];
+      const blocker = makeBlocker(context.catalog, { track: params.track, check: "persisted", reason: `${params.track}: ${fault.message}`, facts, capability: null });
+      if (blocker == null) throw new InternalError("BLOCKER_UNCATALOGUED", "no single catalog entry for persisted");
+      return { blocker, facts: [...context.facts, ...facts], tracks: settleTrack(context.tracks, params.track, "blocked", at, []) };
+    }),
+    blockEngine: assign(({ context, event }, params: TrackParams) => {
+      const fault = errorOf(event);
+      if (!(fault instanceof EngineFault)) throw new InternalError("FAULT_UNCHECKED", `${params.track} blocked on the engine without an engine fault`);
+      const at = now();
+      const facts = [
+        { id: "engine.errno", value: fault.errno, source: `the engine connection during ${params.track}`, observedAt: at.toISOString() },
+        { id: "engine.address", value: fault.address, source: `the engine connection during ${params.track}`, observedAt: at.toISOString() },
+      ];
+      const blocker = makeBlocker(context.catalog, { track: params.track, check: "hasExecutionSurface", reason: `${params.track}: ${fault.message}`, facts, capability: null });
+      if (blocker == null) throw new InternalError("BLOCKER_UNCATALOGUED", "no single catalog entry for hasExecutionSurface");
+      return { blocker, facts: [...context.facts, ...facts], tracks: settleTrack(context.tracks, params.track, "blocked", at, []) };
     }),
     abortError: assign(({ context, event }, params: TrackParams) => ({
       error: `actor ${params.track} failed: ${describeError(errorOf(event))}`,
@@ -224,7 +253,11 @@ function track<T extends TrackId>(id: T, next: string) {
         ]),
         { target: next, actions: { type: "passTrack", params: { track: id } } },
       ],
-      onError: { target: "aborted", actions: { type: "abortError", params: { track: id } } },
+      onError: [
+        { guard: "storageFault", target: "blocked", actions: { type: "blockStorage", params: { track: id } } },
+        { guard: "engineFault", target: "blocked", actions: { type: "blockEngine", params: { track: id } } },
+        { target: "aborted", actions: { type: "abortError", params: { track: id } } },
+      ],
     },
   } as const;
 }

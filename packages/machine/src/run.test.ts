@@ -3,7 +3,7 @@ import { fromPromise } from "xstate";
 import { describe, expect, it } from "vitest";
 import type { AttestOutput, TrackInput } from "./types.ts";
 import { restoreCheckpoint, type Checkpoint } from "./checkpoint.ts";
-import { FAILING, INPUT, fakeMachine } from "./_fakes.ts";
+import { FAILING, INPUT, KEY, fakeMachine } from "./_fakes.ts";
 import { runMacro } from "./run.ts";
 
 describe("runMacro", () => {
@@ -12,14 +12,19 @@ describe("runMacro", () => {
     const checkpoints: Checkpoint[] = [];
     const out = await runMacro(fakeMachine(), INPUT, {
       onTrack: (t) => seen.push(`${t.id}:${t.status}`),
-      onSnapshot: (c) => checkpoints.push(c),
+      checkpoint: { key: KEY, save: (c) => checkpoints.push(c) },
     });
     expect(out.status).toBe("closed");
     expect(seen).toEqual(TRACK_IDS.flatMap((t) => [`${t}:running`, `${t}:passed`]));
     expect(checkpoints).toHaveLength(7);
     expect(checkpoints.every((c) => c.runId === "run-1")).toBe(true);
     // Every checkpoint is restorable as written.
-    for (const c of checkpoints) expect(restoreCheckpoint(JSON.parse(JSON.stringify(c))).ok).toBe(true);
+    // Every checkpoint verifies as written; only the last (closed) is no longer resumable.
+    const codes = checkpoints.map((c) => {
+      const r = restoreCheckpoint(JSON.parse(JSON.stringify(c)), { key: KEY });
+      return r.ok ? "ok" : r.error.code;
+    });
+    expect(codes).toEqual([...Array<string>(6).fill("ok"), "CHECKPOINT_FINISHED"]);
   });
 
   it("reports later tracks as not-run when a track blocks", async () => {
@@ -44,8 +49,11 @@ describe("runMacro", () => {
 
   it("rejects when a callback throws (a defect in the caller), instead of reporting a status", async () => {
     const run = runMacro(fakeMachine(), INPUT, {
-      onSnapshot: () => {
-        throw new Error("disk full");
+      checkpoint: {
+        key: KEY,
+        save: () => {
+          throw new Error("disk full");
+        },
       },
     });
     await expect(run).rejects.toThrow("disk full");
@@ -65,15 +73,16 @@ describe("runMacro interrupted", () => {
       actors: {
         attest: fromPromise<AttestOutput, TrackInput>(({ signal }) => {
           trackSignal = signal;
-          controller.abort();
+          setTimeout(() => controller.abort(), 0);
           return new Promise(() => {});
         }),
       },
     });
-    const run = runMacro(machine, INPUT, { signal: controller.signal, onSnapshot: (c) => checkpoints.push(c) });
+    const run = runMacro(machine, INPUT, { signal: controller.signal, checkpoint: { key: KEY, save: (c) => checkpoints.push(c) } });
     await expect(run).rejects.toBeInstanceOf(InterruptedError);
     expect((trackSignal as AbortSignal | null)?.aborted).toBe(true);
     const last = checkpoints.at(-1);
-    expect(last && restoreCheckpoint(JSON.parse(JSON.stringify(last))).ok && JSON.stringify(last.snapshot)).toContain('"attest"');
+    const restored = restoreCheckpoint(JSON.parse(JSON.stringify(last)), { key: KEY });
+    expect(restored.ok && restored.value.value).toBe("attest");
   });
 });

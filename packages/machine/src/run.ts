@@ -1,6 +1,6 @@
 import { InterruptedError, type TrackRecord } from "@macro/ssot";
 import { createActor } from "xstate";
-import { toCheckpoint, type Checkpoint, type RestoredCheckpoint } from "./checkpoint.ts";
+import { toCheckpoint, type Checkpoint } from "./checkpoint.ts";
 import type { macroMachine } from "./machine.ts";
 import { describeError, initialTracks } from "./record.ts";
 import type { MacroInput, MacroOutput } from "./types.ts";
@@ -10,10 +10,12 @@ export type MacroMachine = typeof macroMachine;
 export type RunOptions = {
   /** Called on every track status change (running, passed, blocked, …), in order. */
   onTrack?: (track: TrackRecord) => void;
-  /** Called after every track settles, with a checkpoint the caller may persist. */
-  onSnapshot?: (checkpoint: Checkpoint) => void;
-  /** Resume from a restored checkpoint instead of starting fresh (`input` is then ignored). */
-  snapshot?: RestoredCheckpoint;
+  /**
+   * Called after every track settles, with a checkpoint authenticated with `key` that the
+   * caller may persist. A resumed run is not restored from it: it starts afresh under the
+   * same run id with its track functions wrapped by `resumeFns`.
+   */
+  checkpoint?: { key: Uint8Array; save: (checkpoint: Checkpoint) => void };
   /**
    * Aborting stops the machine: the in-flight track actor's own signal is aborted, so it can
    * clean up (a container removed), and the run rejects with InterruptedError. The last
@@ -33,10 +35,9 @@ const SETTLED = new Set(["passed", "failed", "blocked"]);
  * if (out.status === "blocked") writePacket(out.blocker);
  */
 export function runMacro(machine: MacroMachine, input: MacroInput, opts: RunOptions = {}): Promise<MacroOutput> {
-  // With a snapshot, xstate restores it and ignores `input`.
-  const actor = createActor(machine, { input, snapshot: opts.snapshot?.snapshot });
+  const actor = createActor(machine, { input });
   const statuses = (tracks: readonly TrackRecord[]) => new Map<string, string>(tracks.map((t) => [t.id, t.status]));
-  let seen = statuses(opts.snapshot?.context.tracks ?? initialTracks());
+  let seen = statuses(initialTracks());
 
   return new Promise<MacroOutput>((resolve, reject) => {
     const fail = (error: unknown) => {
@@ -54,7 +55,7 @@ export function runMacro(machine: MacroMachine, input: MacroInput, opts: RunOpti
             if (SETTLED.has(t.status)) settled = true;
           }
           seen = statuses(snap.context.tracks);
-          if (settled) opts.onSnapshot?.(toCheckpoint(actor));
+          if (settled && opts.checkpoint !== undefined) opts.checkpoint.save(toCheckpoint(actor, opts.checkpoint.key));
         } catch (error) {
           fail(error);
           return;

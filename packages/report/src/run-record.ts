@@ -1,8 +1,11 @@
 import * as z from "zod";
 import { InternalError, PacketFlags, Sha256Hex, TrackRecord } from "@macro/ssot";
 
-/** How a run ended: the machine's final states. */
-export const RunStatus = z.enum(["closed", "blocked", "aborted"]);
+/**
+ * How a run ended: the machine's final states, or `interrupted` (Ctrl-C, SIGTERM) for a run
+ * that stopped mid-track and may be resumed under the same run id.
+ */
+export const RunStatus = z.enum(["closed", "blocked", "aborted", "interrupted"]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 export const RUN_RECORD_PREDICATE = "https://macro.dev/run-record/v1";

@@ -35,6 +35,8 @@ export function macro(args: string[], env: Record<string, string> = {}, scratch 
       MACRO_REPORTS_DIR: reports,
       MACRO_CHECKPOINTS_DIR: checkpoints,
       ...guarded(),
+      // The checkpoint key lives outside the tree; tests keep theirs in the scratch folder.
+      MACRO_STATE_DIR: join(scratch, "state"),
       ...env,
     },
   });

@@ -21,6 +21,7 @@ function interruptedRun(scratch: string, trigger: RegExp): Promise<{ code: numbe
         MACRO_REPORTS_DIR: join(scratch, "reports"),
         MACRO_CHECKPOINTS_DIR: join(scratch, "checkpoints"),
         ...guarded(),
+        MACRO_STATE_DIR: join(scratch, "state"),
       },
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -55,8 +56,9 @@ describe.skipIf(!engine)("Ctrl-C and resume (skipped: no container engine)", () 
     runs.push(resumed);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect((JSON.parse(resumed.stdout) as { status: string }).status).toBe("closed");
-    // The resumed run re-ran only the track that was in flight.
+    // The resumed run re-derived the passed tracks from their evidence and re-ran the one in flight.
     expect(resumed.stderr).not.toMatch(/attest\s+passed/);
+    expect(resumed.stderr).toMatch(/attest\s+re-derived/);
     expect(resumed.stderr).toMatch(/test\s+passed/);
 
     const again = macro(["resume"], {}, scratch);

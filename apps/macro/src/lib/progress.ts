@@ -26,6 +26,8 @@ export interface Running {
 }
 
 export interface RenderOptions {
+  /** Tracks a resumed run re-derived from their evidence instead of running them again. */
+  rederived?: ReadonlySet<string>;
   /** A terminal gets one live line redrawn in place; anything else gets plain lines. */
   tty: boolean;
   color: boolean;
@@ -64,10 +66,12 @@ export function applyProgress(running: Running | null, event: ProgressEvent, at:
     const lines = opts.tty ? [] : [`▸ ${t.id.padEnd(8)} running   ${TRACK_TITLES[t.id]}`];
     return { running: { id: t.id, since: at, step: null, tests: null }, lines };
   }
-  const mark = MARK[t.status];
+  const again = t.status === "passed" && opts.rederived?.has(t.id) === true;
+  const mark = again ? "↺" : MARK[t.status];
   if (mark === undefined) return { running, lines: [] };
+  const status = again ? "re-derived" : t.status;
   const duration = t.durationMs === null ? "" : ` ${t.durationMs.toFixed(0)} ms`;
-  const line = `${paint(opts.color, TINT[t.status] ?? "39", mark)} ${t.id.padEnd(8)} ${t.status.padEnd(8)}${duration}  ${TRACK_TITLES[t.id]}`;
+  const line = `${paint(opts.color, TINT[t.status] ?? "39", mark)} ${t.id.padEnd(8)} ${status.padEnd(8)}${duration}  ${TRACK_TITLES[t.id]}`;
   return { running: running?.id === t.id ? null : running, lines: [line] };
 }
 
@@ -96,12 +100,16 @@ const CLEAR = "\r\u001b[2K";
  * `--quiet`. On a terminal the live line is redrawn every `tickMs` so the elapsed time moves
  * while a 90-second test track gives no event.
  */
-export function progressReporter(io: Io, clock: { now(): number; tickMs: number } = { now: Date.now, tickMs: 500 }): ProgressReporter {
+export function progressReporter(
+  io: Io,
+  clock: { now(): number; tickMs: number } = { now: Date.now, tickMs: 500 },
+  rederived: ReadonlySet<string> = new Set(),
+): ProgressReporter {
   if (io.quiet === true) return { track() {}, step() {}, stop() {} };
   const tty = io.stderr.isTTY === true && io.env.TERM !== "dumb";
   // A terminal that reports no size (a pty nobody sized) reads as 0 columns: assume 80.
   const columns = io.stderr.columns !== undefined && io.stderr.columns >= 20 ? io.stderr.columns : 80;
-  const opts: RenderOptions = { tty, color: colorOn(io.stderr, io.env), columns };
+  const opts: RenderOptions = { tty, color: colorOn(io.stderr, io.env), columns, rederived };
   let running: Running | null = null;
   let drawn = false;
   let timer: ReturnType<typeof setInterval> | null = null;

@@ -1,24 +1,12 @@
 import { join, relative } from "node:path";
-import { macroMachine, runMacro, type Checkpoint, type MacroOutput, type RestoredCheckpoint } from "@macro/machine";
-import { ExitCode, flagsFrom, loadMatrix, type LoadedSsot, type SideEffect } from "@macro/ssot";
-import {
-  buildBlockerPacket,
-  buildRunRecord,
-  clearLatestPacket,
-  digestFile,
-  findLatestPacket,
-  operatorPacketName,
-  packetFileNames,
-  renderOperatorPacket,
-  slug,
-  persistRunRecord,
-  serializeJson,
-  writeBlockerPacket,
-  writeFileAtomic,
-  ensureDir,
-} from "@macro/report";
-import { trackActors } from "../tracks/index.ts";
+import { actorsFrom, asEngineFault, asStorageFault, macroMachine, mapFns, resumeFns, runMacro, type MacroOutput, type RestoredCheckpoint, type TrackFns } from "@macro/machine";
+import { ExitCode, InterruptedError, TRACK_IDS, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
+import { clearLatestPacket, ensureDir, serializeJson, writeFileAtomic } from "@macro/report";
+import { trackFns } from "../tracks/index.ts";
 import { SideEffectLog } from "../tracks/deps.ts";
+import { checkpointPathFor } from "./checkpoint.ts";
+import { checkpointKey } from "./checkpoint-key.ts";
+import { haltOnFault, interimRecordPath, recordInterrupted, recordPathFor, recordRun, writePacket, type RunContext } from "./halt.ts";
 import type { Io } from "./io.ts";
 import { createRunLogger } from "./logger.ts";
 import { newRunId, type Paths } from "./paths.ts";
@@ -26,7 +14,10 @@ import { loadInputs } from "./prepare.ts";
 import { abortable } from "./abortable.ts";
 import { traceCommand, type Left } from "./left.ts";
 import { progressReporter } from "./progress.ts";
+import { rederiver } from "./rederive.ts";
 import { runDetails, type RunDetails } from "./summary.ts";
+
+export { recordPathFor };
 
 export interface RunSummary {
   runId: string;
@@ -46,15 +37,22 @@ export interface RunSummary {
 
 const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, blocked: ExitCode.blocked, aborted: ExitCode.internal };
 
+export type Resume = (ssotSha256: string) => RestoredCheckpoint;
+
 /**
  * One run of the macro: inputs checked, machine driven with real actors, outcome persisted.
- * With `resume`, the run continues from a checkpoint (same run id, its log appended to).
+ * With `resume`, the run continues a checkpoint's run id: it starts afresh and every track the
+ * checkpoint records as passed is re-derived from its evidence or runs again.
+ *
+ * A store that refuses a write (full disk, unwritable or vanished reports/) at any point ends
+ * in B-PERSIST with a packet, written where it can be or printed in full, and exit 3.
+ * `fns` replaces the real track functions (tests drive the real persistence with fake tracks).
  */
-export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: string) => RestoredCheckpoint): Promise<RunSummary> {
+export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: (deps: Parameters<typeof trackFns>[0]) => TrackFns): Promise<RunSummary> {
   const trace = traceCommand(io, paths);
   let ran: Awaited<ReturnType<typeof runUntraced>> | undefined;
   try {
-    ran = await runUntraced(io, paths, resume);
+    ran = await runUntraced(io, paths, resume, fns);
   } finally {
     // A run that throws still removes its temp dir.
     if (ran === undefined) await trace.close([], null);
@@ -63,114 +61,107 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: s
   return { ...summary, left: await trace.close(effects, movingTag) };
 }
 
-async function runUntraced(io: Io, paths: Paths, resume?: (ssotSha256: string) => RestoredCheckpoint): Promise<Omit<RunSummary, "left"> & { effects: readonly SideEffect[]; movingTag: string }> {
+type Untraced = Omit<RunSummary, "left"> & { effects: readonly SideEffect[]; movingTag: string };
+
+async function runUntraced(io: Io, paths: Paths, resume?: Resume, fns?: (deps: Parameters<typeof trackFns>[0]) => TrackFns): Promise<Untraced> {
   // Nothing is written until the inputs are in; a signal before then ends the run at once, traceless.
   const { loaded, catalog, venueSource, venueFacts } = await abortable(loadInputs(io, paths), io.signal);
+  const key = await checkpointKey(io.env, paths);
   const restored = resume?.(loaded.sha256);
   const now = () => new Date();
   const runId = restored?.runId ?? newRunId(now());
-  const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
-  log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
-  const recorder = new SideEffectLog(log);
-  const progress = progressReporter(io);
-  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts, progress: progress.step };
+  const checkpointPath = checkpointPathFor(paths, runId);
+  const ctx: RunContext = { io, paths, loaded, runId, catalog, checkpointPath, tracks: new Map(), logFile: join(paths.reportsDir, "logs", `run-${runId}.ndjson`) };
+  const roots = [paths.reportsDir, paths.checkpointsDir];
+  let output: MacroOutput | null = null;
+  let recorded: SideEffect[] = [];
+  try {
+    const { log } = await createRunLogger(io, paths.reportsDir, runId);
+    log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
+    const recorder = new SideEffectLog(log);
+    recorded = recorder.entries;
+    const rederived = new Set<string>();
+    const progress = progressReporter(io, undefined, rederived);
+    const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts, progress: progress.step };
 
-  const checkpointPath = join(paths.checkpointsDir, `run-${runId}.checkpoint.json`);
-  let writes: Promise<void> = ensureDir(paths.checkpointsDir);
-  const saveCheckpoint = (checkpoint: Checkpoint) => {
-    const text = serializeJson(checkpoint);
-    writes = writes.then(() => writeFileAtomic(checkpointPath, text));
-  };
-  const output = await runMacro(
-    macroMachine.provide({ actors: trackActors(deps) }),
-    { runId, ssotSha256: loaded.sha256, catalog },
-    {
+    // A checkpoint that could not be written halts the run at the next track (B-PERSIST): a run
+    // must never go on past a state it could not record.
+    let writes: Promise<void> = ensureDir(paths.checkpointsDir);
+    writes.catch(() => undefined);
+    const save = (text: string) => {
+      writes = writes.then(() => writeFileAtomic(checkpointPath, text));
+      writes.catch(() => undefined);
+    };
+    const guarded = guard(restored === undefined ? (fns ?? trackFns)(deps) : resumeFns((fns ?? trackFns)(deps), restored, rederiver(deps), (e) => {
+      if (e.outcome === "rederived") rederived.add(e.track);
+      log.info({ resume: e }, `track ${e.track} ${e.outcome}: ${e.reason}`);
+    }), () => writes, roots);
+    output = await runMacro(macroMachine.provide({ actors: actorsFrom(guarded) }), { runId, ssotSha256: loaded.sha256, catalog }, {
       onTrack: (track) => {
+        ctx.tracks.set(track.id, track);
         log.info({ track }, `track ${track.id} ${track.status}`);
         progress.track(track);
       },
-      onSnapshot: saveCheckpoint,
+      checkpoint: { key, save: (c) => save(serializeJson(c)) },
       signal: io.signal,
-      ...(restored === undefined ? {} : { snapshot: restored }),
-    },
-  ).finally(progress.stop);
-  await writes;
-  log.info({ status: output.status, blocker: output.blocker?.id ?? null }, "run finished");
+    }).finally(progress.stop);
+    await writes;
+    log.info({ status: output.status, blocker: output.blocker?.id ?? null }, "run finished");
 
-  const packet = output.status === "blocked" ? await writePacket(io, paths, loaded, runId, output, now()) : null;
-  if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
-  const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(paths, loaded, runId, output, [packet?.json, packet?.markdown, packet?.operator, checkpointPath]);
-  if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
-  log.flush();
-
-  return {
-    runId,
-    status: output.status,
-    exitCode: EXIT[output.status],
-    blocker: output.blocker === null ? null : { id: output.blocker.id, class: output.blocker.class, track: output.blocker.track, guard: output.blocker.guard, reason: output.blocker.reason },
-    packet: packet === null ? null : { json: relative(paths.cwd, packet.json), markdown: relative(paths.cwd, packet.markdown), operator: packet.operator === undefined ? null : relative(paths.cwd, packet.operator) },
-    record: relative(paths.cwd, record),
-    log: relative(paths.cwd, logFile),
-    checkpoint: relative(paths.cwd, checkpointPath),
-    error: output.error,
-    effects: output.sideEffects,
-    movingTag: loaded.ssot.sandbox.image,
-    details: await runDetails(output, paths.cwd),
-  };
+    const packet = output.status === "blocked" ? await writePacket(ctx, output, now()) : null;
+    if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
+    // A halt on the store may be resumed: its record must not be the one the run's end rewrites.
+    const halted = output.blocker?.guard === "persisted";
+    const files = halted ? [packet?.json, packet?.markdown, loaded.path] : [packet?.json, packet?.markdown, checkpointPath];
+    const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(ctx, output, files, halted ? interimRecordPath(paths, runId, "halted", now()) : undefined);
+    if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
+    log.flush();
+    return {
+      runId,
+      status: output.status,
+      exitCode: EXIT[output.status],
+      blocker: output.blocker === null ? null : { id: output.blocker.id, class: output.blocker.class, track: output.blocker.track, guard: output.blocker.guard, reason: output.blocker.reason },
+      packet: packet === null ? null : { json: relative(paths.cwd, packet.json), markdown: relative(paths.cwd, packet.markdown), operator: packet.operator === undefined ? null : relative(paths.cwd, packet.operator) },
+      record: relative(paths.cwd, record),
+      log: relative(paths.cwd, ctx.logFile),
+      checkpoint: relative(paths.cwd, checkpointPath),
+      error: output.error,
+      effects: output.sideEffects,
+      movingTag: loaded.ssot.sandbox.image,
+      details: await runDetails(output, paths.cwd),
+    };
+  } catch (error) {
+    if (error instanceof InterruptedError) {
+      await recordInterrupted(ctx, recorded);
+      throw error;
+    }
+    const fault = asStorageFault(error, roots);
+    if (fault === null) throw error;
+    const halted = await haltOnFault(ctx, fault, output, stoppedAt(ctx.tracks));
+    const tracks = TRACK_IDS.flatMap((id) => { const t = ctx.tracks.get(id); return t === undefined ? [] : [t]; });
+    const details: RunDetails = output !== null ? await runDetails(output, paths.cwd) : { venue: null, attestation: null, tracks: tracks.map((t) => ({ id: t.id, status: t.status, durationMs: t.durationMs })), tests: null, rows: null };
+    return { ...halted, effects: recorded, movingTag: loaded.ssot.sandbox.image, details };
+  }
 }
 
-export function recordPathFor(paths: Paths, runId: string): string {
-  return join(paths.reportsDir, `run-record-${runId}.json`);
-}
-
-async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, at: Date) {
-  const blocker = output.blocker;
-  if (blocker === null) throw new Error("blocked run without a blocker");
-  const [matrix, previous] = await Promise.all([loadMatrix(join(loaded.dir, loaded.ssot.matrix.path)), findLatestPacket(paths.reportsDir)]);
-  const names = packetFileNames(blocker.id, runId);
-  const venueId = output.outputs.venue?.verdict.venueId ?? null;
-  const packet = buildBlockerPacket({
-    runId,
-    now: at.toISOString(),
-    ssot: loaded.ssot,
-    ssotPath: relative(paths.cwd, loaded.path),
-    ssotSha256: loaded.sha256,
-    tracks: output.tracks,
-    blocker,
-    sideEffects: output.sideEffects,
-    matrixRows: matrix.ok ? matrix.value.rows.map((r) => ({ id: r.id, track: r.track })) : null,
-    previous,
-    venueId,
-    paths: {
-      markdown: relative(paths.cwd, join(paths.checkpointsDir, names.markdown)),
-      json: relative(paths.cwd, join(paths.reportsDir, names.json)),
-    },
+/**
+ * Every track first waits for the checkpoints before it to be written; a refusal of the store
+ * inside a track becomes a StorageFault (B-PERSIST) and an engine that went away an EngineFault
+ * (B4′), so the machine halts with a packet instead of aborting on a defect.
+ */
+function guard(fns: TrackFns, written: () => Promise<void>, roots: string[]): TrackFns {
+  return mapFns(fns, (_track, fn) => async (args) => {
+    try {
+      await written();
+      return await fn(args);
+    } catch (error) {
+      throw asStorageFault(error, roots) ?? asEngineFault(error) ?? error;
+    }
   });
-  // A blocker the operator owns also gets a self-contained runbook they can be handed alone.
-  const owner = loaded.ssot.blockers.find((b) => b.id === blocker.id)?.owner;
-  const operator = owner === "operator" ? join(paths.checkpointsDir, operatorPacketName(slug(blocker.id), packet.generatedAt.slice(0, 10))) : undefined;
-  const runbook = operator === undefined ? [] : [{ path: operator, data: renderOperatorPacket(loaded.ssot, packet) }];
-  const written = await writeBlockerPacket(packet, paths, io.env, runbook);
-  return { json: written.jsonPath, markdown: written.markdownPath, operator };
 }
 
-/** Blocked and aborted runs are recorded too: the ledger is the history of every run. */
-async function recordRun(paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, files: (string | undefined)[]): Promise<string> {
-  // Read back from disk, all at once: the record binds the bytes that are there.
-  const written = files.filter((file): file is string => file !== undefined);
-  const products = (await Promise.all(written.map(digestFile))).map(({ sha256 }, i) => ({ path: relative(paths.cwd, written[i] ?? ""), sha256 }));
-  const recordPath = recordPathFor(paths, runId);
-  const record = buildRunRecord({
-    runId,
-    macroId: loaded.ssot.macro.id,
-    ssotSha256: loaded.sha256,
-    status: output.status,
-    tracks: output.tracks,
-    blockerId: output.blocker?.id ?? null,
-    flags: flagsFrom(output.sideEffects),
-    products,
-    evidenceLines: [],
-  });
-  await persistRunRecord({ recordPath, ledgerPath: join(paths.reportsDir, "ledger.ndjson"), record, at: new Date().toISOString() });
-  return recordPath;
+/** The track a run outside the machine's record stopped in: the one running, or the first not passed. */
+function stoppedAt(tracks: ReadonlyMap<string, TrackRecord>): TrackId {
+  return TRACK_IDS.find((id) => tracks.get(id)?.status === "running") ?? TRACK_IDS.find((id) => tracks.get(id)?.status !== "passed") ?? "persist";
 }
+

@@ -1,12 +1,11 @@
 import { relative } from "node:path";
-import { fromPromise } from "xstate";
 import type { SsotOutput, TrackInput } from "@macro/machine";
 import { hashBytes, orInputError, readInput } from "@macro/ssot";
 import type { TrackDeps } from "./deps.ts";
 
 /** Re-reads the SSOT's raw bytes: a file edited since load must not steer this run. */
-export function readSsotActor(deps: TrackDeps) {
-  return fromPromise<SsotOutput, TrackInput>(async () => {
+export function readSsot(deps: TrackDeps) {
+  return async (_args: { input: TrackInput }): Promise<SsotOutput> => {
     const bytes = orInputError(await readInput(deps.loaded.path, { kind: "ssot" }));
     const sha256 = hashBytes(bytes);
     const at = deps.now().toISOString();
@@ -21,5 +20,5 @@ export function readSsotActor(deps: TrackDeps) {
       evidence: [{ id: "ssot", path, sha256, bytes: bytes.byteLength, track: "ssot", origin: "verified-read-only", createdAt: at }],
       sideEffects: [],
     };
-  });
+  };
 }

@@ -1,4 +1,3 @@
-import { fromPromise } from "xstate";
 import type { TrackInput, VenueOutput } from "@macro/machine";
 import { classifyVenue, observeVenue } from "@macro/probes";
 import type { TrackDeps } from "./deps.ts";
@@ -7,8 +6,8 @@ import type { TrackDeps } from "./deps.ts";
  * Observes the venue (or reads simulated facts from MACRO_VENUE_FACTS, which can block a
  * run but never approve a venue) and classifies it against the SSOT.
  */
-export function observeVenueActor(deps: TrackDeps) {
-  return fromPromise<VenueOutput, TrackInput>(async () => {
+export function observeVenueFn(deps: TrackDeps) {
+  return async (_args: { input: TrackInput }): Promise<VenueOutput> => {
     const source = deps.venueSource;
     // The early observation serves the first attempt; a repeated track observes afresh.
     const early = deps.venueFacts;
@@ -33,5 +32,5 @@ export function observeVenueActor(deps: TrackDeps) {
       evidence: [],
       sideEffects: [],
     };
-  });
+  };
 }
