@@ -35,6 +35,9 @@ export async function sandboxAcceptance(ctx: SandboxTestContext): Promise<TestCa
   const root = ctx.loaded.dir;
   const cases: TestCase[] = [];
   const packetDir = join(root, FIX7);
+  // The run's own directory: a report left by an interrupted attempt of this track goes first
+  // (rm removes a link planted there, never what it points to), so a resumed run starts clean.
+  await rm(ctx.outDir, { recursive: true, force: true });
   const out = await checkOutDir(ctx.outDir, { cwd: root, packetDir, repoDir: root });
   const run = await inspectInSandbox({ ...ctx, packetDir, out, repoDir: root, cwd: root });
   const inside = run.ok && run.value.exitCode === 0;
