@@ -1,6 +1,7 @@
 // Issue 15, item 5: every way a packet can hide data from the checks is a finding (or a named
 // refusal), never "clean". One test per way of hiding.
 import { execFileSync } from "node:child_process";
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { link, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -14,6 +15,19 @@ async function packet(schema: unknown, data: Record<string, Buffer | string>): P
   const dir = await makePacket(schema, data);
   onTestFinished(() => rm(path.dirname(dir), { recursive: true, force: true }));
   return dir;
+}
+
+/** Every entry under `dir` with its type, mode and (regular files) content digest, links not followed: to show nothing changed. */
+function treeDigest(dir: string): string {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    const abs = path.join(dir, rel);
+    const st = lstatSync(abs);
+    out.push(`${rel} ${st.mode.toString(8)} ${st.isFile() ? sha256(readFileSync(abs)) : st.isSymbolicLink() ? readlinkSync(abs) : ""}`);
+    if (st.isDirectory()) for (const name of readdirSync(abs).sort()) walk(path.join(rel, name));
+  };
+  walk(".");
+  return out.join("\n");
 }
 
 const codes = (findings: { code: string }[]): string[] => [...new Set(findings.map((f) => f.code))].sort();
@@ -142,7 +156,9 @@ describe("files the manifest does not list", () => {
     execFileSync("mkfifo", [path.join(dir, "data", "fifo.ndjson")]);
     // A hard link to a file outside: the bytes are in the packet, so they are scanned.
     await link(outside, path.join(dir, "hard.ndjson"));
+    const before = treeDigest(path.dirname(dir));
     const r = await inspectOk(dir);
+    expect(treeDigest(path.dirname(dir)), "the packet and what lies beside it are unchanged").toBe(before);
     expect(brief(r.findings).sort()).toEqual(
       [
         "PACKET_UNLISTED_FILE - - data/fifo.ndjson",
