@@ -231,6 +231,12 @@ describe("bytes around the JSON", () => {
     expect(r.findings.filter((f) => f.code === "SECRET_AWS_KEY").map((f) => f.line)).toEqual([1, 2, 3]);
   });
 
+  it("control and bidi-override characters in keys cannot rewrite the report", async () => {
+    const dir = await packet(FLAT, { items: `{"id":1,"\\u001b[2Jx\\u202etxt.exe":1}\n` });
+    const r = await inspectOk(dir);
+    expect(brief(r.findings)).toEqual(["RECORD_UNKNOWN_FIELD items 1 ?[2Jx?txt.exe"]);
+  });
+
   it("CRLF, a byte order mark past line 1 and keys that are not UTF-8 still have their secrets found", async () => {
     const bad = Buffer.concat([Buffer.from(`{"id":3,"`), Buffer.from([0xff, 0xfe]), Buffer.from(`":"${AWS}"}\n`)]);
     const dir = await packet(FLAT, { items: Buffer.concat([Buffer.from(`{"id":1,"body":"${AWS}"}\r\n\ufeff{"id":2,"body":"${AWS}"}\r\n`), bad]) });
