@@ -2,10 +2,12 @@
 // refusal), never "clean". One test per way of hiding.
 import { execFileSync } from "node:child_process";
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { link, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { appendFile, link, mkdir, readFile, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { inspectPacket, inspectPacketUsing } from "./inspect.ts";
+import { preflight } from "./preflight.ts";
+import { unlistedFindings } from "./unlisted.ts";
 import { brief, inspectOk, makePacket, NOTES_SCHEMA, sha256 } from "./test-support.ts";
 
 const AWS = "AKIAABCDEFGHIJKLMNOP";
@@ -168,6 +170,28 @@ describe("files the manifest does not list", () => {
         "SECRET_AWS_KEY - - hard.ndjson",
       ].sort(),
     );
+  });
+});
+
+describe("unlisted files too large to scan", () => {
+  it("past the scan budget an unlisted file is reported as not fully scanned, never passed as clean", async () => {
+    const dir = await packet(NOTES_SCHEMA, { notes: `{"id":"a"}\n` });
+    // Sparse: eight MiB that cost nothing to make, a secret at the end.
+    const big = path.join(dir, "big.bin");
+    await writeFile(big, "");
+    await truncate(big, 8 * 1024 * 1024);
+    await appendFile(big, AWS);
+    const planned = preflight(dir);
+    if (!planned.ok) throw planned.error;
+    const within: string[] = [];
+    unlistedFindings(planned.value, (f) => within.push(`${f.code} ${f.message}`), 16 * 1024 * 1024);
+    expect(within.map((f) => f.split(" ")[0])).toEqual(["PACKET_UNLISTED_FILE", "SECRET_AWS_KEY"]);
+    const past: string[] = [];
+    unlistedFindings(planned.value, (f) => past.push(`${f.code} ${f.message}`), 4 * 1024 * 1024);
+    expect(past).toEqual([
+      "PACKET_UNLISTED_FILE file in the packet not listed in the manifest (scanned for secrets only)",
+      `PACKET_UNLISTED_FILE not scanned past ${4 * 1024 * 1024} bytes of unlisted files: the rest is not checked`,
+    ]);
   });
 });
 
