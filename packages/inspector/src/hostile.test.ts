@@ -1,10 +1,13 @@
 // Issue 15, item 5: every way a packet can hide data from the checks is a finding (or a named
 // refusal), never "clean". One test per way of hiding.
 import { execFileSync } from "node:child_process";
-import { link, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { appendFile, link, mkdir, readFile, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { inspectPacket, inspectPacketUsing } from "./inspect.ts";
+import { preflight } from "./preflight.ts";
+import { unlistedFindings } from "./unlisted.ts";
 import { brief, inspectOk, makePacket, NOTES_SCHEMA, sha256 } from "./test-support.ts";
 
 const AWS = "AKIAABCDEFGHIJKLMNOP";
@@ -14,6 +17,19 @@ async function packet(schema: unknown, data: Record<string, Buffer | string>): P
   const dir = await makePacket(schema, data);
   onTestFinished(() => rm(path.dirname(dir), { recursive: true, force: true }));
   return dir;
+}
+
+/** Every entry under `dir` with its type, mode and (regular files) content digest, links not followed: to show nothing changed. */
+function treeDigest(dir: string): string {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    const abs = path.join(dir, rel);
+    const st = lstatSync(abs);
+    out.push(`${rel} ${st.mode.toString(8)} ${st.isFile() ? sha256(readFileSync(abs)) : st.isSymbolicLink() ? readlinkSync(abs) : ""}`);
+    if (st.isDirectory()) for (const name of readdirSync(abs).sort()) walk(path.join(rel, name));
+  };
+  walk(".");
+  return out.join("\n");
 }
 
 const codes = (findings: { code: string }[]): string[] => [...new Set(findings.map((f) => f.code))].sort();
@@ -142,7 +158,9 @@ describe("files the manifest does not list", () => {
     execFileSync("mkfifo", [path.join(dir, "data", "fifo.ndjson")]);
     // A hard link to a file outside: the bytes are in the packet, so they are scanned.
     await link(outside, path.join(dir, "hard.ndjson"));
+    const before = treeDigest(path.dirname(dir));
     const r = await inspectOk(dir);
+    expect(treeDigest(path.dirname(dir)), "the packet and what lies beside it are unchanged").toBe(before);
     expect(brief(r.findings).sort()).toEqual(
       [
         "PACKET_UNLISTED_FILE - - data/fifo.ndjson",
@@ -152,6 +170,28 @@ describe("files the manifest does not list", () => {
         "SECRET_AWS_KEY - - hard.ndjson",
       ].sort(),
     );
+  });
+});
+
+describe("unlisted files too large to scan", () => {
+  it("past the scan budget an unlisted file is reported as not fully scanned, never passed as clean", async () => {
+    const dir = await packet(NOTES_SCHEMA, { notes: `{"id":"a"}\n` });
+    // Sparse: eight MiB that cost nothing to make, a secret at the end.
+    const big = path.join(dir, "big.bin");
+    await writeFile(big, "");
+    await truncate(big, 8 * 1024 * 1024);
+    await appendFile(big, AWS);
+    const planned = preflight(dir);
+    if (!planned.ok) throw planned.error;
+    const within: string[] = [];
+    unlistedFindings(planned.value, (f) => within.push(`${f.code} ${f.message}`), 16 * 1024 * 1024);
+    expect(within.map((f) => f.split(" ")[0])).toEqual(["PACKET_UNLISTED_FILE", "SECRET_AWS_KEY"]);
+    const past: string[] = [];
+    unlistedFindings(planned.value, (f) => past.push(`${f.code} ${f.message}`), 4 * 1024 * 1024);
+    expect(past).toEqual([
+      "PACKET_UNLISTED_FILE file in the packet not listed in the manifest (scanned for secrets only)",
+      `PACKET_UNLISTED_FILE not scanned past ${4 * 1024 * 1024} bytes of unlisted files: the rest is not checked`,
+    ]);
   });
 });
 
@@ -213,6 +253,12 @@ describe("bytes around the JSON", () => {
     const r = await inspectOk(dir);
     expect(codes(r.findings)).toEqual(["RECORD_JSON", "RECORD_UNKNOWN_FIELD", "SECRET_AWS_KEY"]);
     expect(r.findings.filter((f) => f.code === "SECRET_AWS_KEY").map((f) => f.line)).toEqual([1, 2, 3]);
+  });
+
+  it("control and bidi-override characters in keys cannot rewrite the report", async () => {
+    const dir = await packet(FLAT, { items: `{"id":1,"\\u001b[2Jx\\u202etxt.exe":1}\n` });
+    const r = await inspectOk(dir);
+    expect(brief(r.findings)).toEqual(["RECORD_UNKNOWN_FIELD items 1 ?[2Jx?txt.exe"]);
   });
 
   it("CRLF, a byte order mark past line 1 and keys that are not UTF-8 still have their secrets found", async () => {

@@ -60,10 +60,11 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function numberProblem(text: string, integer: boolean): string | null {
   if (isShortNumber(text)) return null;
   const v = Number(text);
-  const d = decimalOf(text);
   if (!Number.isFinite(v)) return "number is outside the range of a double (it would read as Infinity)";
-  if (v === 0 && d.digits !== "") return "non-zero number too small for a double (it would read as 0)";
+  // A digit other than 0 before the exponent: the number is not zero.
+  if (v === 0 && /^[^eE]*[1-9]/.test(text)) return "non-zero number too small for a double (it would read as 0)";
   if (!integer) return null;
+  const d = decimalOf(text);
   if (d.exponent < 0n) return Number.isInteger(v) ? "number is not an integer, though it rounds to one as a double" : null;
   if (d.exponent + BigInt(d.digits.length) > 19n) return "integer outside the signed 64-bit range";
   const x = BigInt(d.digits) * 10n ** d.exponent * (d.negative ? -1n : 1n);

@@ -59,6 +59,9 @@ export function secretsIn(text: string): SecretHit[] {
 
 export const looksSecret = (text: string): boolean => ANY_HINT.test(text) && PATTERNS.some((p) => mayMatch(p, text) && p.re.test(text));
 
+const UNSHOWABLE = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+const UNSHOWABLE_ALL = new RegExp(UNSHOWABLE.source, "g");
+
 /** A data-derived label (record key, unknown field name) made safe to print: short, never a secret. */
 export function safeLabel(text: string): string {
   return looksSecret(text) ? "[redacted: secret-like]" : shortLabel(text);
@@ -66,6 +69,8 @@ export function safeLabel(text: string): string {
 
 /** `safeLabel` for text already known to hold no secret hint: only shortened. */
 export function shortLabel(text: string): string {
+  // Control and bidi-override characters would let a label rewrite what a report shows.
+  if (UNSHOWABLE.test(text)) text = text.replace(UNSHOWABLE_ALL, "?");
   if (text.length <= 64) return text;
   const chars = Array.from(text.length > 256 ? text.slice(0, 256) : text);
   return chars.length > 64 ? `${chars.slice(0, 63).join("")}…` : text;

@@ -5,6 +5,11 @@ import type { PacketPlan } from "./preflight.ts";
 import { safeLabel, secretsIn } from "./secrets.ts";
 
 const READ_BYTES = 1024 * 1024;
+/**
+ * Unlisted bytes scanned per inspection at most (a sparse file of a terabyte costs nothing to
+ * make): past it a file is reported as not fully scanned, an error like the rest, never clean.
+ */
+const SCAN_BUDGET = 1024 * 1024 * 1024;
 /** Text kept from one read for the next, so a secret cut by a read boundary is still whole once. */
 const OVERLAP = 4096;
 
@@ -15,11 +20,12 @@ const OVERLAP = 4096;
  * block). The walk holds a stack of directories, not a call stack, and names are bytes: a name
  * that is not UTF-8 is reported, not lost.
  */
-export function unlistedFindings(plan: PacketPlan, add: (f: Finding) => void): void {
+export function unlistedFindings(plan: PacketPlan, add: (f: Finding) => void, scanBudget = SCAN_BUDGET): void {
   const listed = new Set(["manifest.json", plan.manifest.schema.path, ...plan.files.map((f) => f.relPath)]);
   const report = (rel: string, message: string): void => {
     add(finding("PACKET_UNLISTED_FILE", { field: label(rel) }, message));
   };
+  const budget = { left: scanBudget, limit: scanBudget, buf: Buffer.allocUnsafe(READ_BYTES) };
   const dirs: { abs: Buffer; rel: string }[] = [{ abs: Buffer.from(plan.root), rel: "" }];
   for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
     let d: Dir;
@@ -50,7 +56,7 @@ export function unlistedFindings(plan: PacketPlan, add: (f: Finding) => void): v
         if (listed.has(rel) && st.isFile()) continue;
         if (st.isSymbolicLink()) report(rel, "symbolic link in the packet, not listed in the manifest (not followed)");
         else if (!st.isFile()) report(rel, "special file (FIFO, socket or device) in the packet, not listed in the manifest (not opened)");
-        else for (const f of scanned(abs, rel)) add(f);
+        else for (const f of scanned(abs, rel, budget)) add(f);
       }
     } catch {
       report(dir.rel, "directory in the packet could not be read to the end: what it holds is not all checked");
@@ -61,7 +67,7 @@ export function unlistedFindings(plan: PacketPlan, add: (f: Finding) => void): v
 }
 
 /** An unlisted regular file: the finding, and every kind of secret in it once. */
-function scanned(abs: Buffer, rel: string): Finding[] {
+function scanned(abs: Buffer, rel: string, budget: { left: number; limit: number; buf: Buffer }): Finding[] {
   const field = label(rel);
   const found = [finding("PACKET_UNLISTED_FILE", { field }, "file in the packet not listed in the manifest (scanned for secrets only)")];
   let fd: number;
@@ -78,9 +84,14 @@ function scanned(abs: Buffer, rel: string): Finding[] {
       return found;
     }
     const seen = new Set<string>();
-    const buf = Buffer.allocUnsafe(READ_BYTES);
+    const buf = budget.buf;
     let tail = "";
     for (let n = readSync(fd, buf, 0, READ_BYTES, null); n > 0; n = readSync(fd, buf, 0, READ_BYTES, null)) {
+      if (budget.left <= 0) {
+        found.push(finding("PACKET_UNLISTED_FILE", { field }, `not scanned past ${budget.limit} bytes of unlisted files: the rest is not checked`));
+        break;
+      }
+      budget.left -= n;
       // latin1 keeps every byte a character: the patterns are ASCII, and no byte is dropped.
       const text = tail + buf.toString("latin1", 0, n);
       for (const hit of secretsIn(text)) {
