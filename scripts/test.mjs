@@ -3,7 +3,7 @@
 // each package's vitest reported — "Tests: N passed, N failed, N skipped" — which CI reads, so
 // its wording never changes. The whole output, every line of every task, goes to a log file
 // named at the end. Turbo's NDJSON mode (`--json`) says which task each line belongs to.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -12,6 +12,17 @@ const logDir = join(process.cwd(), ".turbo");
 mkdirSync(logDir, { recursive: true });
 const logPath = join(logDir, "test.log");
 const log = createWriteStream(logPath);
+
+// The test tasks turbo means to run, so that one it never starts (a task it depends on failed)
+// is listed as not run rather than left out.
+const planned = (() => {
+  const dry = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--dry-run=json", ...process.argv.slice(2)], { encoding: "utf8", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" } });
+  try {
+    return JSON.parse(dry.stdout).tasks.map((t) => t.taskId).filter((id) => typeof id === "string" && id.endsWith("#test"));
+  } catch {
+    return [];
+  }
+})();
 
 // --continue: a failing package must not get the others killed mid-run, which would skip their
 // teardown (the leak guard's cleanup among it) and hide their own results from the count.
@@ -60,16 +71,21 @@ child.stderr.on("data", (chunk) => {
 child.on("close", (code) => {
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const tests = [...tasks].filter(([source]) => source.endsWith("#test"));
-  const width = Math.max(0, ...tests.map(([source]) => source.length - 5));
+  const notRun = planned.filter((id) => !tasks.has(id));
+  const width = Math.max(0, ...[...tests.map(([source]) => source), ...notRun].map((source) => source.length - 5));
   for (const [source, task] of tests) {
     const c = task.counts;
     if (c !== null) for (const k of Object.keys(totals)) totals[k] += c[k];
     const failed = failedTask(task, source);
-    const mark = failed ? "✖" : "✔";
-    const what = c === null ? "no vitest summary" : `${c.passed} passed${c.failed > 0 ? `, ${c.failed} failed` : ""}${c.skipped > 0 ? `, ${c.skipped} skipped` : ""}`;
+    const empty = task.lines.some((l) => /No test files found/.test(l));
+    // Started but never summarised: stopped when another task failed (turbo ends the rest), or crashed.
+    const cut = c === null && !empty && !failed && code !== 0;
+    const mark = failed ? "✖" : cut ? "·" : "✔";
+    const what = c === null ? (empty ? "no test files" : cut ? "stopped before vitest reported" : "no vitest summary") : `${c.passed} passed${c.failed > 0 ? `, ${c.failed} failed` : ""}${c.skipped > 0 ? `, ${c.skipped} skipped` : ""}`;
     const when = task.cached ? "cached" : `${((task.end - task.start) / 1000).toFixed(1)} s`;
     out(`${mark} ${source.slice(0, -5).padEnd(width)}  ${what.padEnd(34)} ${when}`);
   }
+  for (const source of notRun) out(`· ${source.slice(0, -5).padEnd(width)}  not run (a task it depends on failed or the run stopped)`);
   for (const [source, task] of tasks) {
     if (!failedTask(task, source)) continue;
     out(`\n── ${source} ${"─".repeat(Math.max(0, 70 - source.length))}`);

@@ -2,7 +2,11 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
-/** The commit `macro --version` names; `-dirty` when the tree had uncommitted changes. */
+/**
+ * The commit `macro --version` names; `-dirty` when the tree had uncommitted changes. Turbo may
+ * replay a cached bundle built at another commit: its build inputs were the same, so that commit
+ * still names sources that make this very bundle.
+ */
 function gitCommit(): string {
   const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   try {
