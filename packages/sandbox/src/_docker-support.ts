@@ -8,7 +8,7 @@ import type { RunFlags } from "@macro/ssot";
 import type { ContainerEngine } from "./engine.ts";
 import { detectEngine } from "./engine.ts";
 import type { BuiltImage } from "./image.ts";
-import { buildSandboxImage } from "./image.ts";
+import { buildSandboxImage, INPUTS_LABEL } from "./image.ts";
 import { DOCKERFILE_PATH, SECCOMP_PROFILE_PATH } from "./paths.ts";
 import type { MemoryRecorder } from "./recorder.ts";
 import { memoryRecorder } from "./recorder.ts";
@@ -55,10 +55,16 @@ export interface TestImage {
  * Build a fresh test image (a per-file nonce makes the first build real) in beforeAll and
  * remove every image it or the tests registered in afterAll.
  */
+/** An image build hashes the node binary and sends ~100 MB to the engine: minutes on a loaded machine. */
+const BUILD_MS = 600_000;
+
 export function useTestImage(options: { withHelper: boolean; name: string }): () => TestImage {
-  // A test-only image name per file (files run in parallel), never the real tki-inspector:attest.
-  const profile = { image: `macro-sandbox-test-${options.name}:attest`, dockerfile: DOCKERFILE_PATH, seccompProfile: SECCOMP_PROFILE_PATH };
+  // A test-only image name per file and process (files run in parallel, and other checkouts run
+  // the same files on a shared engine: one run's afterAll must not untag another's), never the
+  // real tki-inspector:attest.
+  const profile = { image: `macro-sandbox-test-${options.name}-${process.pid}:attest`, dockerfile: DOCKERFILE_PATH, seccompProfile: SECCOMP_PROFILE_PATH };
   let state: TestImage | null = null;
+  let building: Promise<unknown> | null = null;
   beforeAll(async () => {
     if (engine === null) return;
     const scratch = await tempDir("macro-sandbox-test-");
@@ -72,16 +78,22 @@ export function useTestImage(options: { withHelper: boolean; name: string }): ()
       execFileSync("gcc", ["-static", "-O2", "-o", join(scratch, "syscall-probe"), HELPER_SOURCE]);
       payload.push({ source: join(scratch, "syscall-probe"), target: "/opt/macro/syscall-probe", mode: 0o755 });
     }
-    const r = await buildSandboxImage(engine, { profile, payload, recorder: memoryRecorder() });
+    const build = buildSandboxImage(engine, { profile, payload, recorder: memoryRecorder() });
+    building = build;
+    const r = await build;
     if (!r.ok) throw new Error(`test image build failed: ${r.error.message}\n${r.error.stderr ?? ""}`);
     state = { profile, scratch, payload, image: r.value, refs: new Set([r.value.imageRef]) };
-  });
+  }, BUILD_MS);
   afterAll(async () => {
-    if (engine === null || state === null) return;
-    for (const ref of state.refs) await engine.removeImage(ref);
-    await engine.removeImage(profile.image);
-    await rm(state.scratch, { recursive: true, force: true });
-  });
+    if (engine === null) return;
+    // A build the hook gave up on still lands on the engine: wait for it, then remove every tag
+    // of this file's own repository, whatever state the tests reached.
+    await building?.catch(() => undefined);
+    const repository = profile.image.slice(0, profile.image.lastIndexOf(":"));
+    const tags = await engine.listImageTags(repository, INPUTS_LABEL);
+    for (const ref of new Set([...(state?.refs ?? []), ...tags, profile.image])) await engine.removeImage(ref);
+    if (state !== null) await rm(state.scratch, { recursive: true, force: true });
+  }, BUILD_MS);
   return () => {
     if (state === null) throw new Error("no engine or test image");
     return state;

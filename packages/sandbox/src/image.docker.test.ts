@@ -28,7 +28,7 @@ describe("detectEngine", () => {
 describe.skipIf(engine === null)("image build (skipped: no container engine)", { timeout: 180_000 }, () => {
   it("builds FROM scratch, tags digest and moving tag, labels the inputs digest", async () => {
     expect(img().image.built).toBe(true);
-    expect(img().image.imageRef).toMatch(/^macro-sandbox-test-image:attest-[0-9a-f]{12}$/);
+    expect(img().image.imageRef).toMatch(/^macro-sandbox-test-image-\d+:attest-[0-9a-f]{12}$/);
     expect(img().image.imageRef.endsWith(img().image.inputsSha256.slice(0, 12))).toBe(true);
     const info = await engine?.inspectImage(img().profile.image);
     expect(info?.id).toBe(img().image.imageId);
