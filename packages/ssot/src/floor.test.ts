@@ -98,7 +98,8 @@ describe("the floor: run flags", () => {
   it("requires the run to send the profile the bundle names", async () => {
     const other = { ...base, sandbox: { ...base.sandbox, runFlags: { ...flags, seccomp: "fixtures/ssot/weakened/seccomp-allow-all.json" } } };
     const issues = await floorIssues(other, loaded.value.dir);
-    expect(issues.map((i) => i.path)).toEqual(["sandbox.runFlags.seccomp"]);
+    expect(issues.map((i) => i.path)).toEqual(["sandbox.runFlags.seccomp", "sandbox.runFlags.seccomp"]);
+    expect(issues[1]?.message).toMatch(/defaultAction: "SCMP_ACT_ALLOW" is weaker than the floor/);
   });
 });
 

@@ -109,25 +109,26 @@ export async function floorIssues(ssot: Ssot, dir: string): Promise<FloorIssue[]
 async function seccompFileIssues(ssot: Ssot, dir: string): Promise<FloorIssue[]> {
   const run = resolve(dir, ssot.sandbox.runFlags.seccomp);
   const subject = resolve(dir, ssot.sandbox.seccompProfile);
+  const issues: FloorIssue[] = [];
   if (run !== subject) {
     // The bundle names the profile file; the run must send that same file, or it attests one profile and runs another.
-    return [{ path: "sandbox.runFlags.seccomp", message: `${ssot.sandbox.runFlags.seccomp} is not sandbox.seccompProfile (${ssot.sandbox.seccompProfile}): the run must use the profile it attests` }];
+    issues.push({ path: "sandbox.runFlags.seccomp", message: `${ssot.sandbox.runFlags.seccomp} is not sandbox.seccompProfile (${ssot.sandbox.seccompProfile}): the run must use the profile it attests` });
   }
   let text: string;
   try {
     const raw = await readFile(run);
-    if (raw.byteLength > SEC_MAX_BYTES) return [{ path: "sandbox.runFlags.seccomp", message: `${run} is larger than ${SEC_MAX_BYTES} bytes` }];
+    if (raw.byteLength > SEC_MAX_BYTES) return [...issues, { path: "sandbox.runFlags.seccomp", message: `${run} is larger than ${SEC_MAX_BYTES} bytes` }];
     text = raw.toString("utf8");
   } catch (cause) {
-    return [{ path: "sandbox.runFlags.seccomp", message: `cannot read ${run}: ${(cause as Error).message}` }];
+    return [...issues, { path: "sandbox.runFlags.seccomp", message: `cannot read ${run}: ${(cause as Error).message}` }];
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return [{ path: "sandbox.runFlags.seccomp", message: `${run} is not JSON` }];
+    return [...issues, { path: "sandbox.runFlags.seccomp", message: `${run} is not JSON` }];
   }
-  return seccompFloorIssues(json).map((i) => ({ path: "sandbox.runFlags.seccomp", message: `${run}: ${i.path}: ${i.message}` }));
+  return [...issues, ...seccompFloorIssues(json).map((i) => ({ path: "sandbox.runFlags.seccomp", message: `${run}: ${i.path}: ${i.message}` }))];
 }
 
 async function mountSourceIssues(source: string, path: string): Promise<FloorIssue[]> {
