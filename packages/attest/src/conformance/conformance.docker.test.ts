@@ -88,6 +88,7 @@ const docker = (args: string[]): string => execFileSync("docker", args, { encodi
 
 describe.skipIf(skipReason !== null)(`B4′ against a weakening engine${skipReason === null ? "" : ` — skipped: ${skipReason}`}`, () => {
   const table: string[] = [];
+  const timing: string[] = [];
   let cases: WeakeningCase[] = [];
   const honest = new Map<string, Outcome>();
   const lying = new Map<string, Outcome>();
@@ -128,9 +129,13 @@ describe.skipIf(skipReason !== null)(`B4′ against a weakening engine${skipReas
       seccompJson: await readFile(join(loaded.dir, loaded.ssot.sandbox.runFlags.seccomp), "utf8"),
     };
     cases = weakeningCases(peers);
-    const honestResults = await pool(cases, CONCURRENCY + 1, (c) => attestThrough(c.weaken, false));
+    let t = performance.now();
+    const honestResults = await pool(cases, 2 * CONCURRENCY, (c) => attestThrough(c.weaken, false));
     cases.forEach((c, i) => honest.set(c.name, honestResults[i] as Outcome));
+    timing.push(`record honest: ${cases.length} cases in ${Math.round(performance.now() - t)} ms`);
+    t = performance.now();
     const lyingResults = await pool(cases, CONCURRENCY, (c) => attestThrough(c.weaken, true));
+    timing.push(`engine lies: ${cases.length} cases in ${Math.round(performance.now() - t)} ms (concurrency ${CONCURRENCY})`);
     cases.forEach((c, i) => lying.set(c.name, lyingResults[i] as Outcome));
   }, 900_000);
 
@@ -143,7 +148,7 @@ describe.skipIf(skipReason !== null)(`B4′ against a weakening engine${skipReas
       }
     }
     if (scratch !== "") await rm(scratch, { recursive: true, force: true });
-    if (table.length > 0) console.log(["| case | record honest: caught by | engine lies: caught by |", "| --- | --- | --- |", ...table].join("\n"));
+    if (table.length > 0) console.log([...timing, "", "| case | record honest: caught by | engine lies: caught by |", "| --- | --- | --- |", ...table].join("\n"));
   });
 
   it("control: a proxy that passes everything through attests", async () => {
