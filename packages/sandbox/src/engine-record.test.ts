@@ -44,6 +44,7 @@ describe("checkEngineRecord", () => {
     ["host uts", host({ UTSMode: "host" }), ["utsMode"]],
     ["host userns", host({ UsernsMode: "host" }), ["usernsMode"]],
     ["host cgroupns", host({ CgroupnsMode: "host" }), ["cgroupnsMode"]],
+    ["another container's cgroup", host({ Cgroup: "container:abc" }), ["cgroup"]],
     ["host network", host({ NetworkMode: "host" }), ["networkMode"]],
     ["network enabled", config({ NetworkDisabled: false }), ["networkDisabled"]],
     ["privileged", host({ Privileged: true }), ["privileged"]],

@@ -23,6 +23,8 @@ export const EngineView = z.strictObject({
   utsMode: z.string(),
   usernsMode: z.string(),
   cgroupnsMode: z.string(),
+  /** HostConfig.Cgroup: "container:<id>" puts the container in another one's cgroup. */
+  cgroup: z.string(),
   privileged: z.boolean(),
   capAdd: z.array(z.string()),
   capDrop: z.array(z.string()),

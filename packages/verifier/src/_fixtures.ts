@@ -114,7 +114,7 @@ export function fixtureView(flags: RunFlags, image: string): EngineView {
     image, cmd: ["/opt/macro/probe-entry.cjs"], user: flags.user,
     env: [`PATH=sha256:${sha256Of(pathValue)}`, ...Object.entries(flags.env).map(([k, v]) => `${k}=sha256:${sha256Of(v)}`)].sort(),
     networkMode: flags.network, networkDisabled: flags.network === "none",
-    pidMode: "", ipcMode: "private", utsMode: "", usernsMode: "", cgroupnsMode: "private", privileged: false,
+    pidMode: "", ipcMode: "private", utsMode: "", usernsMode: "", cgroupnsMode: "private", cgroup: "", privileged: false,
     capAdd: [...flags.capAdd].sort(), capDrop: [...flags.capDrop].sort(), noNewPrivileges: flags.noNewPrivileges,
     seccomp: `sha256:${seccompDigest(FILES.seccompProfile) ?? ""}`, securityOpt: [], readonlyRootfs: flags.readOnly,
     mounts: flags.mounts.map((m) => `bind:/venue/${m.source}->${m.target}:${m.readOnly ? "ro" : "rw"}`).sort(),

@@ -41,6 +41,7 @@ function fromRunFlags(p: SandboxAttestationPredicate, files: SandboxFiles): Part
     utsMode: "",
     usernsMode: "",
     cgroupnsMode: "private",
+    cgroup: "",
     privileged: false,
     capAdd: f.capAdd.map(capName).sort(),
     capDrop: f.capDrop.map(capName).sort(),

@@ -20,6 +20,7 @@ export const KNOWN_LYING_GAPS: ReadonlySet<string> = new Set<string>([
   "device cgroup rule",
   "pid namespace shared with another container",
   "ipc namespace shared with another container",
+  "cgroup of another container",
   "host cgroup namespace",
   "bridge network",
   "extra security option (label=disable)",

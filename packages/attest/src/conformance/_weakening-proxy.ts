@@ -27,7 +27,7 @@ const INSPECT = /^\/v[\d.]+\/containers\/([^/?]+)\/json(\?|$)/;
 
 /** Fields an honest record of the sandbox's own request carries when nothing was added to it. */
 const NEUTRAL_HOST_CONFIG: Json = {
-  Binds: null, GroupAdd: null, Devices: [], DeviceCgroupRules: null, DeviceRequests: null, Sysctls: null, Ulimits: [],
+  Binds: null, Cgroup: "", GroupAdd: null, Devices: [], DeviceCgroupRules: null, DeviceRequests: null, Sysctls: null, Ulimits: [],
   OomKillDisable: false, VolumesFrom: null, Links: null, ExtraHosts: null, RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
   CgroupParent: "", Capabilities: null, NanoCpus: 0, CpuShares: 0, CpuQuota: 0, CpuPeriod: 0, CpusetCpus: "", Mounts: [],
   Tmpfs: null, SecurityOpt: null, CapAdd: null, CapDrop: null, PidsLimit: null, Memory: 0, MemorySwap: 0,

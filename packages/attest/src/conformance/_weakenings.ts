@@ -71,6 +71,7 @@ export function weakeningCases(peers: Peers): WeakeningCase[] {
     { name: "host pid namespace", weaken: set("PidMode", "host"), fields: ["pidMode"] },
     { name: "host ipc namespace", weaken: set("IpcMode", "host"), fields: ["ipcMode"] },
     { name: "host uts namespace", weaken: set("UTSMode", "host"), fields: ["utsMode"] },
+    { name: "cgroup of another container", weaken: set("Cgroup", `container:${peers.peerId}`), fields: ["cgroup"] },
     { name: "host cgroup namespace", weaken: set("CgroupnsMode", "host"), fields: ["cgroupnsMode"] },
     { name: "bridge network", weaken: (b) => ((b.NetworkDisabled = false), (h(b).NetworkMode = "bridge")), fields: ["networkMode", "networkDisabled"] },
     { name: "privileged", weaken: set("Privileged", true), fields: ["privileged"] },
