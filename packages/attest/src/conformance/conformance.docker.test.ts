@@ -115,7 +115,7 @@ describe.skipIf(skipReason !== null)(`B4′ against a weakening engine${skipReas
     const peerName = `macro-conformance-peer-${randomBytes(4).toString("hex")}`;
     // A strict, idle neighbour whose namespaces and volumes the weakened containers try to share;
     // --rm and a bounded life, so even a killed test run leaves nothing behind for long.
-    const peerId = docker(["run", "-d", "--rm", "--name", peerName, "--label", "macro.sandbox=1", "--network", "none", "--ipc", "shareable", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--user", "65534:65534", "--pids-limit", "8", "--memory", "64m", built.value.imageRef, "-e", "setTimeout(() => {}, 600000)"]);
+    const peerId = docker(["run", "-d", "--rm", "--name", peerName, "--label", "macro.sandbox=1", "--network", "none", "--ipc", "shareable", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--user", "65534:65534", "--pids-limit", "8", "--memory", "64m", built.value.imageRef, "-e", "setTimeout(() => {}, 1800000)"]);
     created.push(peerId);
     const hostDir = join(scratch, "host-dir");
     await mkdir(hostDir);
