@@ -50,7 +50,12 @@ export interface Attestation {
   containerMs: number;
 }
 
-export type AttestFailure = { code: "NO_ENGINE" | "IMAGE_BUILD" | "SANDBOX_RUN" | "PROBE_OUTPUT"; message: string };
+export type AttestFailure = {
+  code: "NO_ENGINE" | "IMAGE_BUILD" | "SANDBOX_RUN" | "PROBE_OUTPUT" | "ENGINE_RECORD";
+  message: string;
+  /** ENGINE_RECORD: the fields of the engine's record that differ from the request. */
+  fields?: string[];
+};
 
 /** `reports/sandbox-attestation-evidence-<venue>-<date>[-<variant>].json` */
 export function bundleFileName(venueId: string, date: Date, variant: string | null): string {
@@ -93,7 +98,15 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     recorder: req.recorder,
     ...(req.signal === undefined ? {} : { signal: req.signal }),
   });
-  if (!run.ok) return err({ code: "SANDBOX_RUN", message: run.error.message });
+  if (!run.ok) {
+    // The engine recorded a weaker container than requested: removed before it started, not attested.
+    if (run.error.code === "ENGINE_RECORD_MISMATCH") return err({ code: "ENGINE_RECORD", message: run.error.message, fields: run.error.fields ?? [] });
+    return err({ code: "SANDBOX_RUN", message: run.error.message });
+  }
+  const { engineRecord } = run.value;
+  if (engineRecord.imageId !== built.value.imageId) {
+    return err({ code: "ENGINE_RECORD", message: `the engine ran ${engineRecord.imageId}, not the image built for the attestation (${built.value.imageId})`, fields: ["imageId"] });
+  }
   const report = parseReport(run.value.stdout);
   if (!report.ok) {
     return err({ code: "PROBE_OUTPUT", message: `probe entry exited ${run.value.exitCode}: ${report.error}; stderr: ${run.value.stderr.slice(0, 500)}` });
@@ -109,6 +122,8 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     engine: { kind: engine.value.kind, serverVersion: engine.value.serverVersion },
     image: { ref: built.value.imageRef, id: built.value.imageId },
     runFlags,
+    variant: req.variant?.name ?? null,
+    engineRecord: { requested: engineRecord.requested, reported: engineRecord.reported, reportedSha256: engineRecord.reportedSha256, imageId: engineRecord.imageId },
     expectations: sandbox.probes,
     probes: report.value.probes,
     files: await readSandboxFiles(paths),

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { rm } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { join } from "node:path";
+import { ENGINE_DEFAULT_MASKED_PATHS, ENGINE_DEFAULT_PATH_ENV, ENGINE_DEFAULT_READONLY_PATHS } from "@macro/ssot";
 import type { ApiTarget } from "./api-http.ts";
 import { tempDir } from "@macro/test-utils";
 
@@ -24,6 +25,18 @@ export interface Script {
   exitCode?: number;
   /** The container never exits on its own (for timeout and abort). */
   runsForever?: boolean;
+  /** Rewrites the engine's record of the container (default: the create body, recorded honestly). */
+  record?: (honest: Record<string, unknown>) => unknown;
+}
+
+/** What an honest engine records for a create body (the fields engine-record.ts reads). */
+export function honestRecord(body: { Image: string; Cmd: string[]; User: string; Env: string[]; NetworkDisabled: boolean; HostConfig: object }): Record<string, unknown> {
+  return {
+    Id: FAKE_ID,
+    Image: "sha256:" + "ab".repeat(32),
+    Config: { Image: body.Image, Cmd: body.Cmd, User: body.User, Env: [...body.Env, ENGINE_DEFAULT_PATH_ENV], NetworkDisabled: body.NetworkDisabled, Volumes: null },
+    HostConfig: { ...body.HostConfig, RestartPolicy: { Name: "no", MaximumRetryCount: 0 }, MaskedPaths: [...ENGINE_DEFAULT_MASKED_PATHS], ReadonlyPaths: [...ENGINE_DEFAULT_READONLY_PATHS] },
+  };
 }
 
 export interface FakeEngine {
@@ -48,6 +61,7 @@ export async function fakeEngine(script: Script): Promise<FakeEngine> {
   const socketPath = join(dir, "docker.sock");
   const calls: string[] = [];
   let exists = false;
+  let createBody: Parameters<typeof honestRecord>[0] | null = null;
   let attached: Socket | null = null;
   const waiters: ServerResponse[] = [];
   const open = new Set<Socket>();
@@ -65,9 +79,14 @@ export async function fakeEngine(script: Script): Promise<FakeEngine> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "").split("?")[0] ?? "";
     calls.push(`${req.method ?? "?"} ${path}`);
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => handle(req, res, path, Buffer.concat(chunks).toString("utf8")));
+  });
+  const handle = (req: IncomingMessage, res: ServerResponse, path: string, text: string) => {
     if (path.endsWith("/containers/create")) {
       if (script.create === "hang-up") return req.socket.destroy();
+      createBody = JSON.parse(text) as Parameters<typeof honestRecord>[0];
       const answer = script.create ?? { status: 201, body: JSON.stringify({ Id: FAKE_ID, Warnings: [] }) };
       if (answer.status === 201) exists = true;
       return send(res, answer);
@@ -91,10 +110,12 @@ export async function fakeEngine(script: Script): Promise<FakeEngine> {
       return send(res, had ? { status: 204, body: "" } : { status: 404, body: '{"message":"No such container"}' });
     }
     if (req.method === "GET" && path.endsWith("/json")) {
-      return send(res, exists ? { status: 200, body: JSON.stringify({ Id: FAKE_ID }) } : { status: 404, body: '{"message":"No such container"}' });
+      if (!exists || createBody === null) return send(res, { status: 404, body: '{"message":"No such container"}' });
+      const honest = honestRecord(createBody);
+      return send(res, { status: 200, body: JSON.stringify(script.record === undefined ? honest : script.record(honest)) });
     }
     send(res, { status: 404, body: '{"message":"page not found"}' });
-  });
+  };
   server.on("connection", (socket: Socket) => {
     open.add(socket);
     socket.on("close", () => open.delete(socket));

@@ -27,12 +27,19 @@ describe("buildCreateBody", () => {
     expect(body.HostConfig).toEqual({
       AutoRemove: true,
       NetworkMode: "none",
+      PidMode: "",
+      IpcMode: "private",
+      UTSMode: "",
+      UsernsMode: "",
+      CgroupnsMode: "private",
+      Privileged: false,
       ReadonlyRootfs: true,
       CapDrop: ["ALL"],
       CapAdd: [],
       SecurityOpt: ["no-new-privileges", 'seccomp={"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]}'],
       PidsLimit: 64,
       Memory: 512 * 1024 * 1024,
+      MemorySwap: 512 * 1024 * 1024,
       Tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=64m" },
       Mounts: [],
     });
@@ -46,7 +53,7 @@ describe("buildCreateBody", () => {
   it("a weakened profile is visibly weaker, as on the command line", () => {
     const weak: RunFlags = { ...strict, readOnly: false, noNewPrivileges: false, seccomp: "unconfined", user: "0:0", pidsLimit: null, memory: null, tmpfs: null, capAdd: ["SYS_ADMIN"] };
     const body = buildCreateBody(input(weak), null);
-    expect(body.HostConfig).toEqual({ AutoRemove: true, NetworkMode: "none", ReadonlyRootfs: false, CapDrop: ["ALL"], CapAdd: ["SYS_ADMIN"], SecurityOpt: ["seccomp=unconfined"], Mounts: [] });
+    expect(body.HostConfig).toEqual({ AutoRemove: true, NetworkMode: "none", PidMode: "", IpcMode: "private", UTSMode: "", UsernsMode: "", CgroupnsMode: "private", Privileged: false, ReadonlyRootfs: false, CapDrop: ["ALL"], CapAdd: ["SYS_ADMIN"], SecurityOpt: ["seccomp=unconfined"], Mounts: [] });
     expect(body.User).toBe("0:0");
     expect(buildCreateBody(input({ ...strict, seccomp: "default", noNewPrivileges: false }), null).HostConfig.SecurityOpt).toEqual([]);
   });

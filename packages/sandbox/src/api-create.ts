@@ -21,12 +21,20 @@ export interface CreateBody {
   HostConfig: {
     AutoRemove: true;
     NetworkMode: string;
+    /** Asked for explicitly, so the engine's record can be held to them (engine-record.ts). */
+    PidMode: "";
+    IpcMode: "private";
+    UTSMode: "";
+    UsernsMode: "";
+    CgroupnsMode: "private";
+    Privileged: false;
     ReadonlyRootfs: boolean;
     CapDrop: string[];
     CapAdd: string[];
     SecurityOpt: string[];
     PidsLimit?: number;
     Memory?: number;
+    MemorySwap?: number;
     Tmpfs?: Record<string, string>;
     Mounts: { Type: "bind"; Source: string; Target: string; ReadOnly: boolean }[];
   };
@@ -84,12 +92,19 @@ export function buildCreateBody(input: RunArgsInput, seccompJson: string | null)
     HostConfig: {
       AutoRemove: true,
       NetworkMode: flags.network,
+      PidMode: "",
+      IpcMode: "private",
+      UTSMode: "",
+      UsernsMode: "",
+      CgroupnsMode: "private",
+      Privileged: false,
       ReadonlyRootfs: flags.readOnly,
       CapDrop: [...flags.capDrop],
       CapAdd: [...flags.capAdd],
       SecurityOpt: securityOpt,
       ...(flags.pidsLimit === null ? {} : { PidsLimit: flags.pidsLimit }),
-      ...(flags.memory === null ? {} : { Memory: memoryBytes(flags.memory) }),
+      // Swap equal to memory: no swap on top of the limit (the engine's default doubles it).
+      ...(flags.memory === null ? {} : { Memory: memoryBytes(flags.memory), MemorySwap: memoryBytes(flags.memory) }),
       ...(tmpfs === undefined ? {} : { Tmpfs: tmpfs }),
       Mounts: mergeMounts(flags.mounts, input.mounts ?? []).map((m) => ({ Type: "bind" as const, Source: resolve(m.source), Target: m.target, ReadOnly: m.readOnly })),
     },

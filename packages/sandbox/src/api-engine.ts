@@ -115,7 +115,7 @@ export function apiDockerEngine(target: ApiTarget, cli: ContainerEngine): Contai
         try {
           seccompJson = await readFile(resolve(request.spec.seccompProfilePath), "utf8");
         } catch (cause) {
-          return { exitCode: null, stdout: "", stderr: "", timedOut: false, aborted: false, spawnError: null, imageMissing: false, engineError: `cannot read the seccomp profile: ${String(cause)}`, settled: true };
+          return { exitCode: null, stdout: "", stderr: "", timedOut: false, aborted: false, spawnError: null, imageMissing: false, engineError: `cannot read the seccomp profile: ${String(cause)}`, settled: true, engineRecord: null };
         }
       }
       return apiRun(target, request, seccompJson);

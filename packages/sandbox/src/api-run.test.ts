@@ -25,7 +25,7 @@ async function runWith(script: Script, over: Partial<RunRequest> = {}) {
   return { result, created, calls: fake.calls, left: fake.exists() };
 }
 
-const SEQUENCE = ["POST /v1.41/containers/create", `POST /v1.41/containers/${FAKE_ID}/attach`, `POST /v1.41/containers/${FAKE_ID}/wait`, `POST /v1.41/containers/${FAKE_ID}/start`];
+const SEQUENCE = ["POST /v1.41/containers/create", `GET /v1.41/containers/${FAKE_ID}/json`, `POST /v1.41/containers/${FAKE_ID}/attach`, `POST /v1.41/containers/${FAKE_ID}/wait`, `POST /v1.41/containers/${FAKE_ID}/start`];
 
 describe("apiRun against a scripted engine on a unix socket", () => {
   it("creates, attaches, waits, then starts; splits stdout from stderr; returns the exit code", async () => {
@@ -111,8 +111,32 @@ describe("apiRun against a scripted engine on a unix socket", () => {
     setTimeout(() => controller.abort(), 150);
     const r = await runWith({ runsForever: true, output: [frame(1, "partial")] }, { signal: controller.signal });
     expect(r.result).toMatchObject({ aborted: true, timedOut: false, settled: true, exitCode: null });
-    expect(r.calls.slice(0, 4)).toEqual(SEQUENCE);
+    expect(r.calls.slice(0, SEQUENCE.length)).toEqual(SEQUENCE);
     expect(r.calls).toContain(`DELETE /v1.41/containers/${FAKE_ID}`);
+    expect(r.left).toBe(false);
+  });
+
+  it("reads the engine's record before the start and returns it", async () => {
+    const r = await runWith({});
+    expect(r.result.engineRecord?.differences).toEqual([]);
+    expect(r.result.engineRecord?.reported.cgroupnsMode).toBe("private");
+  });
+
+  it("an engine record that differs from the request: removed, never started, the field named", async () => {
+    const r = await runWith({
+      record: (honest) => ({ ...honest, HostConfig: { ...(honest.HostConfig as object), GroupAdd: ["998"], PidMode: "host" } }),
+    });
+    expect(r.result.engineRecord?.differences.map((d) => d.field)).toEqual(["pidMode", "groupAdd"]);
+    expect(r.result.engineError).toMatch(/pidMode .*groupAdd/);
+    expect(r.calls.some((c) => c.endsWith("/start"))).toBe(false);
+    expect(r.calls).toContain(`DELETE /v1.41/containers/${FAKE_ID}`);
+    expect(r.left).toBe(false);
+  });
+
+  it("an engine record that does not parse fails closed before the start", async () => {
+    const r = await runWith({ record: () => ({ Id: FAKE_ID }) });
+    expect(r.result.engineError).toMatch(/does not parse/);
+    expect(r.calls.some((c) => c.endsWith("/start"))).toBe(false);
     expect(r.left).toBe(false);
   });
 

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { RunRequest, RunResult } from "./engine.ts";
-import { buildCreateBody } from "./api-create.ts";
+import { buildCreateBody, type CreateBody } from "./api-create.ts";
+import { checkEngineRecord, describeDifferences, type EngineRecord } from "./engine-record.ts";
 import { frameSink } from "./api-frames.ts";
 import { apiCall, apiHijack, apiStream, engineMessage, type ApiTarget } from "./api-http.ts";
 
@@ -30,6 +31,7 @@ function result(over: Partial<RunResult>): RunResult {
     imageMissing: false,
     engineError: null,
     settled: true,
+    engineRecord: null,
     ...over,
   };
 }
@@ -99,7 +101,7 @@ export async function apiRun(target: ApiTarget, request: RunRequest, seccompJson
     // Created, but the answer names no id: the caller removes it by name.
     if (!parsedId.success) return result({ engineError: "create answered 201 without a container id" });
     const id = parsedId.data.Id;
-    return await runCreated(target, id, step, stopped, () => interrupted !== null);
+    return await runCreated(target, id, body, step, stopped, () => interrupted !== null);
   } finally {
     clearTimeout(timer);
     request.signal?.removeEventListener("abort", abort);
@@ -109,6 +111,7 @@ export async function apiRun(target: ApiTarget, request: RunRequest, seccompJson
 async function runCreated(
   target: ApiTarget,
   id: string,
+  body: CreateBody,
   step: <T>(p: Promise<T>) => Promise<T | null>,
   stopped: () => RunResult,
   isInterrupted: () => boolean,
@@ -117,6 +120,14 @@ async function runCreated(
   let clean = false;
   try {
     if (isInterrupted()) return stopped();
+    // The second view: the engine's own record, held to the request before anything runs.
+    const read = await step(readRecord(target, id, body));
+    if (read === null) return stopped();
+    if (!read.ok) return result({ engineError: read.reason });
+    const engineRecord = read.record;
+    if (engineRecord.differences.length > 0) {
+      return result({ engineError: `the engine's record differs from the request: ${describeDifferences(engineRecord.differences)}`, engineRecord });
+    }
     const attach = await step(apiHijack(target, `/containers/${id}/attach?stream=1&stdout=1&stderr=1`, API_STEP_MS));
     if (attach === null) return stopped();
     if (!attach.ok) return result({ engineError: attach.failure.reason });
@@ -156,12 +167,19 @@ async function runCreated(
     if (!exit.success) return result({ engineError: "wait answered without an exit code", stdout: sink.stdout, stderr: sink.stderr });
     if (exit.data.Error?.Message) return result({ engineError: `wait: ${exit.data.Error.Message}`, stdout: sink.stdout, stderr: sink.stderr });
     clean = true;
-    return result({ exitCode: exit.data.StatusCode, stdout: sink.stdout, stderr: sink.stderr });
+    return result({ exitCode: exit.data.StatusCode, stdout: sink.stdout, stderr: sink.stderr, engineRecord });
   } finally {
     for (const cleanup of cleanups) cleanup();
     // The run did not end in an acknowledged removal: make sure the container is gone.
     if (!clean) await removeById(target, id);
   }
+}
+
+async function readRecord(target: ApiTarget, id: string, body: CreateBody): Promise<{ ok: true; record: EngineRecord } | { ok: false; reason: string }> {
+  const r = await apiCall(target, { method: "GET", path: `/containers/${id}/json`, timeoutMs: API_STEP_MS });
+  if (!r.ok) return { ok: false, reason: `inspect failed: ${r.failure.reason}` };
+  if (r.response.status !== 200) return { ok: false, reason: `inspect answered ${r.response.status}: ${engineMessage(r.response.body)}` };
+  return checkEngineRecord(body, safeJson(r.response.body));
 }
 
 /** The rest of a streamed answer as text, or null when it was cut off. */

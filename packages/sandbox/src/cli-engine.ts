@@ -1,6 +1,10 @@
 import * as z from "zod";
 import type { Result } from "@macro/ssot";
 import { err, ok } from "@macro/ssot";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { buildCreateBody, type CreateBody } from "./api-create.ts";
+import { checkEngineRecord, describeDifferences } from "./engine-record.ts";
 import { runCli } from "./exec.ts";
 import { sandboxError } from "./errors.ts";
 import type { ContainerEngine, EngineEnv, EngineKind, ImageInfo } from "./engine.ts";
@@ -60,21 +64,42 @@ export function cliEngine(kind: EngineKind, bin: string, endpoint: string, serve
       return ok({ imageId: info.id });
     },
     async run(request) {
+      const none = { exitCode: null, stdout: "", stderr: "", timedOut: false, aborted: false, spawnError: null, imageMissing: false, engineError: null, settled: true, engineRecord: null };
       // `--pull never` with an absent image exits 125 like every other refusal; ask first so
       // that "no image" is told apart and nothing is recorded as created.
-      if (!(await imageExists(request.spec.image))) {
-        return { exitCode: null, stdout: "", stderr: "", timedOut: false, aborted: false, spawnError: null, imageMissing: true, engineError: null, settled: true };
+      if (!(await imageExists(request.spec.image))) return { ...none, imageMissing: true };
+      let body: CreateBody;
+      try {
+        const { seccomp } = request.spec.flags;
+        const json = seccomp === "unconfined" || seccomp === "default" ? null : await readFile(resolve(request.spec.seccompProfilePath), "utf8");
+        // What the CLI sends for these flags: the API body, minus NetworkDisabled (the CLI cannot send it).
+        body = { ...buildCreateBody(request.spec, json), NetworkDisabled: false };
+      } catch (cause) {
+        return { ...none, engineError: `cannot build the request: ${String(cause)}` };
       }
+      const options = { env: { ...env, ...request.env }, killSignal: "SIGKILL" as const, ...(request.signal === undefined ? {} : { signal: request.signal }) };
       request.onCreated();
-      const r = await runCli(bin, ["run", ...request.args], {
-        env: { ...env, ...request.env },
-        timeoutMs: request.timeoutMs,
-        killSignal: "SIGKILL",
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
-      });
+      // create, read the engine's record, then start: nothing runs before the record is held to the request.
+      const created = await runCli(bin, ["create", ...request.args], { ...options, timeoutMs: Math.min(request.timeoutMs, QUICK_MS) });
+      if (created.timedOut || created.aborted) return { ...created, imageMissing: false, engineError: null, settled: false, engineRecord: null };
+      if (created.exitCode !== 0) return { ...created, imageMissing: false, engineError: `${bin} create failed (exit ${String(created.exitCode)})`, settled: true, engineRecord: null };
+      const id = created.stdout.trim().split("\n").at(-1) ?? "";
+      const inspected = await cli(["container", "inspect", id]);
+      let json: unknown = null;
+      try {
+        json = JSON.parse(inspected.stdout);
+      } catch {
+        json = null;
+      }
+      const checked = inspected.exitCode === 0 ? checkEngineRecord(body, json) : ({ ok: false, reason: `${bin} container inspect failed (exit ${String(inspected.exitCode)})` } as const);
+      if (!checked.ok) return { ...none, engineError: checked.reason };
+      if (checked.record.differences.length > 0) {
+        return { ...none, engineError: `the engine's record differs from the request: ${describeDifferences(checked.record.differences)}`, engineRecord: checked.record };
+      }
+      const r = await runCli(bin, ["start", "--attach", id], { ...options, timeoutMs: request.timeoutMs });
       // 125: the engine itself refused (bad flag, profile rejected, daemon error) — no command ran.
-      const engineError = r.exitCode === 125 ? `${bin} run failed (exit 125)` : null;
-      return { ...r, imageMissing: false, engineError, settled: !(r.timedOut || r.aborted) };
+      const engineError = r.exitCode === 125 ? `${bin} start failed (exit 125)` : null;
+      return { ...r, imageMissing: false, engineError, settled: !(r.timedOut || r.aborted), engineRecord: checked.record };
     },
     imageExists,
     inspectImage,

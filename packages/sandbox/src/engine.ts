@@ -2,6 +2,7 @@ import type { Result } from "@macro/ssot";
 import { err, ok } from "@macro/ssot";
 import type { CliOptions, CliResult } from "./exec.ts";
 import type { SandboxError } from "./errors.ts";
+import type { EngineRecord } from "./engine-record.ts";
 import type { RunArgsInput } from "./run-args.ts";
 import { probeDocker } from "./docker.ts";
 import { probePodman } from "./podman.ts";
@@ -46,6 +47,12 @@ export interface RunResult extends CliResult {
    * timeout or abort): the caller then sweeps by name for a while.
    */
   settled: boolean;
+  /**
+   * The engine's own record of the container, read after create and before start and held to
+   * the request (engine-record.ts). With differences the container was removed, never started.
+   * Null when no container was created or the record could not be read (then engineError says why).
+   */
+  engineRecord: EngineRecord | null;
 }
 
 /** One container engine, reached through its CLI or (docker on a unix socket) its API. */

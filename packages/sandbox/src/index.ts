@@ -1,7 +1,8 @@
 export * from "./engine.ts";
 export { apiDockerEngine, dockerSocketPath, probeDockerApi } from "./api-engine.ts";
 export type { ApiTarget } from "./api-http.ts";
-export { memoryBytes } from "./api-create.ts";
+export { memoryBytes, buildCreateBody, type CreateBody } from "./api-create.ts";
+export { checkEngineRecord, requestedView, reportedView, describeDifferences, ContainerInspect, type EngineRecord } from "./engine-record.ts";
 export type { CliResult } from "./exec.ts";
 export * from "./errors.ts";
 export * from "./recorder.ts";

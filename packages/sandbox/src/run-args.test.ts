@@ -19,9 +19,9 @@ describe("buildRunArgs", () => {
     const { args, env } = build(strict);
     expect(args).toEqual([
       "--rm", "--pull", "never", "--name", "macro-test", "--label", "macro.sandbox=1", "--label", "macro.owner=run-1",
-      "--network", "none", "--read-only", "--cap-drop", "ALL",
+      "--network", "none", "--cgroupns", "private", "--ipc", "private", "--read-only", "--cap-drop", "ALL",
       "--security-opt", "no-new-privileges", "--security-opt", "seccomp=/p/seccomp.json",
-      "--user", "65534:65534", "--pids-limit", "64", "--memory", "512m",
+      "--user", "65534:65534", "--pids-limit", "64", "--memory", "512m", "--memory-swap", "512m",
       "--tmpfs", "/tmp:rw,noexec,nosuid,nodev,size=64m",
       "img:1", "-e", "0",
     ]);

@@ -44,6 +44,8 @@ export function buildRunArgs(input: RunArgsInput): RunArgs {
   const { flags } = input;
   const owner = Object.entries(ownerLabels()).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
   const args = ["--rm", "--pull", "never", "--name", input.name, "--label", `${SANDBOX_LABEL}=1`, ...owner, "--network", flags.network];
+  // Private namespaces asked for by name, not left to the daemon's defaults (engine-record.ts holds the record to them).
+  args.push("--cgroupns", "private", "--ipc", "private");
   if (flags.readOnly) args.push("--read-only");
   for (const cap of flags.capDrop) args.push("--cap-drop", cap);
   for (const cap of flags.capAdd) args.push("--cap-add", cap);
@@ -52,7 +54,7 @@ export function buildRunArgs(input: RunArgsInput): RunArgs {
   else if (flags.seccomp !== "default") args.push("--security-opt", `seccomp=${resolve(input.seccompProfilePath)}`);
   args.push("--user", flags.user);
   if (flags.pidsLimit !== null) args.push("--pids-limit", String(flags.pidsLimit));
-  if (flags.memory !== null) args.push("--memory", flags.memory);
+  if (flags.memory !== null) args.push("--memory", flags.memory, "--memory-swap", flags.memory);
   if (flags.tmpfs !== null) args.push("--tmpfs", flags.tmpfs);
 
   const env: Record<string, string> = {};

@@ -5,6 +5,7 @@ import type { ContainerEngine } from "./engine.ts";
 import type { SandboxError } from "./errors.ts";
 import { sandboxError } from "./errors.ts";
 import type { SideEffectRecorder } from "./recorder.ts";
+import type { EngineRecord } from "./engine-record.ts";
 import { effect } from "./recorder.ts";
 import type { RunArgsInput, SandboxMount } from "./run-args.ts";
 import { buildRunArgs } from "./run-args.ts";
@@ -35,6 +36,8 @@ export interface SandboxRun {
   durationMs: number;
   /** The exact arguments after `run`, for the evidence (env values are not in it). */
   args: string[];
+  /** The engine's record of the container, held to the request before it started. */
+  engineRecord: EngineRecord;
 }
 
 /**
@@ -78,10 +81,16 @@ export async function runInSandbox(engine: ContainerEngine, options: SandboxRunO
     if (r.timedOut) return err(sandboxError("TIMEOUT", `the container ${containerName} did not finish within ${options.timeoutMs} ms`, r.stderr));
     if (r.aborted) return err(sandboxError("ABORTED", `the run of ${containerName} was aborted`, r.stderr));
     if (r.spawnError !== null) return err(sandboxError("ENGINE_UNAVAILABLE", `${engine.kind} could not be started: ${r.spawnError}`));
+    if (r.engineRecord !== null && r.engineRecord.differences.length > 0) {
+      const fields = r.engineRecord.differences.map((d) => d.field);
+      return err({ ...sandboxError("ENGINE_RECORD_MISMATCH", `${engine.kind} recorded a container other than the one requested (${fields.join(", ")}); removed, never started: ${r.engineError ?? ""}`), fields });
+    }
     if (r.engineError !== null || r.exitCode === null) {
       return err(sandboxError("RUN_FAILED", `${engine.kind} run failed (${r.engineError ?? `exit ${String(r.exitCode)}`})`, r.stderr));
     }
-    return ok({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, containerName, durationMs, args });
+    // A run that reports an exit code without the engine's record was not checked: fail closed.
+    if (r.engineRecord === null) return err(sandboxError("RUN_FAILED", `${engine.kind} ran ${containerName} without a readable record of it`));
+    return ok({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, containerName, durationMs, args, engineRecord: r.engineRecord });
   } finally {
     if (created) {
       // A killed CLI client does not stop the container, and may leave a create request

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { EngineView } from "./engine-view.ts";
 import { Sha256Hex } from "./evidence.ts";
 import { Fact, VenueClass } from "./facts.ts";
 import { ProbeResult } from "./probes.ts";
@@ -69,6 +70,23 @@ export const SandboxAttestationPredicate = z.object({
   engine: z.object({ kind: z.string().min(1), serverVersion: z.string().min(1) }),
   image: z.object({ ref: z.string().min(1), id: z.string().min(1) }),
   runFlags: RunFlags,
+  /**
+   * Null for B4′; the profile's name for `macro attest --profile` experiments. Signed with the
+   * rest, so a variant cannot be passed off as B4′ by renaming its file; never accepted as B4′.
+   */
+  variant: z.string().min(1).nullable(),
+  /**
+   * The second view: what was asked of the engine and what the engine recorded for the
+   * container before it started (normalized, see engine-view.ts), and the record's digest.
+   * The seccomp subject is the digest of the profile in `reported`, the one the container ran with.
+   */
+  engineRecord: z.strictObject({
+    requested: EngineView,
+    reported: EngineView,
+    reportedSha256: Sha256Hex,
+    /** The image id the engine created the container from. */
+    imageId: z.string().min(1),
+  }),
   probes: z.array(ProbeResult),
   summary: ProbeSummary,
   verdict: AttestationVerdict,

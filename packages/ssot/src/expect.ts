@@ -18,7 +18,7 @@ export interface Mismatch {
 
 const OPERATORS = new Set(["$oneOf", "$lte", "$gte", "$empty"]);
 
-function isOperator(value: JsonValue): value is { [key: string]: JsonValue } {
+export function isOperator(value: JsonValue): value is { [key: string]: JsonValue } {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const keys = Object.keys(value);
   return keys.length === 1 && OPERATORS.has(keys[0] ?? "");

@@ -86,9 +86,10 @@ describe("loadSsot", () => {
   it("still accepts a few honest anchors and aliases", async () => {
     const text = await readFile(join(repo, "macro.yaml"), "utf8");
     const aliased = text
-      .replace("seccompProfile: packages/sandbox/seccomp-deny-by-default.json", "seccompProfile: &seccomp packages/sandbox/seccomp-deny-by-default.json")
+      .replace("seccompProfile: packages/sandbox/seccomp-deny-by-default.json", `seccompProfile: &seccomp ${join(repo, "packages/sandbox/seccomp-deny-by-default.json")}`)
       .replace("    seccomp: packages/sandbox/seccomp-deny-by-default.json", "    seccomp: *seccomp");
     expect(aliased).toContain("*seccomp");
+    // Outside the repo, so the profile is named absolutely (the floor reads it at load).
     const path = join(scratch, "aliased.yaml");
     await writeFile(path, aliased);
     const result = await loadSsot(path);

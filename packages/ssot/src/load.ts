@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import type * as z from "zod";
 import { err, ok, type Result } from "./errors.ts";
+import { floorIssues } from "./floor.ts";
 import { Ssot } from "./ssot.ts";
 import { readYamlFile } from "./yaml-file.ts";
 
@@ -26,7 +27,7 @@ export interface LoadedSsot {
   bytes: number;
 }
 
-export type SsotLoadErrorCode = "SSOT_NOT_FOUND" | "SSOT_UNREADABLE" | "SSOT_TOO_LARGE" | "SSOT_YAML" | "SSOT_ALIAS_BOMB" | "SSOT_INVALID";
+export type SsotLoadErrorCode = "SSOT_NOT_FOUND" | "SSOT_UNREADABLE" | "SSOT_TOO_LARGE" | "SSOT_YAML" | "SSOT_ALIAS_BOMB" | "SSOT_INVALID" | "SSOT_BELOW_FLOOR";
 
 export interface SsotIssue {
   path: string;
@@ -102,6 +103,12 @@ export async function loadSsot(path: string): Promise<Result<LoadedSsot, SsotLoa
   if (!read.ok) return err({ code: `SSOT_${read.error.kind}`, file: path, message: read.error.message, issues: read.error.issues });
   const ssot = parseSsot(read.value.data, path);
   if (!ssot.ok) return ssot;
+  // The floor (floor.ts): an SSOT may tighten the shipped deny-by-default profile, never lower it.
+  const below = await floorIssues(ssot.value, dirname(absolute));
+  if (below.length > 0) {
+    const n = below.length;
+    return err({ code: "SSOT_BELOW_FLOOR", file: path, message: `${path} is weaker than the deny-by-default floor (${n} issue${n === 1 ? "" : "s"})`, issues: below });
+  }
   const { raw } = read.value;
   return ok({ ssot: ssot.value, path: absolute, dir: dirname(absolute), sha256: hashBytes(raw), bytes: raw.byteLength });
 }

@@ -260,7 +260,8 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
       st.predicate.runFlags = { ...st.predicate.runFlags, network: "host", capDrop: [] };
     });
     const verdict = verifyAttestationBundle(bare(s), ctx());
-    expect(verdict.reasons.map((r) => r.code)).toEqual(["RUN_FLAGS_MISMATCH"]);
+    // Below the floor too, and the engine record's request no longer matches the flags it claims.
+    expect(verdict.reasons.map((r) => r.code)).toEqual(["RUN_FLAGS_MISMATCH", "BELOW_FLOOR", "BELOW_FLOOR", "ENGINE_RECORD_REQUEST"]);
     expect(verdict.reasons[0]?.message).toContain("network, capDrop");
   });
 

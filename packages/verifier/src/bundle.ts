@@ -10,6 +10,7 @@ import {
 } from "@macro/ssot";
 import { checkProbes, checkRunFlags, checkSubjects, checkTime, checkVenue } from "./checks.ts";
 import { decodeBase64, verifyEnvelope } from "./dsse.ts";
+import { checkEngineRecordView, checkFloor, checkVariant } from "./engine-record-checks.ts";
 import { sha256Hex } from "./hash.ts";
 import { reason, type Reason } from "./reason.ts";
 import type { SandboxFiles } from "./statement.ts";
@@ -177,6 +178,7 @@ function checkStatement(payload: unknown, ctx: BundleContext, reasons: Reason[])
   reasons.push(...checkTime(p.attestedAt, ctx.ssot.sandbox.freshnessDays, ctx.now));
   reasons.push(...checkRunFlags(p.runFlags, ctx.ssot));
   reasons.push(...checkProbes(p, ctx.ssot));
+  reasons.push(...checkVariant(p), ...checkFloor(p), ...checkEngineRecordView(p, ctx.files));
 
   if (!subjects.success || head.data._type !== STATEMENT_TYPE_V1 || head.data.predicateType !== SANDBOX_PREDICATE_TYPE) return null;
   return { _type: STATEMENT_TYPE_V1, subject: subjects.data, predicateType: SANDBOX_PREDICATE_TYPE, predicate: p };

@@ -9,7 +9,7 @@ import {
 import { sha256Hex } from "./hash.ts";
 import { judgeProbes, summarize } from "./judge.ts";
 import { reason, type Reason } from "./reason.ts";
-import { imageDigest, type SandboxFiles } from "./statement.ts";
+import { imageDigest, localSeccompDigest, type SandboxFiles } from "./statement.ts";
 
 const DAY_MS = 86_400_000;
 /** Clock skew tolerated between the venue that attested and the machine that verifies. */
@@ -44,7 +44,8 @@ export function checkSubjects(subjects: readonly StatementSubject[], imageId: st
   // Without a readable predicate there is no image id to bind to; the subject must still exist.
   expect(SANDBOX_SUBJECTS.image, imageId === null ? null : imageDigest(imageId), "the image id in the predicate");
   expect(SANDBOX_SUBJECTS.dockerfile, sha256Hex(files.dockerfile), "the local Dockerfile.sandbox");
-  expect(SANDBOX_SUBJECTS.seccompProfile, sha256Hex(files.seccompProfile), "the local seccomp profile");
+  // The profile the container ran with (engine record) must be the local one, compared as canonical JSON.
+  expect(SANDBOX_SUBJECTS.seccompProfile, localSeccompDigest(files.seccompProfile), "the local seccomp profile");
   expect(SANDBOX_SUBJECTS.probeBundle, sha256Hex(files.probeBundle), "the local probe bundle");
   if (files.syscallHelper !== null) {
     expect(SANDBOX_SUBJECTS.syscallHelper, sha256Hex(files.syscallHelper), "the local syscall helper");

@@ -1,3 +1,4 @@
+import { seccompDigest } from "@macro/ssot";
 import { describe, expect, it } from "vitest";
 import { InTotoStatement, SandboxAttestationStatement, SANDBOX_SUBJECTS } from "@macro/ssot";
 import { FILES, goodStatement, loadTestSsot } from "./_fixtures.ts";
@@ -20,14 +21,15 @@ describe("buildAttestationStatement", () => {
     expect(digests).toEqual({
       [SANDBOX_SUBJECTS.image]: "b".repeat(64),
       [SANDBOX_SUBJECTS.dockerfile]: sha256Hex(FILES.dockerfile),
-      [SANDBOX_SUBJECTS.seccompProfile]: sha256Hex(FILES.seccompProfile),
+      // The profile the container ran with, as the engine recorded it: its canonical JSON's digest.
+      [SANDBOX_SUBJECTS.seccompProfile]: seccompDigest(FILES.seccompProfile),
       [SANDBOX_SUBJECTS.probeBundle]: sha256Hex(FILES.probeBundle),
       [SANDBOX_SUBJECTS.syscallHelper]: sha256Hex(FILES.syscallHelper ?? Buffer.alloc(0)),
     });
   });
 
   it("leaves the helper subject out when there is no helper", () => {
-    const names = sandboxSubjects("sha256:" + "b".repeat(64), { ...FILES, syscallHelper: null }).map((s) => s.name);
+    const names = sandboxSubjects("sha256:" + "b".repeat(64), { ...FILES, syscallHelper: null }, "unconfined").map((s) => s.name);
     expect(names).not.toContain(SANDBOX_SUBJECTS.syscallHelper);
     expect(names).toHaveLength(4);
   });

@@ -10,6 +10,9 @@ import {
   type SandboxAttestationStatement,
   type StatementSubject,
   type VenueClass,
+  type SandboxAttestationPredicate,
+  seccompDigest,
+  sha256Of,
 } from "@macro/ssot";
 import { sha256Hex } from "./hash.ts";
 import { judgeProbes, summarize } from "./judge.ts";
@@ -32,6 +35,10 @@ export interface AttestationInput {
   engine: { kind: EngineKind | string; serverVersion: string };
   image: { ref: string; id: string };
   runFlags: RunFlags;
+  /** Null for B4′; the profile name of an `attest --profile` experiment. */
+  variant: string | null;
+  /** The engine's record of the container, held to the request before it started. */
+  engineRecord: SandboxAttestationPredicate["engineRecord"];
   /** The SSOT's expectations: the verdict is computed against these, never taken from the probes. */
   expectations: readonly ProbeExpectation[];
   probes: ProbeResult[];
@@ -45,11 +52,25 @@ export function imageDigest(imageId: string): string {
   return IMAGE_ID.exec(imageId)?.[1] ?? sha256Hex(imageId);
 }
 
-export function sandboxSubjects(imageId: string, files: SandboxFiles): StatementSubject[] {
+/**
+ * The seccomp subject: the digest of the profile the container ran with, as the engine recorded
+ * it ("sha256:<hex>" of its canonical JSON). "unconfined" / "engine-default" get a digest of
+ * that word, which no profile file has.
+ */
+export function seccompSubjectDigest(reportedSeccomp: string): string {
+  return /^sha256:[0-9a-f]{64}$/.test(reportedSeccomp) ? reportedSeccomp.slice(7) : sha256Of(reportedSeccomp);
+}
+
+/** What a local seccomp profile file's subject digest must be (its canonical JSON's digest). */
+export function localSeccompDigest(file: Uint8Array): string {
+  return seccompDigest(file) ?? sha256Hex(file);
+}
+
+export function sandboxSubjects(imageId: string, files: SandboxFiles, reportedSeccomp: string): StatementSubject[] {
   const subjects: StatementSubject[] = [
     { name: SANDBOX_SUBJECTS.image, digest: { sha256: imageDigest(imageId) } },
     { name: SANDBOX_SUBJECTS.dockerfile, digest: { sha256: sha256Hex(files.dockerfile) } },
-    { name: SANDBOX_SUBJECTS.seccompProfile, digest: { sha256: sha256Hex(files.seccompProfile) } },
+    { name: SANDBOX_SUBJECTS.seccompProfile, digest: { sha256: seccompSubjectDigest(reportedSeccomp) } },
     { name: SANDBOX_SUBJECTS.probeBundle, digest: { sha256: sha256Hex(files.probeBundle) } },
   ];
   if (files.syscallHelper !== null) {
@@ -66,7 +87,7 @@ export function buildAttestationStatement(input: AttestationInput): SandboxAttes
   const judged = judgeProbes(input.expectations, input.probes);
   return {
     _type: STATEMENT_TYPE_V1,
-    subject: sandboxSubjects(input.image.id, input.files),
+    subject: sandboxSubjects(input.image.id, input.files, input.engineRecord.reported.seccomp),
     predicateType: SANDBOX_PREDICATE_TYPE,
     predicate: {
       macroId: input.macroId,
@@ -77,6 +98,8 @@ export function buildAttestationStatement(input: AttestationInput): SandboxAttes
       engine: { kind: input.engine.kind, serverVersion: input.engine.serverVersion },
       image: { ref: input.image.ref, id: input.image.id },
       runFlags: input.runFlags,
+      variant: input.variant,
+      engineRecord: input.engineRecord,
       probes: input.probes,
       summary: summarize(judged.probes.map((probe) => probe.verdict)),
       verdict: judged.verdict,
