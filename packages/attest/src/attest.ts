@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -83,11 +84,13 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
   if (!built.ok) return err({ code: "IMAGE_BUILD", message: built.error.message });
 
   const runFlags = req.variant?.runFlags ?? sandbox.runFlags;
+  // Fresh per attestation: every probe result must carry it, so output recorded elsewhere fails.
+  const nonce = randomBytes(16).toString("hex");
   const run = await runInSandbox(engine.value, {
     image: built.value.imageRef,
     profile: runFlags,
     seccompProfilePath: runFlags.seccomp === "unconfined" ? "unconfined" : join(req.loaded.dir, runFlags.seccomp),
-    command: [PROBE_ENTRY_IN_IMAGE, "--expect-json", JSON.stringify(sandbox.probes)],
+    command: [PROBE_ENTRY_IN_IMAGE, "--expect-json", JSON.stringify(sandbox.probes), "--nonce", nonce],
     timeoutMs: PROBE_TIMEOUT_MS,
     recorder: req.recorder,
     ...(req.signal === undefined ? {} : { signal: req.signal }),
@@ -96,6 +99,9 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
   const report = parseReport(run.value.stdout);
   if (!report.ok) {
     return err({ code: "PROBE_OUTPUT", message: `probe entry exited ${run.value.exitCode}: ${report.error}; stderr: ${run.value.stderr.slice(0, 500)}` });
+  }
+  if (report.value.nonce !== nonce) {
+    return err({ code: "PROBE_OUTPUT", message: `the probe report carries nonce ${report.value.nonce}, not the one issued (${nonce}): output not produced by this run` });
   }
 
   const attestedAt = req.now();
@@ -109,10 +115,11 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     image: { ref: built.value.imageRef, id: built.value.imageId },
     runFlags,
     expectations: sandbox.probes,
+    nonce,
     probes: report.value.probes,
     files: await readSandboxFiles(paths),
   });
-  const judgement = judgeProbes(sandbox.probes, report.value.probes);
+  const judgement = judgeProbes(sandbox.probes, report.value.probes, nonce);
   const body = req.signingKeyPem === null ? statement : signEnvelope(statement, req.signingKeyPem);
   const text = serializeJson(body);
   await ensureDir(req.reportsDir);

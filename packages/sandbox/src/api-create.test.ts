@@ -23,6 +23,7 @@ describe("buildCreateBody", () => {
     const body = buildCreateBody(input(strict), SECCOMP);
     expect(body.HostConfig).toEqual({
       AutoRemove: true,
+      CgroupnsMode: "private",
       NetworkMode: "none",
       ReadonlyRootfs: true,
       CapDrop: ["ALL"],
@@ -43,7 +44,7 @@ describe("buildCreateBody", () => {
   it("a weakened profile is visibly weaker, as on the command line", () => {
     const weak: RunFlags = { ...strict, readOnly: false, noNewPrivileges: false, seccomp: "unconfined", user: "0:0", pidsLimit: null, memory: null, tmpfs: null, capAdd: ["SYS_ADMIN"] };
     const body = buildCreateBody(input(weak), null);
-    expect(body.HostConfig).toEqual({ AutoRemove: true, NetworkMode: "none", ReadonlyRootfs: false, CapDrop: ["ALL"], CapAdd: ["SYS_ADMIN"], SecurityOpt: ["seccomp=unconfined"], Mounts: [] });
+    expect(body.HostConfig).toEqual({ AutoRemove: true, CgroupnsMode: "private", NetworkMode: "none", ReadonlyRootfs: false, CapDrop: ["ALL"], CapAdd: ["SYS_ADMIN"], SecurityOpt: ["seccomp=unconfined"], Mounts: [] });
     expect(body.User).toBe("0:0");
     expect(buildCreateBody(input({ ...strict, seccomp: "default", noNewPrivileges: false }), null).HostConfig.SecurityOpt).toEqual([]);
   });

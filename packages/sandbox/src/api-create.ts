@@ -18,6 +18,7 @@ export interface CreateBody {
   Tty: false;
   HostConfig: {
     AutoRemove: true;
+    CgroupnsMode: "private";
     NetworkMode: string;
     ReadonlyRootfs: boolean;
     CapDrop: string[];
@@ -80,6 +81,8 @@ export function buildCreateBody(input: RunArgsInput, seccompJson: string | null)
     Tty: false,
     HostConfig: {
       AutoRemove: true,
+      // Private whatever the daemon's default (host on cgroup v1): see buildRunArgs.
+      CgroupnsMode: "private",
       NetworkMode: flags.network,
       ReadonlyRootfs: flags.readOnly,
       CapDrop: [...flags.capDrop],

@@ -15,7 +15,7 @@ describe("buildRunArgs", () => {
   it("builds the full strict command line, image and command last", () => {
     const { args, env } = build(strict);
     expect(args).toEqual([
-      "--rm", "--pull", "never", "--name", "macro-test", "--label", "macro.sandbox=1",
+      "--rm", "--pull", "never", "--name", "macro-test", "--label", "macro.sandbox=1", "--cgroupns", "private",
       "--network", "none", "--read-only", "--cap-drop", "ALL",
       "--security-opt", "no-new-privileges", "--security-opt", "seccomp=/p/seccomp.json",
       "--user", "65534:65534", "--pids-limit", "64", "--memory", "512m",

@@ -39,7 +39,9 @@ export const SANDBOX_LABEL = "macro.sandbox";
  */
 export function buildRunArgs(input: RunArgsInput): RunArgs {
   const { flags } = input;
-  const args = ["--rm", "--pull", "never", "--name", input.name, "--label", `${SANDBOX_LABEL}=1`, "--network", flags.network];
+  // A private cgroup namespace always: on a cgroup v1 host the engine's default is the host's,
+  // which shows the host's cgroup paths (probe P10 demands every one be "/").
+  const args = ["--rm", "--pull", "never", "--name", input.name, "--label", `${SANDBOX_LABEL}=1`, "--cgroupns", "private", "--network", flags.network];
   if (flags.readOnly) args.push("--read-only");
   for (const cap of flags.capDrop) args.push("--cap-drop", cap);
   for (const cap of flags.capAdd) args.push("--cap-add", cap);

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { Sha256Hex } from "./evidence.ts";
 import { Fact, VenueClass } from "./facts.ts";
-import { ProbeResult } from "./probes.ts";
+import { ProbeNonce, ProbeResult } from "./probes.ts";
 import { RunFlags } from "./ssot.ts";
 
 /**
@@ -69,6 +69,8 @@ export const SandboxAttestationPredicate = z.object({
   engine: z.object({ kind: z.string().min(1), serverVersion: z.string().min(1) }),
   image: z.object({ ref: z.string().min(1), id: z.string().min(1) }),
   runFlags: RunFlags,
+  /** The nonce the attester issued to the probe program; every probe result must carry it. */
+  nonce: ProbeNonce,
   probes: z.array(ProbeResult),
   summary: ProbeSummary,
   verdict: AttestationVerdict,

@@ -34,6 +34,8 @@ export interface AttestationInput {
   runFlags: RunFlags;
   /** The SSOT's expectations: the verdict is computed against these, never taken from the probes. */
   expectations: readonly ProbeExpectation[];
+  /** The nonce the attester issued to the probe program for this run. */
+  nonce: string;
   probes: ProbeResult[];
   files: SandboxFiles;
 }
@@ -63,7 +65,7 @@ export function sandboxSubjects(imageId: string, files: SandboxFiles): Statement
  * probe evidence against the SSOT, so a producer cannot write ATTESTED over a failing probe.
  */
 export function buildAttestationStatement(input: AttestationInput): SandboxAttestationStatement {
-  const judged = judgeProbes(input.expectations, input.probes);
+  const judged = judgeProbes(input.expectations, input.probes, input.nonce);
   return {
     _type: STATEMENT_TYPE_V1,
     subject: sandboxSubjects(input.image.id, input.files),
@@ -77,6 +79,7 @@ export function buildAttestationStatement(input: AttestationInput): SandboxAttes
       engine: { kind: input.engine.kind, serverVersion: input.engine.serverVersion },
       image: { ref: input.image.ref, id: input.image.id },
       runFlags: input.runFlags,
+      nonce: input.nonce,
       probes: input.probes,
       summary: summarize(judged.probes.map((probe) => probe.verdict)),
       verdict: judged.verdict,
