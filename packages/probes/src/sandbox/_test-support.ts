@@ -122,7 +122,12 @@ export const HARDENED_DEV: Record<string, FakeNode & { link?: string }> = {
 
 /** The rest of the image's tree (what the socket walk sees), directories and files. */
 export const HARDENED_TREE: Record<string, FakeNode> = {
+  "/": { kind: "dir" },
   "/.dockerenv": { kind: "file" },
+  "/proc/bus": { kind: "dir" },
+  "/proc/fs": { kind: "dir" },
+  "/proc/irq": { kind: "dir" },
+  "/proc/sys": { kind: "dir" },
   "/dev": { kind: "dir" },
   "/proc/keys": { kind: "file" },
   "/proc/timer_list": { kind: "file" },

@@ -31,6 +31,16 @@ describe("P18-SOCKETS-NONE", () => {
     expect((await judge(p18SocketsNone, env)).actual.sockets).toEqual(["/proc/driver/engine.sock"]);
   });
 
+  it("finds a socket bound onto a file placeholder, which readdir reports as a file", async () => {
+    const env = fakeEnv({
+      files: { "/proc/self/mountinfo": `${HARDENED_MOUNTINFO}200 75 0:25 /docker.sock /run/engine.sock rw - tmpfs tmpfs rw\n` },
+      nodes: { "/run": { kind: "dir" }, "/run/engine.sock": { kind: "socket" } },
+    });
+    const listDir = env.listDir.bind(env);
+    env.listDir = async (path) => (await listDir(path)).map((e) => (e.name === "engine.sock" ? { ...e, kind: "file" as const } : e));
+    expect((await judge(p18SocketsNone, env)).actual.sockets).toEqual(["/run/engine.sock"]);
+  });
+
   it("fails on a directory it may not list (a socket could hide there)", async () => {
     const env = fakeEnv({ nodes: { "/srv": errno("EACCES") } });
     const result = await judge(p18SocketsNone, env);

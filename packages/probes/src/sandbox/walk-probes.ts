@@ -23,11 +23,20 @@ const join = (dir: string, name: string) => (dir === "/" ? `/${name}` : `${dir}/
  * Walks every directory reachable from / and from every mount point (a mount can hide under a
  * skipped filesystem), links not followed, each directory once. The contents of proc, sysfs,
  * cgroup, devpts and mqueue filesystems are not walked: no socket can live there, and /proc
- * alone would be larger than the rest of the image.
+ * alone would be larger than the rest of the image. Every mount point is lstat'ed itself:
+ * readdir reports the type of the placeholder under a mount, so a socket bound onto a file
+ * placeholder (`-v /run/docker.sock:/x.sock`) shows up only that way.
  */
 export async function walkForSockets(env: ProbeEnv, mounts: MountEntry[]): Promise<WalkResult> {
   const result: WalkResult = { sockets: [], unreadable: [], entries: 0, skipped: [], bounded: null };
   const seen = new Set<string>();
+  for (const point of new Set(mounts.map((m) => m.mountPoint))) {
+    try {
+      if ((await env.lstat(point)).kind === "socket") result.sockets.push(point);
+    } catch (error) {
+      result.unreadable.push(`${point} (${errnoOf(error)})`);
+    }
+  }
   const stack: { path: string; depth: number }[] = ["/", ...mounts.map((m) => m.mountPoint)].map((path) => ({ path, depth: 0 }));
   while (stack.length > 0) {
     const next = stack.pop();
@@ -60,7 +69,7 @@ export async function walkForSockets(env: ProbeEnv, mounts: MountEntry[]): Promi
     }
     for (const entry of entries) {
       const child = join(path, entry.name);
-      if (entry.kind === "socket") result.sockets.push(child);
+      if (entry.kind === "socket" && !result.sockets.includes(child)) result.sockets.push(child);
       else if (entry.kind === "dir") stack.push({ path: child, depth: depth + 1 });
     }
   }
