@@ -13,3 +13,4 @@ export * from "./load.ts";
 export * from "./json-schema.ts";
 export * from "./matrix.ts";
 export { readYamlFile, type YamlFileError, type YamlFileErrorKind, type YamlIssue } from "./yaml-file.ts";
+export * from "./reference-probes.ts";
