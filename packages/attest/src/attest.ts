@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  ProbeReport,
   err,
   ok,
   type Fact,
@@ -16,6 +15,7 @@ import { buildSandboxImage, detectEngine, runInSandbox, type ContainerEngine, ty
 import { buildAttestationStatement, judgeProbes, signEnvelope, type ProbeJudgement } from "@macro/verifier";
 import { ensureDir, serializeJson, sha256Hex, writeFileAtomic } from "@macro/report";
 import { readSandboxFiles, sandboxPaths } from "./files.ts";
+import { acceptReport } from "./report.ts";
 
 export const PROBE_ENTRY_IN_IMAGE = "/opt/macro/probe-entry.cjs";
 export const HELPER_IN_IMAGE = "/opt/macro/syscall-probe";
@@ -96,12 +96,9 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     ...(req.signal === undefined ? {} : { signal: req.signal }),
   });
   if (!run.ok) return err({ code: "SANDBOX_RUN", message: run.error.message });
-  const report = parseReport(run.value.stdout);
+  const report = acceptReport(run.value.stdout, nonce);
   if (!report.ok) {
     return err({ code: "PROBE_OUTPUT", message: `probe entry exited ${run.value.exitCode}: ${report.error}; stderr: ${run.value.stderr.slice(0, 500)}` });
-  }
-  if (report.value.nonce !== nonce) {
-    return err({ code: "PROBE_OUTPUT", message: `the probe report carries nonce ${report.value.nonce}, not the one issued (${nonce}): output not produced by this run` });
   }
 
   const attestedAt = req.now();
@@ -137,17 +134,6 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     imageRef: built.value.imageRef,
     containerMs: run.value.durationMs,
   });
-}
-
-function parseReport(stdout: string): Result<ProbeReport, string> {
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    return err("stdout is not one JSON document");
-  }
-  const parsed = ProbeReport.safeParse(json);
-  return parsed.success ? ok(parsed.data) : err(`stdout is not a probe report: ${parsed.error.issues[0]?.message ?? "invalid"}`);
 }
 
 export async function readKey(path: string | null): Promise<string | null> {
