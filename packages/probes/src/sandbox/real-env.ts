@@ -4,7 +4,7 @@ import { lstat, open, readdir, readFile, readlink, unlink, writeFile } from "nod
 import type { Stats, Dirent } from "node:fs";
 import { connect as netConnect, type LookupFunction } from "node:net";
 import { release } from "node:os";
-import type { ConnectOutcome, ConnectRequest, HelperRun, NodeInfo, NodeKind, ProbeEnv } from "./env.ts";
+import type { ConnectOutcome, ConnectRequest, NodeInfo, NodeKind, ProbeEnv } from "./env.ts";
 import { batchedHelper } from "./helper.ts";
 import { helperPath as configuredHelperPath, runHelperAt } from "./helper-exec.ts";
 import type { EarlyBatch } from "./early-helper.ts";
