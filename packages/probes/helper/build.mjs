@@ -51,7 +51,7 @@ function syscallNamesHeader() {
 
 const generated = mkdtempSync(join(tmpdir(), "macro-helper-"));
 writeFileSync(join(generated, "syscall-names.h"), syscallNamesHeader());
-const args = ["-static", "-Os", "-Wall", "-Wextra", "-Werror", "-I", generated, "-o", out, join(pkg, "helper", "syscall-probe.c")];
+const args = ["-static", "-Os", "-Wall", "-Wextra", "-Werror", "-I", generated, "-o", out, join(pkg, "helper", "syscall-probe.c"), join(pkg, "helper", "sweep.c")];
 const run = spawnSync(cc, args, { stdio: "inherit" });
 rmSync(generated, { recursive: true, force: true });
 if (run.error || run.status !== 0) {
