@@ -1,11 +1,12 @@
 // B4′ sandbox cost: cold offline image build, and warm runs under the strict deny-by-default
-// profile (runInSandbox: `node -e 0`, then the 16 probes) as a ratio to a bare
+// profile (runInSandbox: `node -e 0`, then the 19 probes) as a ratio to a bare
 // `docker run --rm <image> -e 0` measured in the same run, each through the Engine API client
 // and through the CLI path (what tcp://, ssh:// and podman use). BENCH_FLAGS=1 adds what each
 // strict flag costs alone on a bare `docker run`. Needs `pnpm --filter @macro/sandbox build`,
 // `pnpm --filter @macro/probes build` and `pnpm --filter @macro/cli build`.
 // With no container engine it prints "skipped: no container engine" and exits 0.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,7 +82,8 @@ try {
     if (!r.ok || r.value.exitCode !== 0) throw new Error(`strict run failed: ${JSON.stringify(r)}`);
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const probeCommand = ["/opt/macro/probe-entry.cjs", "--expect-json", JSON.stringify(probes)];
+  // A fresh nonce per run, as `macro attest` issues one.
+  const probeCommand = () => ["/opt/macro/probe-entry.cjs", "--expect-json", JSON.stringify(probes), "--nonce", randomBytes(16).toString("hex")];
   const series = { bare: [], nodeApi: [], nodeCli: [], probesApi: [], probesCli: [] };
   await timeBare(imageRef); // first-run effects (page cache, overlay setup) out of every series
   // Interleaved, so a slow moment of the machine lands on every series alike.
@@ -89,8 +91,8 @@ try {
     series.bare.push(await timeBare(imageRef));
     series.nodeApi.push(await strictRun(engine, REFERENCE_STRICT_RUN_FLAGS, ["-e", "0"]));
     series.nodeCli.push(await strictRun(cliEngine, REFERENCE_STRICT_RUN_FLAGS, ["-e", "0"]));
-    series.probesApi.push(await strictRun(engine, runFlags, probeCommand));
-    series.probesCli.push(await strictRun(cliEngine, runFlags, probeCommand));
+    series.probesApi.push(await strictRun(engine, runFlags, probeCommand()));
+    series.probesCli.push(await strictRun(cliEngine, runFlags, probeCommand()));
   }
   const flagRows = [];
   if (FLAGS) {
@@ -138,9 +140,9 @@ try {
     { name: "bare docker run --rm <image> -e 0 (baseline)", ms: bare },
     row("runInSandbox node -e 0, strict, Engine API", series.nodeApi),
     row("runInSandbox node -e 0, strict, CLI path", series.nodeCli),
-    row("runInSandbox 16 probes, SSOT flags, Engine API", series.probesApi, { target: "≤ 1.3×" }),
-    row("runInSandbox 16 probes, SSOT flags, CLI path", series.probesCli),
-    row("warm attestation: the one container running all 16 probes (`macro attest` timing.containerMs)", containers, { target: "≤ 1.3×" }),
+    row("runInSandbox 19 probes, SSOT flags, Engine API", series.probesApi, { target: "≤ 1.3×" }),
+    row("runInSandbox 19 probes, SSOT flags, CLI path", series.probesCli),
+    row("warm attestation: the one container running all 19 probes (`macro attest` timing.containerMs)", containers, { target: "≤ 1.3×" }),
     row("warm attestation: whole `macro attest` command (CLI start, venue, image check, judge, bundle)", attests),
     ...flagRows,
   ]);

@@ -1,6 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import {
-  ProbeReport,
   err,
   ok,
   orInputError,
@@ -16,6 +16,7 @@ import { buildSandboxImage, detectEngine, runInSandbox, type ContainerEngine, ty
 import { buildAttestationStatement, judgeProbes, signEnvelope, type ProbeJudgement } from "@macro/verifier";
 import { ensureDir, serializeJson, sha256Hex, writeFileAtomic } from "@macro/report";
 import { readSandboxFiles, sandboxPaths } from "./files.ts";
+import { acceptReport } from "./report.ts";
 
 export const PROBE_ENTRY_IN_IMAGE = "/opt/macro/probe-entry.cjs";
 export const HELPER_IN_IMAGE = "/opt/macro/syscall-probe";
@@ -89,11 +90,13 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
   if (!built.ok) return err({ code: "IMAGE_BUILD", message: built.error.message });
 
   const runFlags = req.variant?.runFlags ?? sandbox.runFlags;
+  // Fresh per attestation: every probe result must carry it, so output recorded elsewhere fails.
+  const nonce = randomBytes(16).toString("hex");
   const run = await runInSandbox(engine.value, {
     image: built.value.imageRef,
     profile: runFlags,
     seccompProfilePath: runFlags.seccomp === "unconfined" ? "unconfined" : join(req.loaded.dir, runFlags.seccomp),
-    command: [PROBE_ENTRY_IN_IMAGE, "--expect-json", JSON.stringify(sandbox.probes)],
+    command: [PROBE_ENTRY_IN_IMAGE, "--expect-json", JSON.stringify(sandbox.probes), "--nonce", nonce],
     timeoutMs: PROBE_TIMEOUT_MS,
     recorder: req.recorder,
     ...(req.signal === undefined ? {} : { signal: req.signal }),
@@ -107,7 +110,7 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
   if (engineRecord.imageId !== built.value.imageId) {
     return err({ code: "ENGINE_RECORD", message: `the engine ran ${engineRecord.imageId}, not the image built for the attestation (${built.value.imageId})`, fields: ["imageId"] });
   }
-  const report = parseReport(run.value.stdout);
+  const report = acceptReport(run.value.stdout, nonce);
   if (!report.ok) {
     return err({ code: "PROBE_OUTPUT", message: `probe entry exited ${run.value.exitCode}: ${report.error}; stderr: ${run.value.stderr.slice(0, 500)}` });
   }
@@ -125,10 +128,11 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     variant: req.variant?.name ?? null,
     engineRecord: { requested: engineRecord.requested, reported: engineRecord.reported, reportedSha256: engineRecord.reportedSha256, imageId: engineRecord.imageId },
     expectations: sandbox.probes,
+    nonce,
     probes: report.value.probes,
     files: await readSandboxFiles(paths),
   });
-  const judgement = judgeProbes(sandbox.probes, report.value.probes);
+  const judgement = judgeProbes(sandbox.probes, report.value.probes, nonce);
   const body = req.signingKeyPem === null ? statement : signEnvelope(statement, req.signingKeyPem);
   const text = serializeJson(body);
   // A run's bundle is its own evidence, in its own folder: two runs on one day never overwrite
@@ -149,17 +153,6 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     imageRef: built.value.imageRef,
     containerMs: run.value.durationMs,
   });
-}
-
-function parseReport(stdout: string): Result<ProbeReport, string> {
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    return err("stdout is not one JSON document");
-  }
-  const parsed = ProbeReport.safeParse(json);
-  return parsed.success ? ok(parsed.data) : err(`stdout is not a probe report: ${parsed.error.issues[0]?.message ?? "invalid"}`);
 }
 
 export async function readKey(path: string | null): Promise<string | null> {

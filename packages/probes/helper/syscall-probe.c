@@ -6,6 +6,10 @@
  * (bad magic, nonexistent paths, NULL buffers): a broken sandbox must never hurt the host.
  *
  * Commands: mount <dir-prefix> | unshare | sentinels | nnp
+ *           | sweep <allowed,names> (every x86_64 syscall number 0..SWEEP_MAX not named: it
+ *             must come back with the filter's errno; see sweep() for the arguments used)
+ *           | nsflags (unshare and clone with each namespace flag)
+ *           | families <allowed,numbers> (socket and socketpair for every other family)
  *           | batch <command> [-- <command>]... (several in one exec, each section opened
  *             by a {"section":"<name>"} line; the probes ask for all four at once)
  * mount tries a fresh <dir-prefix>/macro-mount-<pid> and falls back to <dir-prefix> itself.
@@ -19,12 +23,17 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "probe.h"
 
 #ifndef AF_ALG
 #define AF_ALG 38
@@ -40,7 +49,7 @@
 #define SYS_clone3 435
 #endif
 
-static void emit(const char *call, long ret, int err, int sig) {
+void emit(const char *call, long ret, int err, int sig) {
   char line[256];
   const char *name = err ? strerrorname_np(err) : "none";
   char fallback[16];
@@ -60,10 +69,9 @@ static void emit(const char *call, long ret, int err, int sig) {
   if (n > 0) { ssize_t w = write(1, line, (size_t)n); (void)w; }
 }
 
-typedef long (*call_fn)(const char *arg);
 
 /* Runs fn in a child; the child reports its own result, the parent reports only a death by signal. */
-static void in_child(const char *call, call_fn fn, const char *arg) {
+void in_child(const char *call, call_fn fn, const char *arg) {
   pid_t pid = fork();
   if (pid < 0) { emit("fork", -1, errno, 0); return; }
   if (pid == 0) {
@@ -130,10 +138,13 @@ static const struct { const char *name; call_fn fn; } SENTINELS[] = {
   {"clone3", c_clone3},
 };
 
+
 static int usage_ok(int argc, char **argv) {
   if (argc < 1) return 0;
   const char *cmd = argv[0];
-  if (strcmp(cmd, "sentinels") == 0 || strcmp(cmd, "unshare") == 0 || strcmp(cmd, "nnp") == 0) return argc == 1;
+  if (strcmp(cmd, "sentinels") == 0 || strcmp(cmd, "unshare") == 0 || strcmp(cmd, "nnp") == 0 || strcmp(cmd, "nsflags") == 0) return argc == 1;
+  if (strcmp(cmd, "sweep") == 0) return argc == 2 && csv_ok(argv[1], 0);
+  if (strcmp(cmd, "families") == 0) return argc == 3 && csv_ok(argv[1], 1) && csv_ok(argv[2], 1);
   if (strcmp(cmd, "mount") == 0) return argc == 2 && strlen(argv[1]) < 150;
   return 0;
 }
@@ -151,6 +162,9 @@ static void run_command(int argc, char **argv) {
     in_child("unshare_mount", c_unshare_mount, NULL);
     return;
   }
+  if (strcmp(cmd, "sweep") == 0) { sweep(argv[1]); return; }
+  if (strcmp(cmd, "nsflags") == 0) { nsflags(); return; }
+  if (strcmp(cmd, "families") == 0) { families(argv[1], argv[2]); return; }
   if (strcmp(cmd, "nnp") == 0) {
     errno = 0;
     long ret = syscall(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
@@ -178,7 +192,7 @@ static void section(const char *name) {
 }
 
 int main(int argc, char **argv) {
-  static const char USAGE[] = "usage: syscall-probe mount <dir-prefix> | unshare | sentinels | nnp | batch <command> [-- <command>]...\n";
+  static const char USAGE[] = "usage: syscall-probe mount <dir-prefix> | unshare | sentinels | nnp | nsflags | sweep <names> | families <nums> <nums> | batch <command> [-- <command>]...\n";
   if (argc >= 2 && strcmp(argv[1], "batch") == 0) {
     /* Check every section first: a usage error must not leave half a batch run. */
     int start = 2;

@@ -44,7 +44,9 @@ export function buildRunArgs(input: RunArgsInput): RunArgs {
   const { flags } = input;
   const owner = Object.entries(ownerLabels()).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
   const args = ["--rm", "--pull", "never", "--name", input.name, "--label", `${SANDBOX_LABEL}=1`, ...owner, "--network", flags.network];
-  // Private namespaces asked for by name, not left to the daemon's defaults (engine-record.ts holds the record to them).
+  // Private namespaces asked for by name, not left to the daemon's defaults (engine-record.ts holds the
+  // record to them): on a cgroup v1 host the default cgroup namespace is the host's, whose paths probe
+  // P10 refuses.
   args.push("--cgroupns", "private", "--ipc", "private");
   if (flags.readOnly) args.push("--read-only");
   for (const cap of flags.capDrop) args.push("--cap-drop", cap);

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { EngineView } from "./engine-view.ts";
 import { Sha256Hex } from "./evidence.ts";
 import { Fact, VenueClass } from "./facts.ts";
-import { ProbeResult } from "./probes.ts";
+import { ProbeNonce, ProbeResult } from "./probes.ts";
 import { RunFlags } from "./ssot.ts";
 
 /**
@@ -87,6 +87,8 @@ export const SandboxAttestationPredicate = z.object({
     /** The image id the engine created the container from. */
     imageId: z.string().min(1),
   }),
+  /** The nonce the attester issued to the probe program; every probe result must carry it. */
+  nonce: ProbeNonce,
   probes: z.array(ProbeResult),
   summary: ProbeSummary,
   verdict: AttestationVerdict,

@@ -12,7 +12,7 @@ export * from "./packet.ts";
 export * from "./load.ts";
 export * from "./floor.ts";
 export * from "./engine-view.ts";
-export { REFERENCE_PROBES } from "./reference-probes.ts";
+export * from "./reference-probes.ts";
 export * from "./json-schema.ts";
 export * from "./matrix.ts";
 export * from "./workload.ts";

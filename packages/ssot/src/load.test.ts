@@ -39,7 +39,7 @@ describe("loadSsot", () => {
   it("loads the repo's own macro.yaml", async () => {
     const result = await loadSsot(join(repo, "macro.yaml"));
     if (!result.ok) throw new Error(formatSsotError(result.error));
-    expect(result.value.ssot.sandbox.probes).toHaveLength(16);
+    expect(result.value.ssot.sandbox.probes).toHaveLength(19);
   });
 
   it("resolves a relative path to an absolute one", async () => {

@@ -11,6 +11,14 @@ export type ProbeVerdict = z.infer<typeof ProbeVerdict>;
 export const ProbeStatus = z.enum(["measured", "inconclusive", "not-run-unsafe", "error"]);
 export type ProbeStatus = z.infer<typeof ProbeStatus>;
 
+/**
+ * The attester's fresh random value for one attestation, handed to the probe program on its
+ * command line. Every result and the report carry it, so output recorded in an earlier
+ * container (whatever its verdicts) does not pass as this one's.
+ */
+export const ProbeNonce = z.string().regex(/^[0-9a-f]{32}$/, "a nonce is 32 lower-case hex digits (128 random bits)");
+export type ProbeNonce = z.infer<typeof ProbeNonce>;
+
 export const ProbeResult = z.object({
   id: z.string().regex(/^P\d{2}-[A-Z0-9-]+$/),
   title: z.string(),
@@ -20,6 +28,8 @@ export const ProbeResult = z.object({
   verdict: ProbeVerdict,
   /** Sanitised observations (file names, counts, errno names): never secret values. */
   evidence: z.array(z.string()),
+  /** The nonce this result was measured under; must equal the one the attester issued. */
+  nonce: ProbeNonce,
 });
 export type ProbeResult = z.infer<typeof ProbeResult>;
 
@@ -29,6 +39,7 @@ export const ProbeReport = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   env: z.object({ kernelRelease: z.string(), arch: z.string(), node: z.string() }),
+  nonce: ProbeNonce,
   probes: z.array(ProbeResult),
 });
 export type ProbeReport = z.infer<typeof ProbeReport>;

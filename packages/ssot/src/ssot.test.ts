@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { formatSsotError, loadSsot, parseSsot } from "./load.ts";
+import { REFERENCE_PROBES } from "./reference-probes.ts";
 import { Ssot } from "./ssot.ts";
 
 const macroYaml = fileURLToPath(new URL("../../../macro.yaml", import.meta.url));
@@ -60,29 +61,46 @@ describe("the repo macro.yaml", () => {
     ]);
   });
 
-  it("lists the 16 probes in order, each with a non-empty expectation", async () => {
+  it("lists the 19 probes in order, each with a non-empty expectation", async () => {
     const ssot = await repoSsot();
     expect(ssot.sandbox.probes.map((p) => p.id)).toEqual([
       "P01-FS-ROOT-RO",
       "P02-FS-PROC-MASKED",
       "P03-SYS-MOUNT-DENIED",
       "P04-SYS-USERNS-DENIED",
-      "P05-SYS-SECCOMP-SENTINELS",
+      "P05-SYS-SECCOMP-SWEEP",
       "P06-PROC-SECCOMP-FILTER",
       "P07-PROC-NO-NEW-PRIVS",
       "P08-PROC-CAPS-EMPTY",
-      "P09-ID-NON-ROOT",
-      "P10-NS-NOT-HOST",
+      "P09-IDS-EXACT",
+      "P10-NS-PRIVATE",
       "P11-NET-TOPOLOGY-LO-ONLY",
       "P12-NET-EGRESS-UNREACHABLE",
-      "P13-HOST-SOCKETS-AND-MOUNTS",
-      "P14-SECRETS-ENV-AND-FILES",
+      "P13-MOUNTS-EXACT",
+      "P14-ENV-EXACT",
       "P15-KEYRING-EMPTY",
       "P16-CGROUP-LIMITS",
+      "P17-MOUNTS-NOEXEC",
+      "P18-SOCKETS-NONE",
+      "P19-DEV-EXACT",
     ]);
     for (const probe of ssot.sandbox.probes) expect(Object.keys(probe.expected).length).toBeGreaterThan(0);
     // YAML must not turn the capability masks into numbers: the probe reports strings.
     expect(ssot.sandbox.probes[7]?.expected["capEff"]).toBe("0000000000000000");
+  });
+
+  it("declares exactly the reference probes (the floor in code), so the two cannot drift", async () => {
+    expect((await repoSsot()).sandbox.probes).toEqual(REFERENCE_PROBES);
+  });
+
+  it("sweeps seccomp against exactly the profile's unconditional allowlist", async () => {
+    const ssot = await repoSsot();
+    const profile = JSON.parse(await readFile(fileURLToPath(new URL(`../../../${ssot.sandbox.seccompProfile}`, import.meta.url)), "utf8")) as {
+      syscalls: { names: string[]; action: string; args?: unknown[] }[];
+    };
+    const unconditional = profile.syscalls.filter((s) => s.action === "SCMP_ACT_ALLOW" && (s.args ?? []).length === 0).flatMap((s) => s.names);
+    const sweep = ssot.sandbox.probes.find((p) => p.id === "P05-SYS-SECCOMP-SWEEP")?.expected["allowlist"];
+    expect(sweep).toEqual({ $set: [...unconditional].sort() });
   });
 
   it("runs the sandbox deny-by-default", async () => {

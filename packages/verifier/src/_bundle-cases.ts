@@ -90,6 +90,10 @@ export function bundleCases(ssot: Ssot): BundleCase[] {
   add("bad-probe-renamed.json", "a probe id given a suffix (no prefix matching)", json(edit((s) => {
     first(s).id = `${first(s).id}-X`;
   })), ["PROBE_EXTRA", "PROBE_MISSING", "VERDICT_FORGED", "VERDICT_MISMATCH", "VERDICT_MISMATCH"]);
+  add("bad-probe-replayed.json", "a probe result spliced in from another run (another nonce), signed", sign(edit((s) => {
+    const probe = s.predicate.probes[0];
+    if (probe !== undefined) probe.nonce = "01d".padEnd(32, "0");
+  })), ["NONCE_MISMATCH", "VERDICT_MISMATCH"]);
   add("bad-verdict-forged.json", "a FAIL result stored as PASS, signed", sign(edit(wrongActual)), forged);
   add("bad-signature.json", "signature bytes replaced", json(badSig), ["SIGNATURE_INVALID"]);
   add("bad-untrusted-key.json", "signed by a key that is not trusted", sign(good, UNTRUSTED.privateKeyPem), ["SIGNATURE_INVALID"]);

@@ -86,13 +86,17 @@ export function satisfying(expected: JsonValue): JsonValue {
     if (op === "$oneOf" && Array.isArray(arg) && arg[0] !== undefined) return arg[0];
     if ((op === "$lte" || op === "$gte") && typeof arg === "number") return arg;
     if (op === "$empty") return [];
+    if (op === "$set" && Array.isArray(arg)) return arg;
   }
   return expected;
 }
 
+/** The nonce the fixtures' attester issued. */
+export const NONCE = "5eed".repeat(8);
+
 export function passingResult(expectation: ProbeExpectation): ProbeResult {
   const actual = Object.fromEntries(Object.entries(expectation.expected).map(([k, v]) => [k, satisfying(v)]));
-  return { id: expectation.id, title: expectation.title, status: "measured", expected: expectation.expected, actual, verdict: "PASS", evidence: [] };
+  return { id: expectation.id, title: expectation.title, status: "measured", expected: expectation.expected, actual, verdict: "PASS", evidence: [], nonce: NONCE };
 }
 
 export const FILES: SandboxFiles = {
@@ -145,6 +149,7 @@ export function goodStatement(ssot: Ssot) {
     variant: null,
     engineRecord: { requested: view, reported: structuredClone(view), reportedSha256: engineViewDigest(view), imageId: `sha256:${"b".repeat(64)}` },
     expectations: ssot.sandbox.probes,
+    nonce: NONCE,
     probes: ssot.sandbox.probes.map(passingResult),
     files: FILES,
   });

@@ -86,7 +86,8 @@ export function checkTime(attestedAt: string, freshnessDays: number, now: Date):
 
 /** Probe set, recomputed verdicts, and the stored summary/verdict against the recomputed ones. */
 export function checkProbes(predicate: SandboxAttestationPredicate, ssot: Ssot): Reason[] {
-  const judged = judgeProbes(ssot.sandbox.probes, predicate.probes);
+  // The issued nonce is the predicate's: every result must carry it (a replayed or spliced result does not).
+  const judged = judgeProbes(ssot.sandbox.probes, predicate.probes, predicate.nonce);
   const reasons = [...judged.reasons];
   const summary = summarize(judged.probes.map((probe) => probe.verdict));
   if (!isDeepStrictEqual(summary, predicate.summary)) {

@@ -33,9 +33,11 @@ const at = (index: number, field?: string): string =>
 /**
  * Judges probe results against the SSOT's expectations. Ids match exactly, the set must be
  * exactly the expected one, and every verdict is recomputed: the bundle's own verdicts and
- * embedded expectations are evidence of what it claims, never of what is true.
+ * embedded expectations are evidence of what it claims, never of what is true. Every result
+ * must carry `nonce`, the one the attester issued for this run: output recorded in another
+ * container carries another (or none) and fails, whatever its verdicts.
  */
-export function judgeProbes(expectations: readonly ProbeExpectation[], results: readonly ProbeResult[]): ProbeJudgement {
+export function judgeProbes(expectations: readonly ProbeExpectation[], results: readonly ProbeResult[], nonce: string): ProbeJudgement {
   const reasons: Reason[] = [];
   const wanted = new Map<string, ProbeExpectation>();
   if (expectations.length === 0) {
@@ -65,6 +67,9 @@ export function judgeProbes(expectations: readonly ProbeExpectation[], results: 
         reason("EXPECTED_MISMATCH", `probe ${result.id} embeds expected values that differ from the SSOT's`, at(index, "expected")),
       );
     }
+    if (result.nonce !== nonce) {
+      reasons.push(reason("NONCE_MISMATCH", `probe ${result.id} carries nonce ${result.nonce}, not the one issued for this attestation (${nonce})`, at(index, "nonce")));
+    }
     // An extra probe is judged against an empty expectation, which never passes.
     const expected = expectation?.expected ?? {};
     const verdict = recomputeVerdict(result.status, expected, result.actual);
@@ -75,7 +80,7 @@ export function judgeProbes(expectations: readonly ProbeExpectation[], results: 
       );
     }
     if (verdict !== "PASS" && expectation !== undefined) {
-      reasons.push(reason("PROBE_NOT_PASS", `probe ${result.id} is ${verdict}`, at(index)));
+      reasons.push(reason("PROBE_NOT_PASS", `probe ${result.id} is ${verdict}${describeMismatches(mismatches)}`, at(index)));
     }
     probes.push({ id: result.id, verdict, stored: result.verdict, mismatches });
   });
@@ -84,6 +89,24 @@ export function judgeProbes(expectations: readonly ProbeExpectation[], results: 
     if (!seen.has(id)) reasons.push(reason("PROBE_MISSING", `probe ${id} has no result`, "predicate.probes"));
   }
   return { verdict: reasons.length === 0 ? "ATTESTED" : "NOT_ATTESTED", probes, reasons };
+}
+
+const MAX_NAMED = 8;
+const show = (values: readonly unknown[]): string =>
+  values.slice(0, MAX_NAMED).map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join("; ") + (values.length > MAX_NAMED ? `; … ${values.length - MAX_NAMED} more` : "");
+
+/** What differs, named: extra and missing elements of a set, else the expected and actual values. */
+function describeMismatches(mismatches: readonly Mismatch[]): string {
+  if (mismatches.length === 0) return "";
+  const parts = mismatches.map((m) => {
+    if (m.extra !== undefined || m.missing !== undefined) {
+      const extra = m.extra?.length ? ` extra [${show(m.extra)}]` : "";
+      const missing = m.missing?.length ? ` missing [${show(m.missing)}]` : "";
+      return `${m.key}:${extra}${missing}`;
+    }
+    return `${m.key}: expected ${JSON.stringify(m.expected).slice(0, 120)}, got ${JSON.stringify(m.actual ?? null).slice(0, 120)}`;
+  });
+  return ` (${parts.join("; ")})`;
 }
 
 /** Counts of verdicts, as the predicate's `summary` must state them. */

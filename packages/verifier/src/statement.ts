@@ -41,6 +41,8 @@ export interface AttestationInput {
   engineRecord: SandboxAttestationPredicate["engineRecord"];
   /** The SSOT's expectations: the verdict is computed against these, never taken from the probes. */
   expectations: readonly ProbeExpectation[];
+  /** The nonce the attester issued to the probe program for this run. */
+  nonce: string;
   probes: ProbeResult[];
   files: SandboxFiles;
 }
@@ -84,7 +86,7 @@ export function sandboxSubjects(imageId: string, files: SandboxFiles, reportedSe
  * probe evidence against the SSOT, so a producer cannot write ATTESTED over a failing probe.
  */
 export function buildAttestationStatement(input: AttestationInput): SandboxAttestationStatement {
-  const judged = judgeProbes(input.expectations, input.probes);
+  const judged = judgeProbes(input.expectations, input.probes, input.nonce);
   return {
     _type: STATEMENT_TYPE_V1,
     subject: sandboxSubjects(input.image.id, input.files, input.engineRecord.reported.seccomp),
@@ -100,6 +102,7 @@ export function buildAttestationStatement(input: AttestationInput): SandboxAttes
       runFlags: input.runFlags,
       variant: input.variant,
       engineRecord: input.engineRecord,
+      nonce: input.nonce,
       probes: input.probes,
       summary: summarize(judged.probes.map((probe) => probe.verdict)),
       verdict: judged.verdict,

@@ -86,12 +86,12 @@ describe.skipIf(!engine)("macro attest on a real engine (skipped: no container e
   });
 
   const weakenings: [string, string[]][] = [
-    ["seccomp-unconfined", ["P05-SYS-SECCOMP-SENTINELS", "P06-PROC-SECCOMP-FILTER"]],
+    ["seccomp-unconfined", ["P05-SYS-SECCOMP-SWEEP", "P06-PROC-SECCOMP-FILTER"]],
     ["cap-added", ["P08-PROC-CAPS-EMPTY"]],
     ["writable-root", ["P01-FS-ROOT-RO"]],
-    ["root-user", ["P09-ID-NON-ROOT"]],
-    ["engine-socket", ["P13-HOST-SOCKETS-AND-MOUNTS"]],
-    ["secret-env", ["P14-SECRETS-ENV-AND-FILES"]],
+    ["root-user", ["P09-IDS-EXACT"]],
+    ["engine-socket", ["P13-MOUNTS-EXACT", "P18-SOCKETS-NONE"]],
+    ["secret-env", ["P14-ENV-EXACT"]],
     ["no-pids-limit", ["P16-CGROUP-LIMITS"]],
   ];
   it.each(weakenings)("weakened profile %s fails the attestation and names %j", (name, caughtBy) => {

@@ -54,6 +54,8 @@ export async function buildScratchImage(): Promise<ScratchImage> {
     const macroDir = join(rootfs, "opt", "macro");
     await mkdir(macroDir, { recursive: true });
     await mkdir(join(rootfs, "tmp"), { recursive: true });
+    // As in the attestation image: the engine copies this mode onto the /tmp tmpfs.
+    await chmod(join(rootfs, "tmp"), 0o1777);
     await mkdir(join(rootfs, "usr", "local", "bin"), { recursive: true });
     await build({ ...probeEntryOptions, config: false, silent: true, outDir: join(work, "bundle") });
     await copyFile(join(work, "bundle", "probe-entry.cjs"), join(macroDir, "probe-entry.cjs"));
@@ -73,17 +75,22 @@ export async function buildScratchImage(): Promise<ScratchImage> {
   }
 }
 
-/** The flags of the brief's attestation run, with Docker's default seccomp profile. */
+/** The deny-by-default profile the SSOT names (packages/sandbox owns it). */
+export const SECCOMP_PROFILE = fileURLToPath(new URL("../../../sandbox/seccomp-deny-by-default.json", import.meta.url));
+
+/** The SSOT's run flags (macro.yaml sandbox.runFlags) as the CLI path sends them. */
 export const HARDENED_RUN_FLAGS = [
   "--rm",
+  "--cgroupns", "private",
   "--network", "none",
   "--read-only",
   "--cap-drop", "ALL",
   "--security-opt", "no-new-privileges",
+  "--security-opt", `seccomp=${SECCOMP_PROFILE}`,
   "--user", "65534:65534",
   "--pids-limit", "64",
   "--memory", "256m",
-  "--tmpfs", "/tmp:rw,noexec,nosuid,size=16m",
+  "--tmpfs", "/tmp:rw,noexec,nosuid,nodev,size=16m",
 ] as const;
 
 /** A deliberately weak container (root, writable root, default caps, no limits) for negative controls. */
@@ -94,12 +101,13 @@ export function runProbeContainer(
   tag: string,
   expectationsJson: string,
   flags: readonly string[] = HARDENED_RUN_FLAGS,
+  nonce = randomBytes(16).toString("hex"),
 ): { status: number | null; stdout: string; stderr: string } {
   const name = `macro-probes-it-${randomBytes(6).toString("hex")}`;
   try {
     const result = spawnSync(
       "docker",
-      ["run", "--name", name, ...ownerLabelArgs(), ...flags, tag, "/opt/macro/probe-entry.cjs", "--expect-json", expectationsJson],
+      ["run", "--name", name, ...ownerLabelArgs(), ...flags, tag, "/opt/macro/probe-entry.cjs", "--expect-json", expectationsJson, "--nonce", nonce],
       { encoding: "utf8", timeout: 120_000, maxBuffer: 16 << 20 },
     );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

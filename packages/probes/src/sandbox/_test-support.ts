@@ -1,83 +1,44 @@
-// Test-only support (not exported): a fake ProbeEnv and /proc contents observed in a real
-// hardened container (docker run --read-only --cap-drop ALL --network none --user 65534 …).
+// Test-only support (not exported): a fake ProbeEnv and /proc contents observed in the real
+// attestation container (`pnpm macro attest`: Docker 20.10 Engine API, cgroup v1, private
+// cgroup namespace, the deny-by-default profile, --read-only --cap-drop ALL --user 65534 …).
 import { fileURLToPath } from "node:url";
 import { loadSsot, type ProbeExpectation, type ProbeResult } from "@macro/ssot";
-import type { ConnectOutcome, ConnectRequest, HelperRun, ProbeEnv, ProcessIds } from "./env.ts";
+import {
+  CGROUP_V1_PRIVATE,
+  HARDENED_DEV,
+  HARDENED_DEVICES_LIST,
+  HARDENED_HELPER,
+  HARDENED_MOUNTINFO,
+  HARDENED_STATUS,
+  HARDENED_TREE,
+  LO_IPV6_ROUTES,
+  ROUTE_HEADER,
+  UNIX_HEADER,
+  type FakeFile,
+  type FakeNode,
+} from "./_hardened.ts";
+import type { ConnectOutcome, ConnectRequest, HelperRun, NodeInfo, ProbeEnv, ProcessIds } from "./env.ts";
 import type { ProbeDefinition } from "./probe.ts";
 import { runProbes } from "./run.ts";
 
+export * from "./_hardened.ts";
+
 export const errno = (code: string): Error => Object.assign(new Error(`${code}: fake`), { code });
-
-export const HARDENED_MOUNTINFO = `72 48 0:39 / / ro,relatime master:2 - overlay overlay rw,lowerdir=/l/A:/l/B,upperdir=/d/diff,workdir=/d/work
-73 72 0:42 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw
-74 72 0:43 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755
-75 74 0:44 / /dev/pts rw,nosuid,noexec,relatime - devpts devpts rw,gid=5,mode=620,ptmxmode=666
-76 72 0:45 / /sys ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro
-77 76 0:46 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw,mode=755
-85 77 0:36 /docker/5741 /sys/fs/cgroup/pids ro,nosuid,nodev,noexec,relatime - cgroup cgroup rw,pids
-87 74 0:41 / /dev/mqueue rw,nosuid,nodev,noexec,relatime - mqueue mqueue rw
-88 74 0:47 / /dev/shm rw,nosuid,nodev,noexec,relatime - tmpfs shm rw,size=65536k
-89 72 0:48 / /tmp rw,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw,size=16384k
-90 72 254:0 /var/lib/docker/containers/5741/resolv.conf /etc/resolv.conf ro,relatime - ext4 /dev/vda rw,discard
-92 72 254:0 /var/lib/docker/containers/5741/hosts /etc/hosts ro,relatime - ext4 /dev/vda rw,discard
-49 73 0:42 /bus /proc/bus ro,nosuid,nodev,noexec,relatime - proc proc rw
-52 73 0:42 /sys /proc/sys ro,nosuid,nodev,noexec,relatime - proc proc rw
-54 73 0:43 /null /proc/keys rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755
-56 76 0:50 / /sys/firmware ro,relatime - tmpfs tmpfs ro
-`;
-
-export const HARDENED_STATUS = `Name:\tnode
-Umask:\t0022
-State:\tR (running)
-Pid:\t1
-Uid:\t65534\t65534\t65534\t65534
-Gid:\t65534\t65534\t65534\t65534
-Groups:\t65534 
-NoNewPrivs:\t1
-CapInh:\t0000000000000000
-CapPrm:\t0000000000000000
-CapEff:\t0000000000000000
-CapBnd:\t0000000000000000
-CapAmb:\t0000000000000000
-Seccomp:\t2
-Seccomp_filters:\t1
-`;
-
-export const ROUTE_HEADER = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n";
-export const LO_IPV6_ROUTES =
-  "00000000000000000000000000000001 80 00000000000000000000000000000000 00 00000000000000000000000000000000 00000000 00000001 00000000 80200001       lo\n" +
-  "ff000000000000000000000000000000 08 00000000000000000000000000000000 00 00000000000000000000000000000000 00000100 00000001 00000000 00000001       lo\n";
-export const UNIX_HEADER = "Num       RefCount Protocol Flags    Type St Inode Path\n";
-
-export const HARDENED_SENTINELS = [
-  "keyctl", "add_key", "request_key", "io_uring_setup", "perf_event_open", "process_vm_readv", "ptrace",
-  "bpf", "init_module", "finit_module", "kexec_load", "reboot", "swapon", "pivot_root", "chroot",
-  "open_by_handle_at", "userfaultfd", "setns", "umount2", "socket_af_vsock", "socket_af_alg",
-]
-  .map((call) => JSON.stringify({ call, ret: -1, errno: "EPERM" }))
-  .concat(JSON.stringify({ call: "clone3", ret: -1, errno: "ENOSYS" }))
-  .join("\n");
-
-const ok = (stdout: string): HelperRun => ({ exitCode: 0, signal: null, stdout: `${stdout}\n` });
-
-export const HARDENED_HELPER: Record<string, HelperRun> = {
-  sentinels: ok(HARDENED_SENTINELS),
-  unshare: ok('{"call":"unshare_user","ret":-1,"errno":"EPERM"}\n{"call":"unshare_mount","ret":-1,"errno":"EPERM"}'),
-  mount: ok('{"call":"mount","ret":-1,"errno":"EPERM"}'),
-  nnp: ok('{"call":"prctl_get_no_new_privs","ret":1,"errno":"none"}'),
-};
-
-export type FakeFile = string | Error;
 
 export interface FakeOptions {
   files?: Record<string, FakeFile>;
   dirs?: Record<string, string[] | Error>;
   links?: Record<string, string>;
-  present?: Record<string, { isSocket: boolean } | Error>;
+  /** Extra nodes (or Errors) anywhere in the tree; a parent directory lists them. */
+  nodes?: Record<string, FakeNode | Error>;
   /** Result of an open-for-write per path; default EROFS for creates, EACCES otherwise. */
   openForWrite?: (path: string, create: boolean) => void;
+  /** Directories a copy of the helper may be written to (default /tmp and /dev/shm) and those it then runs from (default none). */
+  writableDirs?: string[];
+  execDirs?: string[];
   helper?: Record<string, HelperRun | Error>;
   connect?: (request: ConnectRequest) => Promise<ConnectOutcome>;
+  connectUnix?: (path: string) => ConnectOutcome;
   env?: Record<string, string>;
   ids?: ProcessIds;
   setuid?: (id: number) => void;
@@ -86,44 +47,61 @@ export interface FakeOptions {
 }
 
 export interface FakeEnv extends ProbeEnv {
-  calls: { connect: ConnectRequest[]; helper: string[][]; unlink: string[]; opened: string[] };
+  calls: { connect: ConnectRequest[]; helper: string[][]; unlink: string[]; opened: string[]; written: string[]; executed: string[]; unix: string[] };
 }
 
 export const HARDENED: Required<Pick<FakeOptions, "files" | "dirs" | "links">> = {
   files: {
     "/proc/self/mountinfo": HARDENED_MOUNTINFO,
     "/proc/self/status": HARDENED_STATUS,
+    "/proc/self/cgroup": CGROUP_V1_PRIVATE,
+    "/proc/1/stat": "1 (node) R 0 1 1 0 -1 4194560 0 0 0 0\n",
+    "/proc/sysvipc/shm": "       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime                   rss                  swap\n",
+    "/proc/sysvipc/msg": "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n",
+    "/proc/sysvipc/sem": "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n",
     "/proc/net/route": ROUTE_HEADER,
     "/proc/net/ipv6_route": LO_IPV6_ROUTES,
     "/proc/net/unix": UNIX_HEADER,
     "/proc/keys": "",
     "/sys/fs/cgroup/pids/pids.max": "64\n",
     "/sys/fs/cgroup/memory/memory.limit_in_bytes": "268435456\n",
+    "/sys/fs/cgroup/devices/devices.list": HARDENED_DEVICES_LIST,
   },
-  dirs: { "/sys/class/net": ["lo"] },
+  dirs: { "/sys/class/net": ["lo"], "/proc": ["1", "acpi", "self", "thread-self"], "/dev/mqueue": [] },
   links: {
-    "/proc/self/ns/pid": "pid:[4026532180]",
-    "/proc/self/ns/ipc": "ipc:[4026532179]",
-    "/proc/self/ns/uts": "uts:[4026532178]",
+    "/proc/self/ns/pid": "pid:[4026532177]",
+    "/proc/self/ns/ipc": "ipc:[4026532176]",
+    "/proc/self/ns/uts": "uts:[4026532175]",
     "/proc/self/ns/user": "user:[4026531837]",
-    "/proc/self/ns/mnt": "mnt:[4026532177]",
-    "/proc/self/ns/net": "net:[4026532181]",
-    "/proc/self/ns/cgroup": "cgroup:[4026531835]",
+    "/proc/self/ns/time": "time:[4026531834]",
+    "/proc/self/ns/mnt": "mnt:[4026532174]",
+    "/proc/self/ns/net": "net:[4026532178]",
+    "/proc/self/ns/cgroup": "cgroup:[4026532243]",
+    ...Object.fromEntries(Object.entries(HARDENED_DEV).flatMap(([path, node]) => (node.link === undefined ? [] : [[path, node.link]]))),
   },
 };
 
-/** A fake env that looks like a hardened container; every option overrides or extends it. */
+const parentOf = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
+
+/** A fake env that looks like the attestation container; every option overrides or extends it. */
 export function fakeEnv(options: FakeOptions = {}): FakeEnv {
   const files: Record<string, FakeFile> = { ...HARDENED.files, ...options.files };
   const dirs = { ...HARDENED.dirs, ...options.dirs };
   const links = { ...HARDENED.links, ...options.links };
+  const nodes: Record<string, FakeNode | Error> = { ...HARDENED_TREE, ...HARDENED_DEV, ...options.nodes };
   const helper = { ...HARDENED_HELPER, ...options.helper };
-  const calls: FakeEnv["calls"] = { connect: [], helper: [], unlink: [], opened: [] };
+  const writable = options.writableDirs ?? ["/tmp", "/dev/shm"];
+  const executable = options.execDirs ?? [];
+  const calls: FakeEnv["calls"] = { connect: [], helper: [], unlink: [], opened: [], written: [], executed: [], unix: [] };
   const lookup = <T>(table: Record<string, T | Error>, path: string): T => {
     const value = Object.hasOwn(table, path) ? table[path] : undefined;
     if (value === undefined) throw errno("ENOENT");
     if (value instanceof Error) throw value;
     return value;
+  };
+  const nodeInfo = (path: string): NodeInfo => {
+    const node = lookup(nodes, path);
+    return { kind: node.kind, mode: node.mode ?? 0o755, major: node.major ?? 0, minor: node.minor ?? 0 };
   };
   return {
     calls,
@@ -131,8 +109,30 @@ export function fakeEnv(options: FakeOptions = {}): FakeEnv {
     readHead: async (path, bytes) => Math.min(bytes, lookup(files, path).length),
     readdir: async (path) => lookup(dirs, path),
     readlink: async (path) => lookup(links, path),
-    lstat: async (path) => lookup(options.present ?? {}, path),
-    async openForWrite(path, create) {
+    lstat: async (path) => nodeInfo(path),
+    async listDir(path) {
+      const own = Object.hasOwn(nodes, path) ? nodes[path] : undefined;
+      if (own instanceof Error) throw own;
+      if (path !== "/" && own === undefined) throw errno("ENOENT");
+      if (own !== undefined && own.kind !== "dir") throw errno("ENOTDIR");
+      return Object.entries(nodes)
+        .filter(([child]) => child !== "/" && parentOf(child) === path)
+        .map(([child, node]) => ({ name: child.slice(child.lastIndexOf("/") + 1), kind: node instanceof Error ? "dir" : node.kind }));
+    },
+    async copyHelperTo(path) {
+      calls.written.push(path);
+      if (!writable.includes(parentOf(path))) throw errno("EACCES");
+    },
+    async execAt(path) {
+      calls.executed.push(path);
+      if (!executable.includes(parentOf(path))) throw errno("EACCES");
+      return { exitCode: 0, signal: null, stdout: "" };
+    },
+    async connectUnix(path) {
+      calls.unix.push(path);
+      return options.connectUnix ? options.connectUnix(path) : { kind: "error", code: "ECONNREFUSED" };
+    },
+    openForWrite: async (path, create) => {
       calls.opened.push(path);
       if (options.openForWrite) return options.openForWrite(path, create);
       throw errno(create ? "EROFS" : "EACCES");
@@ -151,7 +151,7 @@ export function fakeEnv(options: FakeOptions = {}): FakeEnv {
       calls.connect.push(request);
       return options.connect ? options.connect(request) : { kind: "error", code: "ENETUNREACH" };
     },
-    env: options.env ?? { PATH: "/usr/local/bin", HOSTNAME: "c0ffee", HOME: "/" },
+    env: options.env ?? { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOSTNAME: "071d4ce6e51e", HOME: "/" },
     ids: () => options.ids ?? { uid: 65534, euid: 65534, gid: 65534, egid: 65534, groups: [65534] },
     setuid: options.setuid ?? (() => {
       throw errno("EPERM");
@@ -161,6 +161,9 @@ export function fakeEnv(options: FakeOptions = {}): FakeEnv {
     nonce: () => "0123456789abcdef",
   };
 }
+
+/** The nonce the tests' attester issues. */
+export const TEST_NONCE = "0123456789abcdef0123456789abcdef";
 
 /** The expectations of the repository's default SSOT, so tests prove the probes speak its keys. */
 let cachedExpectations: Promise<ProbeExpectation[]> | undefined;
@@ -184,7 +187,7 @@ export async function expectationFor(id: string): Promise<ProbeExpectation> {
 
 /** Runs one probe against the SSOT's expectation for it, through the real runner. */
 export async function judge(probe: ProbeDefinition, env: ProbeEnv): Promise<ProbeResult> {
-  const report = await runProbes([await expectationFor(probe.id)], env, [probe]);
+  const report = await runProbes([await expectationFor(probe.id)], TEST_NONCE, env, [probe]);
   const [result] = report.probes;
   if (result === undefined) throw new Error("runner returned no result");
   return result;

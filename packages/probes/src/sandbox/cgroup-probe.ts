@@ -45,6 +45,9 @@ export const p16CgroupLimits: ProbeDefinition = {
       evidence,
     );
     if ("unreadable" in pids || "unreadable" in memory) return inconclusive({}, evidence);
+    // Recorded, not judged: the run flags set no CPU limit (the SSOT has no field for one yet).
+    const cpu = await tryRead(env, v2 ? "/sys/fs/cgroup/cpu.max" : "/sys/fs/cgroup/cpu/cpu.cfs_quota_us");
+    evidence.push(`cpu quota: ${"text" in cpu ? cpu.text.trim() : cpu.errno} (informational)`);
     return measured(
       {
         pidsLimited: pids.limited,

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import * as z from "zod";
-import { ProbeExpectation, type ProbeReport } from "@macro/ssot";
+import { ProbeExpectation, ProbeNonce, type ProbeReport } from "@macro/ssot";
 import type { ProbeEnv } from "./env.ts";
 import { runProbes } from "./run.ts";
 
@@ -11,14 +11,26 @@ const ExpectationsInput = z.union([
 ]);
 
 export const ENTRY_USAGE =
-  "usage: probe-entry.cjs <expectations.json> | probe-entry.cjs --expect-json '<json>'\n" +
-  "  the JSON is a list of {id, title, expected} or an object with such a list under \"probes\"\n";
+  "usage: probe-entry.cjs (<expectations.json> | --expect-json '<json>') --nonce <32 hex digits>\n" +
+  "  the JSON is a list of {id, title, expected} or an object with such a list under \"probes\";\n" +
+  "  the nonce is the attester's, fresh for this run, and is carried by every result\n";
 
 export interface EntryIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readFile?: (path: string) => Promise<string>;
   probeEnv?: ProbeEnv;
+}
+
+/** `--nonce <hex>` taken out of args (it may come anywhere); a string is the usage error. */
+function takeNonce(args: string[]): { nonce: string; rest: string[] } | string {
+  const at = args.indexOf("--nonce");
+  if (at < 0) return "--nonce <32 hex digits> is required: the attester issues one per run";
+  const parsed = ProbeNonce.safeParse(args[at + 1]);
+  if (!parsed.success) return "--nonce must be 32 lower-case hex digits";
+  const rest = [...args.slice(0, at), ...args.slice(at + 2)];
+  if (rest.includes("--nonce")) return "--nonce given more than once";
+  return { nonce: parsed.data, rest };
 }
 
 async function loadExpectations(args: string[], io: EntryIo): Promise<ProbeExpectation[] | string> {
@@ -49,12 +61,13 @@ async function loadExpectations(args: string[], io: EntryIo): Promise<ProbeExpec
  * ran (the caller judges verdicts), or prints usage to stderr and returns 2 on bad input.
  */
 export async function runEntry(args: string[], io: EntryIo): Promise<number> {
-  const expectations = await loadExpectations(args, io);
-  if (typeof expectations === "string") {
-    io.stderr(`probe-entry: ${expectations}\n${ENTRY_USAGE}`);
+  const nonce = takeNonce(args);
+  const expectations = typeof nonce === "string" ? nonce : await loadExpectations(nonce.rest, io);
+  if (typeof nonce === "string" || typeof expectations === "string") {
+    io.stderr(`probe-entry: ${typeof nonce === "string" ? nonce : String(expectations)}\n${ENTRY_USAGE}`);
     return 2;
   }
-  const report: ProbeReport = await runProbes(expectations, io.probeEnv);
+  const report: ProbeReport = await runProbes(expectations, nonce.nonce, io.probeEnv);
   io.stdout(`${JSON.stringify(report)}\n`);
   return 0;
 }

@@ -6,7 +6,7 @@ import { realProbeEnv } from "./real-env.ts";
 
 // Settled before the first probe, so no probe ever runs alongside the helper. By now the load
 // has taken longer than the helper, so this waits for nothing. No top-level await: CommonJS.
-void earlyBatch
+void earlyBatch.run
   .catch(() => undefined)
   .then(() =>
     runEntry(process.argv.slice(2), {

@@ -30,6 +30,17 @@ export interface ProcessIds {
   groups: number[];
 }
 
+export type NodeKind = "file" | "dir" | "link" | "socket" | "char" | "block" | "fifo" | "other";
+
+export interface NodeInfo {
+  kind: NodeKind;
+  /** Permission bits (mode & 0o7777). */
+  mode: number;
+  /** Device numbers of a char/block node; 0:0 otherwise. */
+  major: number;
+  minor: number;
+}
+
 export interface ProbeEnv {
   readFile(path: string): Promise<string>;
   /** Up to `bytes` bytes from the start of a file (for files like /proc/kcore that must not be read whole). */
@@ -37,7 +48,15 @@ export interface ProbeEnv {
   readdir(path: string): Promise<string[]>;
   readlink(path: string): Promise<string>;
   /** Resolves when the path exists (any type, links not followed); throws ENOENT etc. otherwise. */
-  lstat(path: string): Promise<{ isSocket: boolean }>;
+  lstat(path: string): Promise<NodeInfo>;
+  /** A directory's entries with their types (links not followed). */
+  listDir(path: string): Promise<{ name: string; kind: NodeKind }[]>;
+  /** Writes a copy of the syscall helper at `path` (new file only, mode 0700). */
+  copyHelperTo(path: string): Promise<void>;
+  /** Executes `path` with `args`; throws with the errno (EACCES on a noexec mount) when exec fails. */
+  execAt(path: string, args: string[]): Promise<HelperRun>;
+  /** connect(2) on a unix socket path (local, never the network); nothing is written to it. */
+  connectUnix(path: string, timeoutMs: number): Promise<ConnectOutcome>;
   /** Opens for writing and closes at once; never writes a byte. `create` adds O_CREAT|O_EXCL. */
   openForWrite(path: string, create: boolean): Promise<void>;
   unlink(path: string): Promise<void>;

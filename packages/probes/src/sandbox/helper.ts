@@ -1,29 +1,36 @@
 import * as z from "zod";
 import type { HelperRun, ProbeEnv } from "./env.ts";
-import { batchArgs, HELPER_COMMANDS } from "./helper-exec.ts";
+import { batchArgs, helperCommands } from "./helper-exec.ts";
 
-export { DEFAULT_HELPER_PATH, HELPER_COMMANDS } from "./helper-exec.ts";
+export { DEFAULT_HELPER_PATH, HELPER_COMMANDS, sweepCommands, sweepPlan, SWEEP_PROBE_ID, type SweepPlan } from "./helper-exec.ts";
 
 export const HelperLine = z.strictObject({
   call: z.string().regex(/^[a-z0-9_]+$/),
+  /** The syscall number (sweep lines only). */
+  nr: z.number().int().nonnegative().optional(),
   ret: z.number().int(),
   errno: z.string().regex(/^(none|E[A-Z0-9]+)$/),
   signal: z.string().regex(/^SIG[A-Z0-9]+$/).optional(),
+  /** Not called: on the allowlist, or unsafe to call at all (sweep lines only). */
+  skip: z.enum(["allowed", "unsafe"]).optional(),
 });
 export type HelperLine = z.infer<typeof HelperLine>;
 
 const SECTION = /^\{"section":"([a-z]+)"\}$/;
 
 /**
- * Wraps a helper runner so that the first request for one of HELPER_COMMANDS runs all of them
+ * Wraps a helper runner so that the first request for one of `commands` runs all of them
  * in ONE exec (`batch a -- b -- …`) and each is then answered with its own section, exactly
  * the lines its own exec would have printed: one process start instead of four. Whenever the
  * batch does not answer cleanly (a helper without `batch`, a kill, sections missing or out of
  * order), every command falls back to its own exec, so a probe never sees a partial answer.
  * `started` is that batch exec already under way (early-helper.ts); it is then not run again.
  */
-export function batchedHelper(single: (args: string[]) => Promise<HelperRun>, started?: Promise<HelperRun>): (args: string[]) => Promise<HelperRun> {
-  const commands = Object.values(HELPER_COMMANDS);
+export function batchedHelper(
+  single: (args: string[]) => Promise<HelperRun>,
+  commands: readonly (readonly string[])[] = helperCommands(null),
+  started?: Promise<HelperRun>,
+): (args: string[]) => Promise<HelperRun> {
   const key = (args: readonly string[]) => args.join("\0");
   const known = new Set(commands.map(key));
   let batch: Promise<Map<string, HelperRun> | null> | null = null;
@@ -31,7 +38,7 @@ export function batchedHelper(single: (args: string[]) => Promise<HelperRun>, st
   const runBatch = async (): Promise<Map<string, HelperRun> | null> => {
     let run: HelperRun;
     try {
-      run = await (started ?? single(batchArgs()));
+      run = await (started ?? single(batchArgs(commands)));
     } catch {
       return null;
     }

@@ -14,7 +14,7 @@ describe("parseMountinfo", () => {
 
   it("decodes octal escapes and skips malformed lines", () => {
     const mounts = parseMountinfo("garbage\n1 0 0:1 /a\\040b /mnt/my\\040dir rw,relatime - ext4 /dev/a rw\n");
-    expect(mounts).toEqual([{ mountPoint: "/mnt/my dir", root: "/a b", fsType: "ext4", source: "/dev/a", readOnly: false }]);
+    expect(mounts).toMatchObject([{ mountPoint: "/mnt/my dir", root: "/a b", fsType: "ext4", source: "/dev/a", readOnly: false }]);
   });
 
   it("handles optional fields before the separator", () => {

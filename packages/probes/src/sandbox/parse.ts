@@ -7,6 +7,12 @@ export interface MountEntry {
   fsType: string;
   source: string;
   readOnly: boolean;
+  /** The fields as mountinfo writes them (octal escapes kept), for lines that must not be ambiguous. */
+  rawRoot: string;
+  rawMountPoint: string;
+  /** Per-mount options (field 6) and superblock options, split at commas. */
+  mountOptions: string[];
+  superOptions: string[];
 }
 
 // mountinfo escapes space, tab, newline and backslash as \ooo.
@@ -36,6 +42,10 @@ export function parseMountinfo(text: string): MountEntry[] {
       fsType,
       source: unescapeOctal(source),
       readOnly: ro(mountOptions) || ro(superOptions),
+      rawRoot: root,
+      rawMountPoint: mountPoint,
+      mountOptions: mountOptions.split(","),
+      superOptions: superOptions.split(","),
     });
   }
   return entries;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { errno, fakeEnv, HARDENED_STATUS, judge } from "./_test-support.ts";
-import { p06SeccompFilter, p07NoNewPrivs, p08CapsEmpty, p09NonRoot } from "./proc-probes.ts";
+import { p06SeccompFilter, p07NoNewPrivs, p08CapsEmpty, p09IdsExact } from "./proc-probes.ts";
 
 const status = (patch: (text: string) => string) => ({ files: { "/proc/self/status": patch(HARDENED_STATUS) } });
 
@@ -64,23 +64,41 @@ describe("P08-PROC-CAPS-EMPTY", () => {
   });
 });
 
-describe("P09-ID-NON-ROOT", () => {
-  it("passes for nobody who cannot setuid(0)", async () => {
-    expect(await judge(p09NonRoot, fakeEnv())).toMatchObject({ verdict: "PASS", actual: { anyRootId: false, setuidErrno: "EPERM" } });
+describe("P09-IDS-EXACT", () => {
+  it("passes for nobody (65534) with exactly group 65534, who cannot setuid(0)", async () => {
+    expect(await judge(p09IdsExact, fakeEnv())).toMatchObject({
+      verdict: "PASS",
+      actual: { uids: [65534, 65534, 65534, 65534], gids: [65534, 65534, 65534, 65534], groups: [65534], idsAgree: true, setuidErrno: "EPERM" },
+    });
   });
 
   it("fails when only the saved uid is root", async () => {
     const env = fakeEnv(status((t) => t.replace("Uid:\t65534\t65534\t65534\t65534", "Uid:\t65534\t65534\t0\t65534")));
-    expect(await judge(p09NonRoot, env)).toMatchObject({ verdict: "FAIL", actual: { anyRootId: true } });
+    expect(await judge(p09IdsExact, env)).toMatchObject({ verdict: "FAIL", actual: { uids: [65534, 65534, 0, 65534] } });
   });
 
-  it("fails on supplementary group 0", async () => {
-    const env = fakeEnv(status((t) => t.replace("Groups:\t65534 ", "Groups:\t0 65534")));
-    expect(await judge(p09NonRoot, env)).toMatchObject({ verdict: "FAIL", actual: { anyRootId: true } });
+  it("fails on ANY extra supplementary group, not only root's: the group of a host directory (e.g. docker's 999)", async () => {
+    const env = fakeEnv({
+      ...status((t) => t.replace("Groups:\t65534 ", "Groups:\t999 65534")),
+      ids: { uid: 65534, euid: 65534, gid: 65534, egid: 65534, groups: [65534, 999] },
+    });
+    const result = await judge(p09IdsExact, env);
+    expect(result).toMatchObject({ verdict: "FAIL", actual: { groups: [999, 65534], idsAgree: true } });
+  });
+
+  it("fails on a missing group and on another uid", async () => {
+    expect((await judge(p09IdsExact, fakeEnv({ ...status((t) => t.replace("Groups:\t65534 ", "Groups:\t")), ids: { uid: 65534, euid: 65534, gid: 65534, egid: 65534, groups: [] } }))).verdict).toBe("FAIL");
+    const other = fakeEnv({ ...status((t) => t.replaceAll("65534", "1000")), ids: { uid: 1000, euid: 1000, gid: 1000, egid: 1000, groups: [1000] } });
+    expect((await judge(p09IdsExact, other)).verdict).toBe("FAIL");
+  });
+
+  it("fails when the process's own ids disagree with /proc/self/status", async () => {
+    const env = fakeEnv({ ids: { uid: 65534, euid: 65534, gid: 65534, egid: 65534, groups: [65534, 0] } });
+    expect(await judge(p09IdsExact, env)).toMatchObject({ verdict: "FAIL", actual: { idsAgree: false } });
   });
 
   it("fails when setuid(0) succeeds", async () => {
     const env = fakeEnv({ setuid: () => undefined });
-    expect(await judge(p09NonRoot, env)).toMatchObject({ verdict: "FAIL", actual: { setuidErrno: "none" } });
+    expect(await judge(p09IdsExact, env)).toMatchObject({ verdict: "FAIL", actual: { setuidErrno: "none" } });
   });
 });

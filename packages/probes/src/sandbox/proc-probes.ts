@@ -77,9 +77,9 @@ export const p08CapsEmpty: ProbeDefinition = {
   },
 };
 
-export const p09NonRoot: ProbeDefinition = {
-  id: "P09-ID-NON-ROOT",
-  title: "The process holds no root id and cannot become root",
+export const p09IdsExact: ProbeDefinition = {
+  id: "P09-IDS-EXACT",
+  title: "uid, gid and the supplementary groups are exactly the expected ones, and root cannot be regained",
   async run(env) {
     const status = await readStatus(env);
     if ("errno" in status) return inconclusive({}, [`/proc/self/status unreadable (${status.errno})`]);
@@ -90,19 +90,24 @@ export const p09NonRoot: ProbeDefinition = {
       return inconclusive({}, ["/proc/self/status Uid/Gid/Groups unparseable"]);
     }
     const ids = env.ids();
-    const processIds = [ids.uid, ids.euid, ids.gid, ids.egid, ...ids.groups];
-    const anyRootId = [...uids, ...gids, ...groups, ...processIds].includes(0);
+    // The kernel's view and the process's own must agree; a mismatch is reported, never merged away.
+    const processGroups = [...new Set(ids.groups)].sort((a, b) => a - b);
+    const kernelGroups = [...new Set(groups)].sort((a, b) => a - b);
     let setuidErrno = "none";
     try {
       env.setuid(0);
     } catch (error) {
       setuidErrno = errnoOf(error);
     }
-    return measured({ anyRootId, setuidErrno }, [
-      `Uid: ${uids.join(" ")}`,
-      `Gid: ${gids.join(" ")}`,
-      `Groups: ${groups.length === 0 ? "(none)" : groups.join(" ")}`,
+    const evidence = [
+      `Uid (real, effective, saved, fs): ${uids.join(" ")}`,
+      `Gid (real, effective, saved, fs): ${gids.join(" ")}`,
+      `Groups: ${kernelGroups.length === 0 ? "(none)" : kernelGroups.join(" ")}`,
+      `getgroups(): ${processGroups.join(" ") || "(none)"}`,
       `setuid(0): ${setuidErrno}`,
-    ]);
+    ];
+    const agree = ids.uid === uids[0] && ids.euid === uids[1] && ids.gid === gids[0] && ids.egid === gids[1] && processGroups.join() === kernelGroups.join();
+    if (!agree) evidence.push("the process's own ids differ from /proc/self/status");
+    return measured({ uids, gids, groups: kernelGroups, idsAgree: agree, setuidErrno }, evidence);
   },
 };

@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { lstat, open, readdir, readFile, readlink, unlink } from "node:fs/promises";
+import { lstat, open, readdir, readFile, readlink, unlink, writeFile } from "node:fs/promises";
+import type { Stats, Dirent } from "node:fs";
 import { connect as netConnect, type LookupFunction } from "node:net";
 import { release } from "node:os";
-import type { ConnectOutcome, ConnectRequest, HelperRun, ProbeEnv } from "./env.ts";
+import type { ConnectOutcome, ConnectRequest, NodeInfo, NodeKind, ProbeEnv } from "./env.ts";
 import { batchedHelper } from "./helper.ts";
 import { helperPath as configuredHelperPath, runHelperAt } from "./helper-exec.ts";
+import type { EarlyBatch } from "./early-helper.ts";
 
 /** Given instead of a resolver: every name lookup fails at once, so no DNS query is ever sent. */
 const NO_DNS_CODE = "EMACRONODNS";
@@ -34,11 +36,45 @@ export function connectOnce(request: ConnectRequest): Promise<ConnectOutcome> {
   });
 }
 
+/** connect(2) to a unix socket path with a hard timeout; the socket is destroyed unwritten. */
+export function connectUnixOnce(path: string, timeoutMs: number): Promise<ConnectOutcome> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ path, timeout: timeoutMs });
+    const finish = (outcome: ConnectOutcome) => {
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.once("connect", () => finish({ kind: "connected" }));
+    socket.once("timeout", () => finish({ kind: "timeout" }));
+    socket.once("error", (error: NodeJS.ErrnoException) => finish({ kind: "error", code: error.code ?? "UNKNOWN" }));
+  });
+}
+
+function kindOf(entry: Stats | Dirent): NodeKind {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "dir";
+  if (entry.isSymbolicLink()) return "link";
+  if (entry.isSocket()) return "socket";
+  if (entry.isCharacterDevice()) return "char";
+  if (entry.isBlockDevice()) return "block";
+  if (entry.isFIFO()) return "fifo";
+  return "other";
+}
+
+async function nodeInfo(path: string): Promise<NodeInfo> {
+  const stat = await lstat(path);
+  // Linux dev_t: major in bits 8-19 and 32-43, minor in bits 0-7 and 20-31.
+  const rdev = BigInt(stat.rdev);
+  const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
+  const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
+  return { kind: kindOf(stat), mode: stat.mode & 0o7777, major, minor };
+}
+
 /**
  * The ProbeEnv backed by this process and its kernel. `helperBatch`: the helper's batch exec
  * already started (early-helper.ts), used instead of starting it when P03 first asks.
  */
-export function realProbeEnv(overrides: Partial<ProbeEnv> = {}, helperBatch?: Promise<HelperRun>): ProbeEnv {
+export function realProbeEnv(overrides: Partial<ProbeEnv> = {}, helperBatch?: EarlyBatch): ProbeEnv {
   const helperPath = configuredHelperPath();
   const env: ProbeEnv = {
     readFile: (path) => readFile(path, "utf8"),
@@ -53,7 +89,20 @@ export function realProbeEnv(overrides: Partial<ProbeEnv> = {}, helperBatch?: Pr
     },
     readdir: (path) => readdir(path),
     readlink: (path) => readlink(path),
-    lstat: async (path) => ({ isSocket: (await lstat(path)).isSocket() }),
+    lstat: nodeInfo,
+    listDir: async (path) => (await readdir(path, { withFileTypes: true })).map((entry) => ({ name: entry.name, kind: kindOf(entry) })),
+    async copyHelperTo(path) {
+      // Bytes through memory: copyFile may fall back to sendfile(2), which the profile denies.
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(helperPath);
+      } catch (error) {
+        throw Object.assign(new Error(`helper unreadable: ${String(error)}`), { code: "EMACRONOHELPER" });
+      }
+      await writeFile(path, bytes, { mode: 0o700, flag: "wx" });
+    },
+    execAt: (path, args) => runHelperAt(path, args),
+    connectUnix: connectUnixOnce,
     async openForWrite(path, create) {
       const flags = create ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL : constants.O_WRONLY;
       const handle = await open(path, flags, 0o600);
@@ -61,7 +110,7 @@ export function realProbeEnv(overrides: Partial<ProbeEnv> = {}, helperBatch?: Pr
     },
     unlink: (path) => unlink(path),
     // One exec serves every probe that needs the helper (see batchedHelper).
-    runHelper: batchedHelper((args) => runHelperAt(helperPath, args), helperBatch),
+    runHelper: batchedHelper((args) => runHelperAt(helperPath, args), helperBatch?.commands, helperBatch?.run),
     connect: connectOnce,
     env: { ...process.env },
     ids: () => ({

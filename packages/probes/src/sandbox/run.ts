@@ -6,7 +6,7 @@ import { SANDBOX_PROBES } from "./registry.ts";
 
 export const PROBES_TOOL = { name: "macro-sandbox-probes", version: "0.1.0" } as const;
 
-function errorResult(expectation: ProbeExpectation, evidence: string[]): ProbeResult {
+function errorResult(expectation: ProbeExpectation, evidence: string[], nonce: string): ProbeResult {
   return {
     id: expectation.id,
     title: expectation.title,
@@ -15,6 +15,7 @@ function errorResult(expectation: ProbeExpectation, evidence: string[]): ProbeRe
     actual: {},
     verdict: recomputeVerdict("error", expectation.expected, {}),
     evidence,
+    nonce,
   };
 }
 
@@ -23,9 +24,9 @@ function oneLine(error: unknown): string {
   return text.split("\n")[0]?.slice(0, 200) ?? "";
 }
 
-async function runOne(probe: ProbeDefinition, env: ProbeEnv): Promise<ProbeOutcome> {
+async function runOne(probe: ProbeDefinition, env: ProbeEnv, expected: ProbeExpectation["expected"]): Promise<ProbeOutcome> {
   try {
-    return await probe.run(env);
+    return await probe.run(env, expected);
   } catch (error) {
     // A defect in one probe must not hide the others' results: it becomes an ERROR verdict.
     return { status: "error", actual: {}, evidence: [`probe threw: ${oneLine(error)}`] };
@@ -36,9 +37,11 @@ async function runOne(probe: ProbeDefinition, env: ProbeEnv): Promise<ProbeOutco
  * Runs the probes named by the expectations, in their order, one at a time (P12 opens a socket
  * and must not overlap anything). Unknown or duplicated ids yield ERROR results; probes not
  * listed are not run. Verdicts are always recomputed from status, expected and actual.
+ * `nonce` is the attester's, carried by the report and by every result (see ProbeNonce).
  */
 export async function runProbes(
   expectations: ProbeExpectation[],
+  nonce: string,
   env: ProbeEnv = realProbeEnv(),
   probes: readonly ProbeDefinition[] = SANDBOX_PROBES,
 ): Promise<ProbeReport> {
@@ -49,15 +52,15 @@ export async function runProbes(
   for (const expectation of expectations) {
     const probe = byId.get(expectation.id);
     if (probe === undefined) {
-      results.push(errorResult(expectation, [`unknown probe id ${expectation.id}`]));
+      results.push(errorResult(expectation, [`unknown probe id ${expectation.id}`], nonce));
       continue;
     }
     if (seen.has(expectation.id)) {
-      results.push(errorResult(expectation, [`duplicate expectation for ${expectation.id}`]));
+      results.push(errorResult(expectation, [`duplicate expectation for ${expectation.id}`], nonce));
       continue;
     }
     seen.add(expectation.id);
-    const outcome = await runOne(probe, env);
+    const outcome = await runOne(probe, env, expectation.expected);
     results.push({
       id: expectation.id,
       title: expectation.title,
@@ -66,6 +69,7 @@ export async function runProbes(
       actual: outcome.actual,
       verdict: recomputeVerdict(outcome.status, expectation.expected, outcome.actual),
       evidence: outcome.evidence,
+      nonce,
     });
   }
   return {
@@ -74,6 +78,7 @@ export async function runProbes(
     startedAt,
     finishedAt: new Date().toISOString(),
     env: { kernelRelease: env.kernelRelease, arch: process.arch, node: process.version },
+    nonce,
     probes: results,
   };
 }
