@@ -20,7 +20,6 @@ export interface CreateBody {
   Tty: false;
   HostConfig: {
     AutoRemove: true;
-    CgroupnsMode: "private";
     NetworkMode: string;
     /** Asked for explicitly, so the engine's record can be held to them (engine-record.ts). */
     PidMode: "";
@@ -92,13 +91,12 @@ export function buildCreateBody(input: RunArgsInput, seccompJson: string | null)
     Tty: false,
     HostConfig: {
       AutoRemove: true,
-      // Private whatever the daemon's default (host on cgroup v1): see buildRunArgs.
-      CgroupnsMode: "private",
       NetworkMode: flags.network,
       PidMode: "",
       IpcMode: "private",
       UTSMode: "",
       UsernsMode: "",
+      // Private whatever the daemon's default (host on cgroup v1): see buildRunArgs.
       CgroupnsMode: "private",
       Privileged: false,
       ReadonlyRootfs: flags.readOnly,
