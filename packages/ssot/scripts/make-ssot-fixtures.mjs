@@ -8,7 +8,11 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const source = readFileSync(`${root}macro.yaml`, "utf8");
 // The editor hint points at a path relative to the repo root; it would be wrong in fixtures/.
-const body = source.slice(source.indexOf("\n") + 1);
+// The floor reads the seccomp profile at load, so its paths must resolve from fixtures/ssot/.
+const body = source
+  .slice(source.indexOf("\n") + 1)
+  .replace("  seccompProfile: packages/", "  seccompProfile: ../../packages/")
+  .replace("    seccomp: packages/", "    seccomp: ../../packages/");
 
 function variant(find, replace) {
   if (!body.includes(find)) throw new Error(`macro.yaml no longer contains:\n${find}`);

@@ -35,6 +35,10 @@ export function expectationWithin(floor: JsonValue, mine: JsonValue): boolean {
       if (typeof arg !== "number") return false;
       if (mineOp === null) return typeof mine === "number" && mine >= arg;
       return mineOp[0] === "$gte" && typeof mineOp[1] === "number" && mineOp[1] >= arg;
+    case "$set":
+      // An exact set may only lose members: everything the SSOT admits, the floor admits too.
+      if (!Array.isArray(arg) || mineOp === null || mineOp[0] !== "$set" || !Array.isArray(mineOp[1])) return false;
+      return mineOp[1].every((member) => arg.some((allowed) => isDeepStrictEqual(allowed, member)));
     case "$empty":
       if (arg !== true) return false;
       if (mineOp === null) return isDeepStrictEqual(mine, []) || isDeepStrictEqual(mine, {}) || mine === "";

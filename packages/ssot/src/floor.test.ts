@@ -147,6 +147,15 @@ describe("the floor: probes", () => {
     [{ $empty: true }, { $oneOf: [[], ["/x"]] }, false],
     [true, { $oneOf: [true, false] }, false],
     [0, { $lte: 0 }, false],
+    // An exact set may lose members, never gain one, and is never swapped for a looser operator.
+    [{ $set: ["read", "write"] }, { $set: ["read", "write"] }, true],
+    [{ $set: ["read", "write"] }, { $set: ["read"] }, true],
+    [{ $set: ["read", "write"] }, { $set: ["read", "write", "keyctl"] }, false],
+    [{ $set: [] }, { $set: [] }, true],
+    [{ $set: [] }, { $set: ["/run/docker.sock"] }, false],
+    [{ $set: [] }, [], false],
+    [{ $set: [] }, { $empty: true }, false],
+    [{ $set: [1, 2] }, { $oneOf: [{ $set: [1] }] }, false],
   ];
   it.each(within)("floor %j, SSOT %j → within %s", (floor, mine, want) => {
     expect(expectationWithin(floor, mine)).toBe(want);
