@@ -41,7 +41,24 @@ export function generateKeyPair(): GeneratedKeyPair {
  * exactly those bytes. A key that is not an ed25519 private key is the operator's input error.
  */
 export function signEnvelope(statement: Uint8Array | object, privateKeyPem: string): DsseEnvelope {
+  return signEnvelopeWith(statement, [privateKeyPem]);
+}
+
+/** One envelope, one signature per key (e.g. the operator's configured key and the run's own). */
+export function signEnvelopeWith(statement: Uint8Array | object, privateKeysPem: readonly string[]): DsseEnvelope {
   const payload = statement instanceof Uint8Array ? Buffer.from(statement) : Buffer.from(JSON.stringify(statement), "utf8");
+  const message = pae(IN_TOTO_PAYLOAD_TYPE, payload);
+  return {
+    payloadType: IN_TOTO_PAYLOAD_TYPE,
+    payload: payload.toString("base64"),
+    signatures: privateKeysPem.map((pem) => {
+      const key = signingKey(pem);
+      return { keyid: keyIdOf(key), sig: sign(null, message, key).toString("base64") };
+    }),
+  };
+}
+
+function signingKey(privateKeyPem: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPrivateKey(privateKeyPem);
@@ -51,12 +68,17 @@ export function signEnvelope(statement: Uint8Array | object, privateKeyPem: stri
   if (key.asymmetricKeyType !== "ed25519") {
     throw new InputError("SIGNING_KEY_INVALID", `the signing key is ${key.asymmetricKeyType ?? "unknown"}, not ed25519`);
   }
-  const sig = sign(null, pae(IN_TOTO_PAYLOAD_TYPE, payload), key);
-  return {
-    payloadType: IN_TOTO_PAYLOAD_TYPE,
-    payload: payload.toString("base64"),
-    signatures: [{ keyid: keyIdOf(key), sig: sig.toString("base64") }],
-  };
+  return key;
+}
+
+/** base64 of an ed25519 public key's SPKI DER: how the run hands its key to the inspector on a command line. */
+export function spkiBase64(publicKeyPem: string): string {
+  return createPublicKey(publicKeyPem).export({ type: "spki", format: "der" }).toString("base64");
+}
+
+/** The public key (PEM) of an ed25519 private key (PEM). */
+export function publicKeyOf(privateKeyPem: string): string {
+  return createPublicKey(signingKey(privateKeyPem)).export({ type: "spki", format: "pem" }).toString();
 }
 
 const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;

@@ -6,6 +6,9 @@ export {
   keyIdOf,
   generateKeyPair,
   signEnvelope,
+  signEnvelopeWith,
+  publicKeyOf,
+  spkiBase64,
   verifyEnvelope,
   decodeBase64,
   type GeneratedKeyPair,
@@ -20,6 +23,10 @@ export {
 } from "./statement.ts";
 export { FUTURE_SKEW_MS } from "./checks.ts";
 export { verifyAttestationBundle, type BundleContext, type BundleVerdict } from "./bundle.ts";
+export { openEvidence, type OpenedEvidence, type Signer } from "./authenticate.ts";
+export { checkSubjectShape, checkVenueFacts, checkOrigin, type BundleOrigin } from "./bundle-binding.ts";
+export { attestationBundleName, checkBundleName } from "./bundle-name.ts";
+export { EVIDENCE_LIMITS, parseEvidenceJson, readEvidenceFile, type UnreadableEvidence } from "./evidence-json.ts";
 export {
   bindRows,
   bindingIsGreen,
@@ -33,3 +40,4 @@ export {
 } from "./bind.ts";
 export { attestationRowEvidence } from "./attest-rows.ts";
 export { evidenceLines, checkEvidenceLines, type EvidenceLine } from "./evidence-lines.ts";
+export { testResultRowEvidence, TEST_RESULT_PREDICATE } from "./test-rows.ts";

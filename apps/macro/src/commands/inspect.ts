@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
 import { attestSandbox } from "@macro/attest";
+import { generateKeyPair, spkiBase64 } from "@macro/verifier";
 import { inspectInSandbox } from "../mvp/inspect.ts";
 import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
@@ -29,6 +30,9 @@ export default macroCommand({
     }
     const runId = newRunId(new Date());
     const recorder = memoryRecorder();
+    // An ephemeral key for this invocation only: it signs the attestation, and the inspector is
+    // told its public half, so only an attestation made right here lets it run.
+    const runKey = generateKeyPair();
     // The inspector refuses to run without an attestation bound to this very run.
     const attested = await attestSandbox({
       loaded,
@@ -39,6 +43,7 @@ export default macroCommand({
       runId,
       variant: { name: `inspect-${runId}`, runFlags: loaded.ssot.sandbox.runFlags },
       signingKeyPem: null,
+      runKeyPem: runKey.privateKeyPem,
       now: () => new Date(),
       signal: io.signal,
     });
@@ -52,7 +57,7 @@ export default macroCommand({
       loaded,
       packetDir: resolve(io.cwd, args.packet),
       outDir: resolve(io.cwd, args.out),
-      attestation: { path: attested.value.bundlePath, sha256: attested.value.bundleSha256 },
+      attestation: { path: attested.value.bundlePath, publicKey: spkiBase64(runKey.publicKeyPem) },
       runId,
       recorder,
       json: args.json,

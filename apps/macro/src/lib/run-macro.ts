@@ -16,7 +16,11 @@ import {
   writeBlockerPacket,
   writeFileAtomic,
   ensureDir,
+  jsonlLineDigests,
 } from "@macro/report";
+import { readFile } from "node:fs/promises";
+import { generateKeyPair } from "@macro/verifier";
+import { evidenceKeys } from "./keys.ts";
 import { trackActors } from "../tracks/index.ts";
 import { SideEffectLog } from "../tracks/deps.ts";
 import type { Io } from "./io.ts";
@@ -51,7 +55,7 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: s
   const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
   log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
   const recorder = new SideEffectLog(log);
-  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts };
+  const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts, runKey: generateKeyPair() };
 
   const checkpointPath = join(paths.checkpointsDir, `run-${runId}.checkpoint.json`);
   let writes: Promise<void> = ensureDir(paths.checkpointsDir);
@@ -78,7 +82,9 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: s
 
   const packet = output.status === "blocked" ? await writePacket(io, paths, loaded, runId, output, now()) : null;
   if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
-  const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(paths, loaded, runId, output, [packet?.json, packet?.markdown, packet?.operator, checkpointPath]);
+  // The checkpoint is a resume point that a resume rewrites, so no record points at it.
+  const persisted = output.outputs.persist?.evidence.find((e) => e.id === "run-record");
+  const record = output.status === "closed" && persisted !== undefined ? join(paths.cwd, persisted.path) : await recordRun(paths, loaded, runId, output, [packet?.json, packet?.markdown, packet?.operator]);
   if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
   log.flush();
 
@@ -93,10 +99,6 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: s
     checkpoint: relative(paths.cwd, checkpointPath),
     error: output.error,
   };
-}
-
-export function recordPathFor(paths: Paths, runId: string): string {
-  return join(paths.reportsDir, `run-record-${runId}.json`);
 }
 
 async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, at: Date) {
@@ -135,7 +137,15 @@ async function recordRun(paths: Paths, loaded: LoadedSsot, runId: string, output
   // Read back from disk, all at once: the record binds the bytes that are there.
   const written = files.filter((file): file is string => file !== undefined);
   const products = (await Promise.all(written.map(digestFile))).map(({ sha256 }, i) => ({ path: relative(paths.cwd, written[i] ?? ""), sha256 }));
-  const recordPath = recordPathFor(paths, runId);
+  // The evidence the run made before it stopped, where it is still the bytes that were recorded.
+  const evidence = [];
+  for (const e of output.evidence) {
+    const digest = await digestFile(join(paths.cwd, e.path)).catch(() => null);
+    if (digest?.sha256 !== e.sha256 || products.some((p) => p.path === e.path)) continue;
+    products.push({ path: e.path, sha256: e.sha256 });
+    evidence.push({ id: e.id, path: e.path, sha256: e.sha256, origin: e.origin });
+  }
+  const lines = evidence.find((e) => e.id === "test-results");
   const record = buildRunRecord({
     runId,
     macroId: loaded.ssot.macro.id,
@@ -145,8 +155,10 @@ async function recordRun(paths: Paths, loaded: LoadedSsot, runId: string, output
     blockerId: output.blocker?.id ?? null,
     flags: flagsFrom(output.sideEffects),
     products,
-    evidenceLines: [],
+    evidenceLines: lines === undefined ? [] : jsonlLineDigests(await readFile(join(paths.cwd, lines.path))),
+    evidence,
   });
-  await persistRunRecord({ recordPath, ledgerPath: join(paths.reportsDir, "ledger.ndjson"), record, at: new Date().toISOString() });
+  const keys = await evidenceKeys(loaded);
+  const { recordPath } = await persistRunRecord({ reportsDir: paths.reportsDir, ledgerPath: join(paths.reportsDir, "ledger.ndjson"), record, at: new Date().toISOString(), keys: keys.ledger });
   return recordPath;
 }
