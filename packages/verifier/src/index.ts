@@ -1,4 +1,4 @@
-export type { Reason } from "./reason.ts";
+export { reasonOf, type Reason } from "./reason.ts";
 export { sha256Hex } from "./hash.ts";
 export { judgeProbes, summarize, type JudgedProbe, type ProbeJudgement } from "./judge.ts";
 export {
