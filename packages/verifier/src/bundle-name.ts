@@ -2,7 +2,7 @@ import { reason, type Reason } from "./reason.ts";
 
 const PREFIX = "sandbox-attestation-evidence-";
 /** `<venue>-<date>[-<variant>]-<sha256 prefix>.json`, or the older `<venue>-<date>[-<variant>].json`. */
-const NAME = /^sandbox-attestation-evidence-([A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?)-(\d{4}-\d{2}-\d{2})(?:-(.+?))?(?:-([0-9a-f]{16}))?\.json$/;
+const NAME = /^sandbox-attestation-evidence-([A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?)-(\d{4}-\d{2}-\d{2})(?:-(.+?))??(?:-([0-9a-f]{16}))?\.json$/;
 
 /**
  * The name of a bundle written once: venue, UTC day, variant when it is one, and the first 16

@@ -41,3 +41,18 @@ export {
 export { attestationRowEvidence } from "./attest-rows.ts";
 export { evidenceLines, checkEvidenceLines, type EvidenceLine } from "./evidence-lines.ts";
 export { testResultRowEvidence, TEST_RESULT_PREDICATE } from "./test-rows.ts";
+export {
+  runCases,
+  verifierCases,
+  bundleCases,
+  binderCases,
+  VERIFIER_TARGETS,
+  KIT_TRUSTED,
+  KIT_NOW,
+  KIT_FILES,
+  type CaseOutcome,
+  type CaseResult,
+  type ConformanceCase,
+  type ConformanceTargets,
+  type BundleCase,
+} from "./conformance/index.ts";
