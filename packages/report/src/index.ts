@@ -25,6 +25,8 @@ export {
   serializeEntry,
   verifyLedger,
   verifyLedgerText,
+  verifyLedgerBytes,
+  signHead,
   type LedgerAppend,
   type LedgerCheck,
   type LedgerKeys,

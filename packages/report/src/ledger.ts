@@ -175,12 +175,17 @@ function checkHead(path: string, entries: number, headHash: string, verifier: He
   if (verifier === null) return ok("unsigned");
   const headFile = ledgerHeadPath(path);
   const raw = readBounded(headFile, 64 * 1024);
-  if (!raw.ok) {
+  if (!raw.ok && !(raw.error.code === "LEDGER_MISSING")) return err({ line: 0, code: "HEAD_MISSING", message: `${headFile}: ${raw.error.message}` });
+  return checkHeadBytes(raw.ok ? raw.value : null, entries, headHash, verifier, headFile);
+}
+
+function checkHeadBytes(raw: Uint8Array | null, entries: number, headHash: string, verifier: HeadVerifier, headFile: string): Result<LedgerCheck["anchor"], LedgerProblem> {
+  if (raw === null) {
     // A fresh ledger has no head yet; anything with entries must have one.
-    if (entries === 0 && raw.error.code === "LEDGER_MISSING") return ok("signed");
-    return err({ line: 0, code: "HEAD_MISSING", message: `${headFile}: the ledger has ${entries} entries but no readable signed head (${raw.error.message}): written without a key, or the head was removed` });
+    if (entries === 0) return ok("signed");
+    return err({ line: 0, code: "HEAD_MISSING", message: `${headFile}: the ledger has ${entries} entries but no signed head: written without a key, or the head was removed` });
   }
-  const opened = verifier.open(raw.value);
+  const opened = verifier.open(raw);
   if (!opened.ok) return err({ line: 0, code: "HEAD_SIGNATURE", message: `${headFile}: ${opened.error}` });
   const parsed = parseStrictJson(opened.value, { maxBytes: 64 * 1024, maxDepth: 4 });
   const head = parsed.ok ? LedgerHead.safeParse(parsed.value) : null;
@@ -193,6 +198,26 @@ function checkHead(path: string, entries: number, headHash: string, verifier: He
     });
   }
   return ok("signed");
+}
+
+/** The same checks over bytes in hand (the conformance kit): the ledger, and its head when there is one. */
+export function verifyLedgerBytes(ledger: Uint8Array, head: Uint8Array | null, verifier: HeadVerifier | null): Result<LedgerCheck, LedgerProblem> {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(ledger);
+  } catch {
+    return err({ line: 0, code: "NOT_UTF8", message: "the ledger is not UTF-8" });
+  }
+  const read = readLedgerText(text);
+  if (!read.ok) return read;
+  const n = read.value.entries.length;
+  const anchored = verifier === null ? ok("unsigned" as const) : checkHeadBytes(head, n, read.value.headHash, verifier, "head");
+  return anchored.ok ? ok({ entries: n, headHash: read.value.headHash, anchor: anchored.value }) : anchored;
+}
+
+/** The head a signer makes for a chain of `entries` ending in `headHash` (the kit builds heads with it). */
+export function signHead(signer: HeadSigner, entries: number, headHash: string): string {
+  return signer.sign(Buffer.from(headPayload(entries, headHash)));
 }
 
 /** `after`: the lines in `text` follow that many verified entries ending in that head. */

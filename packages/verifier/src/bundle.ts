@@ -11,7 +11,7 @@ import type { Signer } from "./authenticate.ts";
 import { openEvidence } from "./authenticate.ts";
 import { checkOrigin, checkSubjectShape, checkVenueFacts, type BundleOrigin } from "./bundle-binding.ts";
 import { checkProbes, checkRunFlags, checkSubjects, checkTime, checkVenue } from "./checks.ts";
-import { parseEvidenceJson } from "./evidence-json.ts";
+import { EVIDENCE_LIMITS, parseEvidenceJson } from "./evidence-json.ts";
 import { sha256Hex } from "./hash.ts";
 import { reason, type Reason } from "./reason.ts";
 import type { SandboxFiles } from "./statement.ts";
@@ -77,7 +77,8 @@ const schemaReasons = (error: z.ZodError, prefix: string): Reason[] =>
  */
 export function verifyAttestationBundle(bytes: Uint8Array, ctx: BundleContext): BundleVerdict {
   const reasons: Reason[] = [];
-  const bundleSha256 = sha256Hex(bytes);
+  // Past the limit nothing is read, not even hashed: refusing must cost nothing.
+  const bundleSha256 = bytes.byteLength > EVIDENCE_LIMITS.documentBytes ? "" : sha256Hex(bytes);
   const done = (statement: SandboxAttestationStatement | null, signer: Signer | null): BundleVerdict => ({
     accepted: reasons.length === 0 && statement !== null && signer !== null,
     reasons,

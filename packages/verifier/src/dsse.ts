@@ -58,7 +58,13 @@ export function signEnvelopeWith(statement: Uint8Array | object, privateKeysPem:
   };
 }
 
+// PEM parsing is most of the cost of a signature; a key object is immutable, so keep it.
+const SIGNING_KEYS = new Map<string, KeyObject>();
+const PUBLIC_KEYS = new Map<string, KeyObject | null>();
+
 function signingKey(privateKeyPem: string): KeyObject {
+  const cached = SIGNING_KEYS.get(privateKeyPem);
+  if (cached !== undefined) return cached;
   let key: KeyObject;
   try {
     key = createPrivateKey(privateKeyPem);
@@ -68,6 +74,7 @@ function signingKey(privateKeyPem: string): KeyObject {
   if (key.asymmetricKeyType !== "ed25519") {
     throw new InputError("SIGNING_KEY_INVALID", `the signing key is ${key.asymmetricKeyType ?? "unknown"}, not ed25519`);
   }
+  if (SIGNING_KEYS.size < 64) SIGNING_KEYS.set(privateKeyPem, key);
   return key;
 }
 
@@ -95,12 +102,18 @@ export function decodeBase64(text: string): Buffer | null {
 function trustedKeys(pems: readonly string[]): { key: KeyObject; index: number }[] {
   const keys: { key: KeyObject; index: number }[] = [];
   for (const [index, pem] of pems.entries()) {
-    try {
-      const key = createPublicKey(pem);
-      if (key.asymmetricKeyType === "ed25519") keys.push({ key, index });
-    } catch {
-      // An unreadable trusted key trusts nothing; the caller learns that no key matched.
+    let key = PUBLIC_KEYS.get(pem);
+    if (key === undefined) {
+      try {
+        const parsed = createPublicKey(pem);
+        key = parsed.asymmetricKeyType === "ed25519" ? parsed : null;
+      } catch {
+        // An unreadable trusted key trusts nothing; the caller learns that no key matched.
+        key = null;
+      }
+      if (PUBLIC_KEYS.size < 256) PUBLIC_KEYS.set(pem, key);
     }
+    if (key !== null) keys.push({ key, index });
   }
   return keys;
 }

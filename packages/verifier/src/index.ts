@@ -48,6 +48,7 @@ export {
   binderCases,
   VERIFIER_TARGETS,
   KIT_TRUSTED,
+  KIT_STRANGER,
   KIT_NOW,
   KIT_FILES,
   type CaseOutcome,

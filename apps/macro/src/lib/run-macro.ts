@@ -1,6 +1,6 @@
 import { join, relative } from "node:path";
 import { macroMachine, runMacro, type Checkpoint, type MacroOutput, type RestoredCheckpoint } from "@macro/machine";
-import { ExitCode, flagsFrom, loadMatrix, type LoadedSsot } from "@macro/ssot";
+import { ExitCode, InternalError, flagsFrom, loadMatrix, type LoadedSsot } from "@macro/ssot";
 import {
   buildBlockerPacket,
   buildRunRecord,
@@ -21,6 +21,7 @@ import {
 import { readFile } from "node:fs/promises";
 import { generateKeyPair } from "@macro/verifier";
 import { evidenceKeys } from "./keys.ts";
+import { REAL_TARGETS, runSelftest, type SelftestTargets } from "../selftest/selftest.ts";
 import { trackActors } from "../tracks/index.ts";
 import { SideEffectLog } from "../tracks/deps.ts";
 import type { Io } from "./io.ts";
@@ -47,13 +48,26 @@ const EXIT: Record<MacroOutput["status"], number> = { closed: ExitCode.closed, b
  * One run of the macro: inputs checked, machine driven with real actors, outcome persisted.
  * With `resume`, the run continues from a checkpoint (same run id, its log appended to).
  */
-export async function runMacroOnce(io: Io, paths: Paths, resume?: (ssotSha256: string) => RestoredCheckpoint): Promise<RunSummary> {
+export async function runMacroOnce(
+  io: Io,
+  paths: Paths,
+  resume?: (ssotSha256: string) => RestoredCheckpoint,
+  /** The verifier, binder and ledger check the conformance kit runs against; tests inject broken ones. */
+  targets: SelftestTargets = REAL_TARGETS,
+): Promise<RunSummary> {
   const { loaded, catalog, venueSource, venueFacts } = await loadInputs(io, paths);
+  // A verifier or binder that lets one tampered case through must not judge a run: refuse to
+  // start, before anything is written.
+  const kit = runSelftest(loaded.ssot, targets);
+  if (kit.failures.length > 0) {
+    const list = kit.failures.map((f) => `${f.id} (${f.classes.join(" ")}): expected ${f.expected}, got ${f.actual}`).join("; ");
+    throw new InternalError("SELFTEST_FAILED", `the conformance kit fails ${kit.failures.length} of ${kit.results.length} cases, so this verifier cannot be trusted to judge a run: ${list} (see \`pnpm macro selftest\`)`);
+  }
   const restored = resume?.(loaded.sha256);
   const now = () => new Date();
   const runId = restored?.runId ?? newRunId(now());
   const { log, file: logFile } = await createRunLogger(io, paths.reportsDir, runId);
-  log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
+  log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null, selftest: { cases: kit.results.length, ms: Math.round(kit.ms) } }, restored === undefined ? "run started" : "run resumed");
   const recorder = new SideEffectLog(log);
   const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts, runKey: generateKeyPair() };
 

@@ -21,8 +21,10 @@ const RUN_ORIGIN: BundleOrigin = { kind: "run", runId: KIT_RUN_ID, runPublicKeyP
 /** Every tampering of an attestation bundle the verifier must refuse, and the two controls it must accept. */
 export function bundleCases(ssot: Ssot): BundleCase[] {
   const ctx = (origin: BundleOrigin | undefined): BundleContext => ({ ssot, files: KIT_FILES, trustedKeys: [KIT_TRUSTED.publicKeyPem], now: KIT_NOW, ...(origin === undefined ? {} : { origin }) });
+  const good = goodStatement(ssot);
   const edit = (change: (s: SandboxAttestationStatement) => void, runId: string | null = null): SandboxAttestationStatement => {
-    const s = goodStatement(ssot, runId);
+    const s = structuredClone(good);
+    s.predicate.runId = runId;
     change(s);
     return s;
   };
@@ -35,7 +37,6 @@ export function bundleCases(ssot: Ssot): BundleCase[] {
     const p = probe(s);
     p.actual = Object.fromEntries(Object.keys(p.expected).map((key) => [key, "EDITED"]));
   };
-  const good = goodStatement(ssot);
   const payloadText = JSON.stringify(good);
   const envelopeOf = (payload: string, key = KIT_TRUSTED.privateKeyPem) => signEnvelope(Buffer.from(payload), key);
   const day = 86_400_000;
@@ -59,7 +60,7 @@ export function bundleCases(ssot: Ssot): BundleCase[] {
   };
 
   add("good-operator-signed.json", ["control"], "control: an operator's bundle signed by a trusted key", signed(good), { kind: "operator" }, "accepted");
-  add("good-in-run-signed.json", ["control"], "control: this run's bundle signed by its run key", text(signEnvelopeWith(goodStatement(ssot, KIT_RUN_ID), [KIT_RUN.privateKeyPem])), RUN_ORIGIN, "accepted");
+  add("good-in-run-signed.json", ["control"], "control: this run's bundle signed by its run key", text(signEnvelopeWith(edit(() => undefined, KIT_RUN_ID), [KIT_RUN.privateKeyPem])), RUN_ORIGIN, "accepted");
 
   add("bad-unsigned-bare.json", ["§6#23", "I14:unauthenticated"], "a complete, correct bare statement: nobody signed it", text(good));
   add("bad-unsigned-envelope.json", ["§6#23", "I14:unauthenticated"], "a DSSE envelope with an empty signature list", text({ ...signEnvelope(good, KIT_TRUSTED.privateKeyPem), signatures: [] }));
@@ -74,7 +75,7 @@ export function bundleCases(ssot: Ssot): BundleCase[] {
   add("bad-bom.json", ["I14:ambiguous-bytes"], "a byte-order mark before the envelope", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), signed(good)]));
   add("bad-trailing-bytes.json", ["I14:ambiguous-bytes"], "a second JSON value after the envelope", Buffer.concat([signed(good), Buffer.from(text(good))]));
   add("bad-deep-nesting.json", ["I14:crash"], "nesting far past the depth bound", Buffer.from(`${"[".repeat(100_000)}${"]".repeat(100_000)}`));
-  add("bad-oversize.json", ["I14:crash"], "a bundle past the size limit", Buffer.alloc(EVIDENCE_LIMITS.documentBytes + 1, 0x20));
+  add("bad-oversize.json", ["I14:crash"], "a bundle past the size limit", Buffer.from(new Uint8Array(EVIDENCE_LIMITS.documentBytes + 1).buffer));
   add("bad-not-json.json", ["I14:crash"], "not JSON at all", Buffer.from("{ this is not json\n"));
 
   add("bad-extra-subject.json", ["I14:extra-subjects"], "an extra subject nobody checks", signed(edit((s) => s.subject.push({ name: "payload.tar", digest: { sha256: "c".repeat(64) } }))));
@@ -128,9 +129,9 @@ export function bundleCases(ssot: Ssot): BundleCase[] {
   add("bad-run-flags.json", ["§6#15"], "weaker run flags than the SSOT's profile", signed(edit((s) => {
     s.predicate.runFlags = { ...s.predicate.runFlags, network: "host", capDrop: [] };
   })));
-  add("bad-replayed-run.json", ["§6#19", "I14:binding"], "another run's bundle, signed by this run's key, replayed into this run", text(signEnvelopeWith(goodStatement(ssot, "20261101T000000Z-0ld0"), [KIT_RUN.privateKeyPem])), RUN_ORIGIN);
-  add("bad-run-bundle-as-operator.json", ["§6#19", "I14:binding"], "a run's bundle offered as an operator's", signed(goodStatement(ssot, KIT_RUN_ID)));
-  add("bad-run-key-outside-run.json", ["I14:unauthenticated"], "a bundle signed only by a run key, offered without its run", text(signEnvelopeWith(goodStatement(ssot), [KIT_RUN.privateKeyPem])), undefined);
+  add("bad-replayed-run.json", ["§6#19", "I14:binding"], "another run's bundle, signed by this run's key, replayed into this run", text(signEnvelopeWith(edit(() => undefined, "20261101T000000Z-0ld0"), [KIT_RUN.privateKeyPem])), RUN_ORIGIN);
+  add("bad-run-bundle-as-operator.json", ["§6#19", "I14:binding"], "a run's bundle offered as an operator's", signed(edit(() => undefined, KIT_RUN_ID)));
+  add("bad-run-key-outside-run.json", ["I14:unauthenticated"], "a bundle signed only by a run key, offered without its run", text(signEnvelopeWith(good, [KIT_RUN.privateKeyPem])), undefined);
   add("bad-macro.json", ["I14:binding"], "a bundle made for another macro", signed(edit((s) => {
     s.predicate.macroId = "SOME_OTHER_MACRO";
   })));
