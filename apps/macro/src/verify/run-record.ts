@@ -1,7 +1,8 @@
 import { basename, dirname, join } from "node:path";
-import { readLedger, runRecordSignaturePath, RunRecord, type LedgerEntry } from "@macro/report";
+import { readLedger, runRecordSignaturePath, RunRecord, type LedgerEntry, type RunRecordEvidence } from "@macro/report";
+import { verifyBundleFile } from "@macro/attest";
 import { loadMatrix, type EvidenceRef, type LoadedSsot } from "@macro/ssot";
-import { bindRows, checkEvidenceLines, EVIDENCE_LIMITS, parseEvidenceJson, readEvidenceFile, reasonOf, sha256Hex, type Reason } from "@macro/verifier";
+import { bindRows, checkEvidenceLines, type BundleOrigin, EVIDENCE_LIMITS, parseEvidenceJson, readEvidenceFile, reasonOf, sha256Hex, type Reason } from "@macro/verifier";
 import type { EvidenceKeys } from "../lib/keys.ts";
 import { rowEvidenceFrom } from "../tracks/row-evidence.ts";
 import { check, type Check, type Verification } from "./types.ts";
@@ -27,6 +28,8 @@ export async function verifyRunRecord(path: string, bytes: Uint8Array, loaded: L
   }
   const record = parsed.data;
   const sha256 = sha256Hex(bytes);
+  // Evidence is bound to the SSOT the run read (its digest is in the record); today's SSOT judges the rest.
+  const asRun: LoadedSsot = { ...loaded, sha256: record.predicate.ssotSha256 };
 
   checks.push(check("signature", await checkSignature(path, bytes, keys, limits)));
   const entry = findEntry(path, record.predicate.runId, sha256, keys);
@@ -72,10 +75,25 @@ export async function verifyRunRecord(path: string, bytes: Uint8Array, loaded: L
   }
   checks.push(check(`${record.predicate.evidenceLines.length} evidence lines re-hashed`, lineReasons));
 
+  const attestation = evidence.find((e) => e.id === "attestation");
+  if (attestation !== undefined) checks.push(check("attestation re-verified", await checkAttestation(record, attestation, asRun, keys, cwd, entry.at)));
   if (record.predicate.status === "closed" || evidence.some((e) => e.id === "binding")) {
-    checks.push(check("binding recomputed from the evidence and the matrix", await recomputeBinding(record, loaded, cwd, entry.at)));
+    checks.push(check("binding recomputed from the evidence and the matrix", await recomputeBinding(record, asRun, cwd, entry.at)));
   }
   return { kind: "run-record", file: path, checks, limits };
+}
+
+/** The attestation as the run used it: in-run under the run key it recorded and bound to the run; returned under a trusted key. */
+async function checkAttestation(record: RunRecord, attestation: RunRecordEvidence, loaded: LoadedSsot, keys: EvidenceKeys, cwd: string, at: Date | null): Promise<Reason[]> {
+  let origin: BundleOrigin = { kind: "operator" };
+  if (attestation.origin === "produced") {
+    const keyRef = record.predicate.evidence.find((e) => e.id === "run-key");
+    const key = keyRef === undefined ? null : await readEvidenceFile(join(cwd, keyRef.path), 64 * 1024);
+    if (keyRef === undefined || key === null || !key.ok || sha256Hex(key.value) !== keyRef.sha256) return [reasonOf("RUN_KEY_MISSING", "the run key the attestation was signed with is missing or changed")];
+    origin = { kind: "run", runId: record.predicate.runId, runPublicKeyPem: Buffer.from(key.value).toString("utf8"), imageId: null };
+  }
+  const verdict = await verifyBundleFile(loaded, join(cwd, attestation.path), keys.trusted, at ?? new Date(), origin);
+  return verdict.reasons;
 }
 
 async function checkSignature(path: string, bytes: Uint8Array, keys: EvidenceKeys, limits: string[]): Promise<Reason[]> {
