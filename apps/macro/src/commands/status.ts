@@ -41,7 +41,7 @@ export default macroCommand({
         for (const entry of read.value.entries) {
           const file = join(paths.reportsDir, runRecordName(entry.runId, entry.recordSha256));
           const bytes = await readEvidenceFile(file);
-          if (bytes.ok) verifications.push(await verifyRunRecord(file, bytes.value, loaded, keys, io.cwd));
+          if (bytes.ok) verifications.push(await verifyRunRecord(file, bytes.value, loaded, keys));
         }
       }
     }

@@ -27,7 +27,7 @@ export default macroCommand({
     const keys = await evidenceKeys(loaded);
     const extra = args.key === undefined ? [] : [orInputError(await readInputText(resolve(io.cwd, args.key), { kind: "key", shown: args.key }))];
     const file = resolve(io.cwd, args.file);
-    const result = await verifyAnything(file, loaded, keys, io.cwd, extra, new Date());
+    const result = await verifyAnything(file, loaded, keys, extra, new Date());
     if ("unreadable" in result) throw new InputError(result.unreadable.code, result.unreadable.message, { file });
     const ok = passed(result);
     if (args.json) {

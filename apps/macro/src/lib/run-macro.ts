@@ -140,7 +140,7 @@ async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: stri
   });
   // A blocker the operator owns also gets a self-contained runbook they can be handed alone.
   const owner = loaded.ssot.blockers.find((b) => b.id === blocker.id)?.owner;
-  const operator = owner === "operator" ? join(paths.checkpointsDir, operatorPacketName(slug(blocker.id), packet.generatedAt.slice(0, 10))) : undefined;
+  const operator = owner === "operator" ? join(paths.checkpointsDir, operatorPacketName(slug(blocker.id), packet.generatedAt.slice(0, 10), runId)) : undefined;
   const runbook = operator === undefined ? [] : [{ path: operator, data: renderOperatorPacket(loaded.ssot, packet) }];
   const written = await writeBlockerPacket(packet, paths, io.env, runbook);
   return { json: written.jsonPath, markdown: written.markdownPath, operator };
@@ -150,14 +150,17 @@ async function writePacket(io: Io, paths: Paths, loaded: LoadedSsot, runId: stri
 async function recordRun(paths: Paths, loaded: LoadedSsot, runId: string, output: MacroOutput, files: (string | undefined)[]): Promise<string> {
   // Read back from disk, all at once: the record binds the bytes that are there.
   const written = files.filter((file): file is string => file !== undefined);
-  const products = (await Promise.all(written.map(digestFile))).map(({ sha256 }, i) => ({ path: relative(paths.cwd, written[i] ?? ""), sha256 }));
+  // Named relative to the reports folder the record lives in, so a copy of that folder verifies anywhere.
+  const products = (await Promise.all(written.map(digestFile))).map(({ sha256 }, i) => ({ path: relative(paths.reportsDir, written[i] ?? ""), sha256 }));
   // The evidence the run made before it stopped, where it is still the bytes that were recorded.
   const evidence = [];
   for (const e of output.evidence) {
-    const digest = await digestFile(join(paths.cwd, e.path)).catch(() => null);
-    if (digest?.sha256 !== e.sha256 || products.some((p) => p.path === e.path)) continue;
-    products.push({ path: e.path, sha256: e.sha256 });
-    evidence.push({ id: e.id, path: e.path, sha256: e.sha256, origin: e.origin });
+    const abs = join(paths.cwd, e.path);
+    const name = relative(paths.reportsDir, abs);
+    const digest = await digestFile(abs).catch(() => null);
+    if (digest?.sha256 !== e.sha256 || products.some((p) => p.path === name)) continue;
+    products.push({ path: name, sha256: e.sha256 });
+    evidence.push({ id: e.id, path: name, sha256: e.sha256, origin: e.origin });
   }
   const lines = evidence.find((e) => e.id === "test-results");
   const record = buildRunRecord({
@@ -169,7 +172,7 @@ async function recordRun(paths: Paths, loaded: LoadedSsot, runId: string, output
     blockerId: output.blocker?.id ?? null,
     flags: flagsFrom(output.sideEffects),
     products,
-    evidenceLines: lines === undefined ? [] : jsonlLineDigests(await readFile(join(paths.cwd, lines.path))),
+    evidenceLines: lines === undefined ? [] : jsonlLineDigests(await readFile(join(paths.reportsDir, lines.path))),
     evidence,
   });
   const keys = await evidenceKeys(loaded);

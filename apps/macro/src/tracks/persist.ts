@@ -16,13 +16,16 @@ export async function runPersist(deps: TrackDeps, { input }: { input: TrackInput
   const products: { path: string; sha256: string }[] = [];
   const fail = (reason: string): PersistOutput => ({ ok: false, reason, facts: [], evidence: [], sideEffects: [] });
   let evidenceLines: string[] = [];
+  const fromReports = (path: string) => relative(deps.paths.reportsDir, join(deps.paths.cwd, path));
   for (const ref of input.evidence) {
     const read = await readEvidenceFile(join(deps.paths.cwd, ref.path), EVIDENCE_LIMITS.linesBytes);
     if (!read.ok) return fail(`${ref.path} cannot be read back: ${read.error.message}`);
     const sha256 = sha256Hex(read.value);
     if (sha256 !== ref.sha256) return fail(`${ref.path} changed after it was recorded (sha256 ${sha256} ≠ ${ref.sha256})`);
-    if (products.some((p) => p.path === ref.path && p.sha256 !== sha256)) return fail(`${ref.path} is recorded twice with different digests`);
-    if (!products.some((p) => p.path === ref.path)) products.push({ path: ref.path, sha256 });
+    // Named relative to the reports folder the record lives in, so a copy of that folder verifies anywhere.
+    const name = fromReports(ref.path);
+    if (products.some((p) => p.path === name && p.sha256 !== sha256)) return fail(`${ref.path} is recorded twice with different digests`);
+    if (!products.some((p) => p.path === name)) products.push({ path: name, sha256 });
     // The bundle is not authenticated as a whole, so the record pins every line's digest.
     if (ref.id === "test-results") evidenceLines = jsonlLineDigests(read.value);
   }
@@ -38,8 +41,8 @@ export async function runPersist(deps: TrackDeps, { input }: { input: TrackInput
     flags: flagsFrom(input.sideEffects),
     products,
     evidenceLines,
-    evidence: input.evidence.map((e) => ({ id: e.id, path: e.path, sha256: e.sha256, origin: e.origin })),
-    matrix: { path: relative(deps.paths.cwd, matrixPath), sha256: matrix.sha256 },
+    evidence: input.evidence.map((e) => ({ id: e.id, path: fromReports(e.path), sha256: e.sha256, origin: e.origin })),
+    matrix: { path: relative(deps.paths.reportsDir, matrixPath), sha256: matrix.sha256 },
   });
   const at = deps.now().toISOString();
   const keys = await evidenceKeys(deps.loaded);

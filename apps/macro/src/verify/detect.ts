@@ -32,12 +32,12 @@ export function recognise(bytes: Uint8Array, name = ""): Kind | null {
  * `macro verify <file>`: reads the file once through the bounded reader (unreadable: exit 2,
  * nothing judged) and checks it as what it is, read-only.
  */
-export async function verifyAnything(path: string, loaded: LoadedSsot, keys: EvidenceKeys, cwd: string, extraKeys: string[], now: Date): Promise<{ unreadable: UnreadableEvidence } | Verification> {
+export async function verifyAnything(path: string, loaded: LoadedSsot, keys: EvidenceKeys, extraKeys: string[], now: Date): Promise<{ unreadable: UnreadableEvidence } | Verification> {
   const read = await readEvidenceFile(path, EVIDENCE_LIMITS.linesBytes);
   if (!read.ok) return { unreadable: read.error };
   const kind = recognise(read.value, basename(path));
   if (kind === "ledger") return verifyLedgerFile(path, keys);
-  if (kind === "run-record") return verifyRunRecord(path, read.value, loaded, keys, cwd);
+  if (kind === "run-record") return verifyRunRecord(path, read.value, loaded, keys);
   if (kind === null) {
     return { kind: "attestation-bundle", file: path, checks: [check("recognised", [reasonOf("UNRECOGNISED", `${basename(path)} is no attestation bundle, run record or ledger`)])], limits: [] };
   }

@@ -14,10 +14,12 @@ const CLOSED_EVIDENCE = ["attestation", "mvp-bundle", "test-results", "binding"]
  * A run record checked from scratch, read-only: its signature (required with a key), its ledger
  * entry, every product re-hashed, the exact evidence set, every evidence line, the attestation
  * re-verified and the binding recomputed from the evidence and the pinned matrix, compared row by
- * row with the binding the run wrote. Paths in a record are relative to the directory it was run
- * from (`cwd`).
+ * row with the binding the run wrote. Paths in a record are relative to the reports folder it lives
+ * in, so a copy of that folder verifies anywhere.
  */
-export async function verifyRunRecord(path: string, bytes: Uint8Array, loaded: LoadedSsot, keys: EvidenceKeys, cwd: string): Promise<Verification> {
+export async function verifyRunRecord(path: string, bytes: Uint8Array, loaded: LoadedSsot, keys: EvidenceKeys): Promise<Verification> {
+  // Every path in a record is relative to the folder the record lives in.
+  const cwd = dirname(path);
   const checks: Check[] = [];
   const limits: string[] = [];
   const json = parseEvidenceJson(bytes, basename(path));

@@ -10,9 +10,9 @@ export const OPERATOR_SECTIONS = [
   "6. If the venue cannot run it",
 ] as const;
 
-/** `checkpoints/operator-packet-<blocker>-<date>.md` */
-export function operatorPacketName(blockerSlug: string, date: string): string {
-  return `operator-packet-${blockerSlug}-${date}.md`;
+/** `checkpoints/operator-packet-<blocker>-<date>-<runId>.md`: one per run, so no run's record loses its runbook to the next. */
+export function operatorPacketName(blockerSlug: string, date: string, runId: string): string {
+  return `operator-packet-${blockerSlug}-${date}-${runId}.md`;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
