@@ -3,40 +3,54 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "@macro/report";
-import { cleanup, listFiles, macro, type CliRun } from "./harness.ts";
+import { cleanup, listFiles, macro, repoRoot, type CliRun } from "./harness.ts";
 
 const engine = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8" }).status === 0;
+const withEngine = { DOCKER_HOST: process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock" };
 const runs: CliRun[] = [];
 afterAll(() => runs.forEach(cleanup));
 
 describe.skipIf(!engine)("macro run on an approved venue with an engine (skipped: no container engine)", () => {
   it(
-    "closes green only with evidence: every track passed, all 45 rows bound, the run chained into the ledger",
+    "closes green only with evidence, twice the same day, and both run records still verify afterwards",
     () => {
-      const run = macro(["run", "--json"], { DOCKER_HOST: process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock" });
-      runs.push(run);
-      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-      const summary = JSON.parse(run.stdout) as { status: string; runId: string; record: string; packet: unknown };
-      expect(summary.status).toBe("closed");
-      expect(summary.packet).toBeNull();
-      expect(listFiles(run.reports).filter((f) => f.startsWith("blocker-"))).toEqual([]);
+      const first = macro(["run", "--json"], withEngine);
+      runs.push(first);
+      const scratch = join(first.reports, "..");
+      const second = macro(["run", "--json"], withEngine, scratch);
+      const summaries = [first, second].map((run) => {
+        expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+        return JSON.parse(run.stdout) as { status: string; runId: string; record: string; packet: unknown };
+      });
+      for (const summary of summaries) {
+        expect(summary.status).toBe("closed");
+        expect(summary.packet).toBeNull();
+        const bindingFile = listFiles(join(first.reports, "runs", summary.runId)).find((f) => /^binding-[0-9a-f]{16}\.json$/.test(f)) ?? "";
+        const binding = JSON.parse(readFileSync(join(first.reports, "runs", summary.runId, bindingFile), "utf8")) as { rows: { id: string; status: string }[] };
+        expect(binding.rows).toHaveLength(45);
+        expect(binding.rows.filter((r) => r.status !== "BOUND_PASS")).toEqual([]);
 
-      const binding = JSON.parse(readFileSync(join(run.reports, "runs", summary.runId, "binding.json"), "utf8")) as { rows: { id: string; status: string }[] };
-      expect(binding.rows).toHaveLength(45);
-      expect(binding.rows.filter((r) => r.status !== "BOUND_PASS")).toEqual([]);
-
-      const record = JSON.parse(readFileSync(join(run.reports, `run-record-${summary.runId}.json`), "utf8")) as {
-        subject: { name: string }[];
-        predicate: { status: string; tracks: { status: string }[]; evidenceLines: string[]; flags: Record<string, boolean> };
-      };
-      expect(record.predicate.status).toBe("closed");
-      expect(record.predicate.tracks.every((t) => t.status === "passed")).toBe(true);
-      expect(record.predicate.evidenceLines.length).toBeGreaterThanOrEqual(3);
-      expect(record.predicate.flags.containerCreatedByRun).toBe(true);
-      expect(record.subject.map((s) => s.name)).toEqual(expect.arrayContaining([expect.stringContaining("sandbox-attestation-evidence-V1-"), expect.stringContaining("binding.json")]));
-      const ledger = verifyLedger(join(run.reports, "ledger.ndjson"));
-      expect(ledger.ok && ledger.value.entries).toBe(1);
+        const record = JSON.parse(readFileSync(join(repoRoot, summary.record), "utf8")) as {
+          subject: { name: string }[];
+          predicate: { status: string; tracks: { status: string }[]; evidenceLines: string[]; flags: Record<string, boolean> };
+        };
+        expect(record.predicate.status).toBe("closed");
+        expect(record.predicate.tracks.every((t) => t.status === "passed")).toBe(true);
+        expect(record.predicate.evidenceLines.length).toBeGreaterThanOrEqual(3);
+        expect(record.predicate.flags.containerCreatedByRun).toBe(true);
+        expect(record.subject.map((s) => s.name)).toEqual(expect.arrayContaining([expect.stringContaining("sandbox-attestation-evidence-V1-"), expect.stringContaining("binding-")]));
+      }
+      expect(listFiles(first.reports).filter((f) => f.startsWith("blocker-"))).toEqual([]);
+      // Nothing of the first run was rewritten by the second: both verify from scratch.
+      for (const summary of summaries) {
+        const verify = macro(["verify", summary.record], withEngine, scratch);
+        expect(verify.status, verify.stdout).toBe(0);
+        expect(verify.stdout).toContain("binding recomputed from the evidence and the matrix");
+      }
+      const ledger = verifyLedger(join(first.reports, "ledger.ndjson"));
+      expect(ledger.ok && ledger.value.entries).toBe(2);
+      expect(macro(["status"], withEngine, scratch).status).toBe(0);
     },
-    900_000,
+    1_800_000,
   );
 });
