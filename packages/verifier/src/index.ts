@@ -51,6 +51,7 @@ export {
   KIT_STRANGER,
   KIT_NOW,
   KIT_FILES,
+  passingResult,
   type CaseOutcome,
   type CaseResult,
   type ConformanceCase,
