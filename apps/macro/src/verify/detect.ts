@@ -43,10 +43,24 @@ export async function verifyAnything(path: string, loaded: LoadedSsot, keys: Evi
   }
   const verdict = await verifyBundleFile(loaded, path, [...keys.trusted, ...extraKeys], now);
   if (verdict.unreadable !== null) return { unreadable: verdict.unreadable };
+  const claimed = verdict.accepted ? null : claimedRun(read.value);
   return {
     kind,
     file: path,
     checks: [check(`attestation bundle (${verdict.signed ? "signed" : "unsigned"}, venue ${verdict.venueId ?? "?"}, sha256 ${verdict.bundleSha256})`, verdict.reasons)],
-    limits: [],
+    // A hint only, read from bytes nobody vouched for: it changes no verdict.
+    limits: claimed === null ? [] : [`the (unverified) payload says it was made by run ${claimed}: a run's bundle is signed by that run's own key; verify its run record (reports/run-record-${claimed}-*.json), which pins that key`],
   };
+}
+
+/** The run id an envelope's payload claims, unverified, for a hint; null when there is none. */
+function claimedRun(bytes: Uint8Array): string | null {
+  const outer = parseEvidenceJson(bytes, "bundle");
+  if (!outer.ok || typeof outer.value !== "object" || outer.value === null) return null;
+  const payload = (outer.value as { payload?: unknown }).payload;
+  if (typeof payload !== "string") return null;
+  const inner = parseEvidenceJson(Buffer.from(payload, "base64"), "payload");
+  if (!inner.ok || typeof inner.value !== "object" || inner.value === null) return null;
+  const runId = (inner.value as { predicate?: { runId?: unknown } }).predicate?.runId;
+  return typeof runId === "string" && /^[\w.-]{1,80}$/.test(runId) ? runId : null;
 }
