@@ -49,6 +49,18 @@ describe("macro verify answers unreadable input with exit 2, at once, never hang
   });
 });
 
+describe("a FIFO planted in reports/ is refused, never opened for reading", () => {
+  it("as the latest-blocker pointer: macro status exits 2 at once", () => {
+    const reports = join(scratch, "planted", "reports");
+    mkdirSync(reports, { recursive: true });
+    spawnSync("mkfifo", [join(reports, "latest-blocker.json")]);
+    const run = spawnSync(process.execPath, [join(repoRoot, "apps/macro/bin.cjs"), "status"], { cwd: repoRoot, encoding: "utf8", timeout: 20_000, env: { PATH: process.env.PATH ?? "", MACRO_REPORTS_DIR: reports } });
+    expect(run.error).toBeUndefined();
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain("is a FIFO");
+  });
+});
+
 describe("macro verify rejects every tampered bundle of the kit with exit 3 and its reason", () => {
   const fixtures = join(repoRoot, "fixtures/bundles");
   const bad = readdirSync(fixtures).filter((f) => f.startsWith("bad-"));

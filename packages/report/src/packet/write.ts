@@ -1,7 +1,7 @@
-import { appendFile, readFile, rm } from "node:fs/promises";
+import { appendFile, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import * as z from "zod";
-import { BlockerPacket, InputError, InternalError, Sha256Hex } from "@macro/ssot";
+import { BlockerPacket, InputError, InternalError, Sha256Hex, formatStrictJsonError, parseStrictJson, readInput } from "@macro/ssot";
 import { ensureDir, writeFilesAtomic } from "../fs-atomic.ts";
 import { serializeJson, sha256Hex } from "../hash.ts";
 import { renderPacketMarkdown } from "./render.ts";
@@ -143,19 +143,17 @@ export async function clearLatestPacket(reportsDir: string): Promise<void> {
 
 // --- internal ---
 
+/** Through the one bounded reader: a FIFO, a device or a huge file planted here is refused, never read. */
 async function readIfExists(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return null;
-    throw error;
-  }
+  const read = await readInput(path, { kind: "evidence", maxBytes: 16 * 1024 * 1024 });
+  if (read.ok) return Buffer.from(read.value.buffer, read.value.byteOffset, read.value.byteLength);
+  if (read.error.code === "INPUT_NOT_FOUND") return null;
+  throw new InputError(read.error.code, read.error.message, { file: path });
 }
 
+/** Strict JSON: a duplicate key, a BOM or trailing bytes in a packet are tampering, not data. */
 function parseJson(bytes: Buffer, file: string): unknown {
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch (error) {
-    throw new InputError("JSON_INVALID", `${file}: not valid JSON`, { file, cause: error });
-  }
+  const parsed = parseStrictJson(bytes, { maxDepth: 64 });
+  if (!parsed.ok) throw new InputError("JSON_INVALID", formatStrictJsonError(file, parsed.error), { file });
+  return parsed.value;
 }
