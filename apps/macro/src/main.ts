@@ -59,6 +59,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     // A command that noticed the interrupt and wound down still ends as interrupted.
     return io.signal.aborted ? ExitCode.interrupted : code;
   } catch (error) {
+    // Whatever a command threw while winding down after a signal, the run was interrupted.
+    if (io.signal.aborted) {
+      io.stderr.write(`macro ${name}: interrupted\n`);
+      return ExitCode.interrupted;
+    }
     if (isCittyUsageError(error)) {
       io.stderr.write(`macro ${name}: ${error.message}\n\n${await command.usage()}\n`);
       return ExitCode.usage;

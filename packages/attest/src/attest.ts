@@ -1,9 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   ProbeReport,
   err,
   ok,
+  orInputError,
+  readInputText,
   type Fact,
   type LoadedSsot,
   type Result,
@@ -149,5 +150,5 @@ function parseReport(stdout: string): Result<ProbeReport, string> {
 }
 
 export async function readKey(path: string | null): Promise<string | null> {
-  return path === null ? null : readFile(path, "utf8");
+  return path === null ? null : orInputError(await readInputText(path, { kind: "key" }));
 }

@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { LoadedSsot } from "@macro/ssot";
+import { orInputError, readInput, type InputKind, type LoadedSsot } from "@macro/ssot";
 import type { SandboxFiles } from "@macro/verifier";
 
 /**
@@ -34,11 +33,13 @@ export function sandboxPaths(loaded: LoadedSsot): SandboxPaths {
 
 /** Raw bytes, hashed as they are: never re-serialised. */
 export async function readSandboxFiles(paths: SandboxPaths): Promise<SandboxFiles> {
+  // Through the one bounded reader: the SSOT names the first two, so they are user input.
+  const read = async (path: string, kind: InputKind) => Buffer.from(orInputError(await readInput(path, { kind })));
   const [dockerfile, seccompProfile, probeBundle, syscallHelper] = await Promise.all([
-    readFile(paths.dockerfile),
-    readFile(paths.seccompProfile),
-    readFile(paths.probeBundle),
-    readFile(paths.syscallHelper),
+    read(paths.dockerfile, "dockerfile"),
+    read(paths.seccompProfile, "profile"),
+    read(paths.probeBundle, "artifact"),
+    read(paths.syscallHelper, "artifact"),
   ]);
   return { dockerfile, seccompProfile, probeBundle, syscallHelper };
 }

@@ -1,5 +1,5 @@
 import { basename, isAbsolute, resolve } from "node:path";
-import { InputError, type LoadedSsot } from "@macro/ssot";
+import { orInputError, readInputText, type LoadedSsot } from "@macro/ssot";
 import {
   checkBundleName,
   readEvidenceFile,
@@ -12,18 +12,10 @@ import {
 } from "@macro/verifier";
 import { readSandboxFiles, sandboxPaths } from "./files.ts";
 
-const KEY_BYTES = 64 * 1024;
-
 /** Trusted keys are named in the SSOT, relative to it; extra ones may come from the operator's flags. */
 export async function trustedKeys(loaded: LoadedSsot, extra: string[]): Promise<string[]> {
   const paths = [...loaded.ssot.sandbox.signing.trustedKeys.map((p) => (isAbsolute(p) ? p : resolve(loaded.dir, p))), ...extra];
-  return Promise.all(
-    paths.map(async (p) => {
-      const read = await readEvidenceFile(p, KEY_BYTES);
-      if (!read.ok) throw new InputError(read.error.code, `trusted key ${read.error.message}`, { file: p });
-      return Buffer.from(read.value).toString("utf8");
-    }),
-  );
+  return Promise.all(paths.map(async (p) => orInputError(await readInputText(p, { kind: "key" }))));
 }
 
 /** A bundle's verdict, or why its file could not be read at all (exit 2, not a rejection). */

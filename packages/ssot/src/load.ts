@@ -134,6 +134,11 @@ function crossFieldIssues(ssot: Ssot): SsotIssue[] {
   ssot.blockers.forEach((b, i) =>
     b.guards.forEach((g, j) => unique(g, `blockers[${i}].guards[${j}]`, "guard")),
   );
+  const { signing } = ssot.sandbox;
+  if (signing.required && signing.trustedKeys.length === 0) {
+    issues.push({ path: "sandbox.signing.required", message: "signing is required but no key is trusted: no bundle could ever count" });
+  }
+  signing.trustedKeys.forEach((k, i) => unique(k, `sandbox.signing.trustedKeys[${i}]`, "trusted key"));
   ssot.sandbox.probes.forEach((p, i) => {
     if (Object.keys(p.expected).length === 0) {
       issues.push({ path: `sandbox.probes[${i}].expected`, message: "an empty expectation would pass anything" });

@@ -162,3 +162,30 @@ describe("Ssot schema", () => {
     if (!result.ok) expect(result.error.issues[0]?.path).toBe("sandbox.probes");
   });
 });
+
+describe("numbers in a sane range, settings that can be satisfied", () => {
+  const issuesOf = async (mutate: (sandbox: Record<string, unknown>) => void) => {
+    const data = await rawSsot();
+    mutate(data["sandbox"] as Record<string, unknown>);
+    const r = parseSsot(data, "macro.yaml");
+    return r.ok ? [] : r.error.issues.map((i) => `${i.path}: ${i.message}`);
+  };
+
+  it("refuses freshnessDays past 90 (any bundle would stay fresh)", async () => {
+    expect(await issuesOf((s) => (s["freshnessDays"] = 100000))).toEqual([expect.stringMatching(/^sandbox\.freshnessDays: /)]);
+    expect(await issuesOf((s) => (s["freshnessDays"] = 90))).toEqual([]);
+  });
+
+  it("refuses a memory limit of 0 (no limit), under 16m or over 64g, and pidsLimit past 65536", async () => {
+    for (const memory of ["0", "1k", "15m", "65g", "99999999999999999999"]) {
+      expect(await issuesOf((s) => ((s["runFlags"] as Record<string, unknown>)["memory"] = memory)), memory).toEqual([expect.stringMatching(/^sandbox\.runFlags\.memory: /)]);
+    }
+    expect(await issuesOf((s) => ((s["runFlags"] as Record<string, unknown>)["memory"] = "64g"))).toEqual([]);
+    expect(await issuesOf((s) => ((s["runFlags"] as Record<string, unknown>)["pidsLimit"] = 1e9))).toEqual([expect.stringMatching(/^sandbox\.runFlags\.pidsLimit: /)]);
+  });
+
+  it("refuses signing.required with no trusted key: it could never be satisfied", async () => {
+    const issues = await issuesOf((s) => ((s["signing"] as Record<string, unknown>)["required"] = true));
+    expect(issues).toEqual([expect.stringMatching(/^sandbox\.signing\.required: .*no key is trusted/)]);
+  });
+});

@@ -2,6 +2,17 @@ import * as z from "./zod.ts";
 import { SideEffectKind } from "./side-effects.ts";
 import { TrackId } from "./tracks.ts";
 
+/** Sane ranges: a number past these is a typo or an attack, never a setting. */
+export const MAX_FRESHNESS_DAYS = 90;
+export const MAX_PIDS = 65_536;
+export const MEMORY_RANGE = { min: 16 * 1024 ** 2, max: 64 * 1024 ** 3 } as const;
+
+/** `256m` → bytes; docker's suffixes, no suffix meaning bytes. */
+export function memoryLimitBytes(text: string): number {
+  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[text.slice(-1)] ?? 1;
+  return Number.parseInt(text, 10) * unit;
+}
+
 export const OwnerRole = z.enum(["operator", "owner", "builder", "follow-up-agent"]);
 export type OwnerRole = z.infer<typeof OwnerRole>;
 
@@ -58,8 +69,15 @@ export const RunFlags = z.strictObject({
   noNewPrivileges: z.boolean(),
   seccomp: z.string().min(1),
   user: z.string().regex(/^\d+:\d+$/, "user is uid:gid"),
-  pidsLimit: z.number().int().positive().nullable(),
-  memory: z.string().regex(/^\d+[kmg]?$/).nullable(),
+  pidsLimit: z.number().int().positive().max(MAX_PIDS, `at most ${MAX_PIDS}`).nullable(),
+  memory: z
+    .string()
+    .regex(/^\d+[kmg]?$/)
+    .refine((m) => {
+      const bytes = memoryLimitBytes(m);
+      return bytes >= MEMORY_RANGE.min && bytes <= MEMORY_RANGE.max;
+    }, "between 16m and 64g (0 would mean no limit)")
+    .nullable(),
   tmpfs: z.string().nullable(),
   env: z.record(z.string(), z.string()).default({}),
   mounts: z.array(z.strictObject({ source: z.string(), target: z.string(), readOnly: z.boolean() })).default([]),
@@ -71,14 +89,14 @@ export const SandboxProfile = z.strictObject({
   dockerfile: z.string().min(1),
   seccompProfile: z.string().min(1),
   runFlags: RunFlags,
-  /** Evidence older than this is stale. */
-  freshnessDays: z.number().int().positive(),
+  /** Evidence older than this is stale; a bound that never ends would make any bundle fresh. */
+  freshnessDays: z.number().int().positive().max(MAX_FRESHNESS_DAYS, `at most ${MAX_FRESHNESS_DAYS} days`),
   signing: z.strictObject({
     required: z.boolean(),
     trustedKeys: z.array(z.string().min(1)),
     signingKey: z.string().min(1).nullable(),
   }),
-  probes: z.array(ProbeExpectation).min(12, "a deny-by-default attestation needs at least 12 probes"),
+  probes: z.array(ProbeExpectation).min(12, "a deny-by-default attestation needs at least 12 probes").max(256),
 });
 export type SandboxProfile = z.infer<typeof SandboxProfile>;
 
@@ -128,7 +146,7 @@ export const Ssot = z.strictObject({
   matrix: z.strictObject({
     /** Relative to the SSOT file. */
     path: z.string().min(1),
-    rows: z.number().int().positive(),
+    rows: z.number().int().positive().max(1000),
   }),
   owners: z.strictObject({ operator: Owner, owner: Owner, builder: Owner }),
   blockers: z.array(BlockerCatalogEntry).min(1),

@@ -8,6 +8,7 @@ import { ioFrom } from "../lib/io.ts";
 import { resolvePaths } from "../lib/paths.ts";
 import { loadInputs } from "../lib/prepare.ts";
 import { classifyHere } from "../lib/venue.ts";
+import { abortable } from "../lib/abortable.ts";
 
 export default macroCommand({
   meta: { name: "attest", description: "B4′ alone, for an operator: build the offline image, run the probes in one throwaway container, write the bundle (exit 0 attested, 3 not)" },
@@ -21,9 +22,9 @@ export default macroCommand({
   async run({ args, data }) {
     const io = ioFrom(data);
     const paths = resolvePaths(io, args.ssot);
-    const { loaded, venueSource } = await loadInputs(io, paths);
+    const { loaded, venueSource } = await abortable(loadInputs(io, paths, args.key === undefined ? {} : { privateKey: args.key }), io.signal);
     const variant = args.profile === undefined ? null : await loadVariant(resolve(io.cwd, args.profile), loaded.ssot);
-    const { verdict, facts } = await classifyHere(loaded, venueSource);
+    const { verdict, facts } = await abortable(classifyHere(loaded, venueSource), io.signal);
     if (args.venue !== undefined && args.venue !== verdict.venueId) {
       throw new InputError("VENUE_MISMATCH", `--venue ${args.venue} does not match the observed venue (${verdict.venueId ?? verdict.class}): ${verdict.reason}`);
     }

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { dirname } from "node:path";
 import { ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
 import { attestSandbox } from "@macro/attest";
@@ -10,20 +10,26 @@ import { ioFrom } from "../lib/io.ts";
 import { newRunId, resolvePaths } from "../lib/paths.ts";
 import { loadInputs } from "../lib/prepare.ts";
 import { classifyHere } from "../lib/venue.ts";
+import { abortable } from "../lib/abortable.ts";
+import { checkOutDir, checkPacketDir } from "../lib/out-dir.ts";
 
 export default macroCommand({
   meta: { name: "inspect", description: "Inspect a knowledge-base packet with tki-inspector inside a freshly attested throwaway sandbox (exit code passed through: 0 report, 2 bad packet, 3 blocked)" },
   args: {
     packet: { type: "positional", description: "The packet folder (manifest.json, schema.json, data/)", required: true },
-    out: { type: "string", description: "Where the report goes (the only writable path in the sandbox)", valueHint: "DIR", required: true },
+    out: { type: "string", description: "A new or empty directory for report.json and report.md (macro copies them there; the sandbox never sees it)", valueHint: "DIR", required: true },
     ssot: ssotArg,
     json: { type: "boolean", description: "Ask the inspector for a JSON summary on stdout", default: false },
   },
   async run({ args, data }) {
     const io = ioFrom(data);
     const paths = resolvePaths(io, args.ssot);
-    const { loaded, venueSource } = await loadInputs(io, paths);
-    const { verdict } = await classifyHere(loaded, venueSource);
+    // Both paths judged before anything is read, attested or written: a bad one is exit 2, no trace.
+    const packetDir = await checkPacketDir(args.packet, io.cwd);
+    const repoDir = dirname(paths.ssot);
+    const out = await checkOutDir(String(args.out), { cwd: io.cwd, packetDir, repoDir });
+    const { loaded, venueSource } = await abortable(loadInputs(io, paths), io.signal);
+    const { verdict } = await abortable(classifyHere(loaded, venueSource), io.signal);
     if (verdict.class !== "approved" || verdict.venueId === null) {
       io.stderr.write(`macro inspect: BLOCKED: not an approved venue: ${verdict.reason}\n`);
       return ExitCode.blocked;
@@ -55,8 +61,10 @@ export default macroCommand({
       engine: attested.value.engine,
       image: attested.value.imageRef,
       loaded,
-      packetDir: resolve(io.cwd, args.packet),
-      outDir: resolve(io.cwd, args.out),
+      packetDir,
+      out,
+      repoDir,
+      cwd: io.cwd,
       attestation: { path: attested.value.bundlePath, publicKey: spkiBase64(runKey.publicKeyPem) },
       runId,
       recorder,

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { ExitCode, InputError, orInputError, readInputText } from "@macro/ssot";
+import { ExitCode, InputError } from "@macro/ssot";
+import { trustedKeys } from "@macro/attest";
 import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
@@ -23,10 +24,12 @@ export default macroCommand({
   async run({ args, data }) {
     const io = ioFrom(data);
     const paths = resolvePaths(io, args.ssot);
-    const { loaded } = await loadInputs(io, paths);
+    const extraKeys = args.key === undefined ? [] : [resolve(io.cwd, args.key)];
+    const { loaded } = await loadInputs(io, paths, { publicKeys: extraKeys });
     const keys = await evidenceKeys(loaded);
-    const extra = args.key === undefined ? [] : [orInputError(await readInputText(resolve(io.cwd, args.key), { kind: "key", shown: args.key }))];
+    const extra = (await trustedKeys(loaded, extraKeys)).slice(loaded.ssot.sandbox.signing.trustedKeys.length);
     const file = resolve(io.cwd, args.file);
+    // Whatever it is, it is read through the one bounded reader: unreadable is exit 2, nothing judged.
     const result = await verifyAnything(file, loaded, keys, extra, new Date());
     if ("unreadable" in result) throw new InputError(result.unreadable.code, result.unreadable.message, { file });
     const ok = passed(result);

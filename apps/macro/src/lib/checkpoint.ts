@@ -1,9 +1,11 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { restoreCheckpoint, type RestoredCheckpoint } from "@macro/machine";
-import { InputError } from "@macro/ssot";
+import { InputError, formatStrictJsonError, parseStrictJson, readInput } from "@macro/ssot";
 
 const CHECKPOINT = /^run-.+\.checkpoint\.json$/;
+/** A checkpoint holds a machine snapshot, track outputs and facts: far under this. */
+const CHECKPOINT_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The newest checkpoint in the folder, by modification time; null when none was written. */
 export async function newestCheckpoint(dir: string): Promise<string | null> {
@@ -17,12 +19,11 @@ export async function newestCheckpoint(dir: string): Promise<string | null> {
  * under) before the machine sees it. Only an unfinished run can be resumed.
  */
 export async function loadResumable(file: string): Promise<(ssotSha256: string) => RestoredCheckpoint> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, "utf8"));
-  } catch (error) {
-    throw new InputError("CHECKPOINT_UNREADABLE", `${file}: ${error instanceof Error ? error.message : String(error)}`, { file });
-  }
+  const read = await readInput(file, { kind: "evidence", maxBytes: CHECKPOINT_MAX_BYTES });
+  if (!read.ok) throw new InputError("CHECKPOINT_UNREADABLE", read.error.message, { file });
+  const parsed = parseStrictJson(read.value, { maxBytes: CHECKPOINT_MAX_BYTES });
+  if (!parsed.ok) throw new InputError("CHECKPOINT_UNREADABLE", formatStrictJsonError(file, parsed.error), { file });
+  const json = parsed.value;
   return (ssotSha256) => {
     const restored = restoreCheckpoint(json, { ssotSha256 });
     if (!restored.ok) throw new InputError(restored.error.code, `${file}: ${restored.error.message}`, { file });

@@ -28,6 +28,7 @@ import type { Io } from "./io.ts";
 import { createRunLogger } from "./logger.ts";
 import { newRunId, type Paths } from "./paths.ts";
 import { loadInputs } from "./prepare.ts";
+import { abortable } from "./abortable.ts";
 import { trackPrinter } from "./progress.ts";
 
 export interface RunSummary {
@@ -55,7 +56,8 @@ export async function runMacroOnce(
   /** The verifier, binder and ledger check the conformance kit runs against; tests inject broken ones. */
   targets: SelftestTargets = REAL_TARGETS,
 ): Promise<RunSummary> {
-  const { loaded, catalog, venueSource, venueFacts } = await loadInputs(io, paths);
+  // Nothing is written until the inputs are in; a signal before then ends the run at once, traceless.
+  const { loaded, catalog, venueSource, venueFacts } = await abortable(loadInputs(io, paths), io.signal);
   // A verifier or binder that lets one tampered case through must not judge a run: refuse to
   // start, before anything is written.
   const kit = runSelftest(loaded.ssot, targets);

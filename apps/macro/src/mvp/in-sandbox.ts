@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LoadedSsot } from "@macro/ssot";
+import { readInputText, type LoadedSsot } from "@macro/ssot";
 import type { ContainerEngine, SideEffectRecorder } from "@macro/sandbox";
 import { inspectInSandbox } from "./inspect.ts";
+import { checkOutDir } from "../lib/out-dir.ts";
 import { execLogged } from "./exec.ts";
 import type { TestCase } from "./test-results.ts";
 
@@ -33,7 +34,12 @@ const GOLDEN = "fixtures/packets/FIX7.expected";
 export async function sandboxAcceptance(ctx: SandboxTestContext): Promise<TestCase[]> {
   const root = ctx.loaded.dir;
   const cases: TestCase[] = [];
-  const run = await inspectInSandbox({ ...ctx, packetDir: join(root, FIX7), outDir: ctx.outDir });
+  const packetDir = join(root, FIX7);
+  // The run's own directory: a report left by an interrupted attempt of this track goes first
+  // (rm removes a link planted there, never what it points to), so a resumed run starts clean.
+  await rm(ctx.outDir, { recursive: true, force: true });
+  const out = await checkOutDir(ctx.outDir, { cwd: root, packetDir, repoDir: root });
+  const run = await inspectInSandbox({ ...ctx, packetDir, out, repoDir: root, cwd: root });
   const inside = run.ok && run.value.exitCode === 0;
   for (const [tag, file] of [["[#17]", "report.json"], ["[#18]", "report.md"]] as const) {
     const same = inside && (await readOrNull(join(ctx.outDir, file))) === (await readOrNull(join(root, GOLDEN, file)));
@@ -53,9 +59,6 @@ export async function sandboxAcceptance(ctx: SandboxTestContext): Promise<TestCa
 }
 
 async function readOrNull(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return null;
-  }
+  const r = await readInputText(path, { kind: "evidence", noSymlink: true });
+  return r.ok ? r.value : null;
 }

@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { BuildOutput, TrackInput } from "@macro/machine";
 import { digestFile, writeFileAtomic } from "@macro/report";
-import type { Fact } from "@macro/ssot";
+import { orInputError, readInputText, type Fact } from "@macro/ssot";
 import { foreignImports } from "../mvp/bundle-check.ts";
 import { execLogged } from "../mvp/exec.ts";
 import { runDir } from "../mvp/run-dir.ts";
@@ -19,7 +18,7 @@ export async function runBuild(deps: TrackDeps, { input, signal }: { input: Trac
   // Built into the run's own folder: the artifact this run tests and records is never the one a
   // concurrent run or a developer's rebuild rewrites under it.
   const outDir = join(dir, "mvp");
-  const build = await execLogged("pnpm", ["--filter", "@macro/tki-inspector", "exec", "tsup", "--out-dir", outDir], { cwd: deps.paths.cwd, env: deps.env, signal });
+  const build = await execLogged("pnpm", ["--filter", "@macro/tki-inspector", "exec", "tsup", "--out-dir", outDir], { cwd: deps.loaded.dir, env: deps.env, signal });
   const logPath = join(dir, "build.log");
   await writeFileAtomic(logPath, build.output);
   const log = relative(deps.paths.cwd, logPath);
@@ -31,7 +30,7 @@ export async function runBuild(deps: TrackDeps, { input, signal }: { input: Trac
     return { capability: "built", ok: false, reason: `the MVP build failed (${why}); log: ${log}`, facts, evidence, sideEffects: [] };
   }
   const bundlePath = join(outDir, "tki-inspector.js");
-  const bundle = await readFile(bundlePath, "utf8");
+  const bundle = orInputError(await readInputText(bundlePath, { kind: "artifact", noSymlink: true }));
   const foreign = foreignImports(bundle);
   const digest = await digestFile(bundlePath);
   const path = relative(deps.paths.cwd, bundlePath);

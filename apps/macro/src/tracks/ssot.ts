@@ -1,14 +1,13 @@
-import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { fromPromise } from "xstate";
 import type { SsotOutput, TrackInput } from "@macro/machine";
-import { hashBytes } from "@macro/ssot";
+import { hashBytes, orInputError, readInput } from "@macro/ssot";
 import type { TrackDeps } from "./deps.ts";
 
 /** Re-reads the SSOT's raw bytes: a file edited since load must not steer this run. */
 export function readSsotActor(deps: TrackDeps) {
   return fromPromise<SsotOutput, TrackInput>(async () => {
-    const bytes = await readFile(deps.loaded.path);
+    const bytes = orInputError(await readInput(deps.loaded.path, { kind: "ssot" }));
     const sha256 = hashBytes(bytes);
     const at = deps.now().toISOString();
     const path = relative(deps.paths.cwd, deps.loaded.path);

@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { TestOutput, TrackInput } from "@macro/machine";
 import { digestFile, writeFileOnce } from "@macro/report";
-import type { EvidenceRef, Fact } from "@macro/ssot";
+import { orInputError, readInputText, type EvidenceRef, type Fact } from "@macro/ssot";
 import { trustedKeys, verifyBundleFile } from "@macro/attest";
 import { sha256Hex, spkiBase64 } from "@macro/verifier";
 import { detectEngine } from "@macro/sandbox";
@@ -45,8 +44,9 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
   for (const suite of SUITES) {
     const file = join(dir, `tests-${suite.replace(/[@/]/g, "_")}.json`);
     const env = { ...deps.env, TKI_INSPECTOR_BUNDLE: join(deps.paths.cwd, bundle.path) };
-    const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.paths.cwd, env, signal });
-    const parsed = parseVitestJson(await readFile(file, "utf8").catch(() => ""), suite);
+    const run = await execLogged("pnpm", ["--filter", suite, "exec", "vitest", "run", "--reporter=json", `--outputFile=${file}`], { cwd: deps.loaded.dir, env, signal });
+    const report = await readInputText(file, { kind: "evidence", noSymlink: true });
+    const parsed = parseVitestJson(report.ok ? report.value : "", suite);
     const cases = parsed.ok ? parsed.value : [{ name: `${suite}: ${parsed.error} (exit ${run.exitCode}: ${run.output.trim().split("\n").slice(-2).join(" ")})`, status: "failed" as const }];
     all.push(...cases);
     statements.push(testResultStatement(subject, suite, cases));
@@ -101,7 +101,7 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
 /** The image the run attested, read only from the attestation as its run key signed it. */
 async function attestedImage(deps: TrackDeps, runId: string, attestation: EvidenceRef, runKey: EvidenceRef | undefined): Promise<{ image: string; runKeyPem: string } | null> {
   if (runKey === undefined) return null;
-  const key = await readFile(join(deps.paths.cwd, runKey.path), "utf8");
+  const key = orInputError(await readInputText(join(deps.paths.cwd, runKey.path), { kind: "key", noSymlink: true }));
   if (sha256Hex(key) !== runKey.sha256) return null;
   const verdict = await verifyBundleFile(deps.loaded, join(deps.paths.cwd, attestation.path), await trustedKeys(deps.loaded, []), deps.now(), { kind: "run", runId, runPublicKeyPem: key, imageId: null });
   return verdict.accepted && verdict.statement !== null ? { image: verdict.statement.predicate.image.ref, runKeyPem: key } : null;

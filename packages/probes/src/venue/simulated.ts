@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
 import * as z from "zod";
-import { EngineKind, err, ok, zodIssues, type EngineFacts, type Result, type SsotIssue } from "@macro/ssot";
+import { EngineKind, err, formatStrictJsonError, ok, parseStrictJson, readInput, zodIssues, type EngineFacts, type Result, type SsotIssue } from "@macro/ssot";
 import { liveVenueSource, type VenueFactSource } from "./source.ts";
 
 const SimulatedEngine = z
@@ -80,23 +79,15 @@ const MAX_BYTES = 256 * 1024;
 
 /** Reads a simulated venue file (what `MACRO_VENUE_FACTS` names) into a simulated source. */
 export async function loadSimulatedVenue(path: string): Promise<Result<VenueFactSource, SimulatedVenueLoadError>> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? "unknown error";
-    return err({ code: "VENUE_FACTS_NOT_FOUND", file: path, message: `${path}: cannot read (${code})`, issues: [] });
+  // The one bounded reader: a FIFO or a device is refused, never opened to block.
+  const read = await readInput(path, { kind: "facts", maxBytes: MAX_BYTES });
+  if (!read.ok) {
+    const code = read.error.code === "INPUT_TOO_LARGE" ? "VENUE_FACTS_INVALID" : "VENUE_FACTS_NOT_FOUND";
+    return err({ code, file: path, message: read.error.message, issues: [] });
   }
-  if (text.length > MAX_BYTES) {
-    return err({ code: "VENUE_FACTS_INVALID", file: path, message: `${path}: larger than ${MAX_BYTES} bytes`, issues: [] });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return err({ code: "VENUE_FACTS_JSON", file: path, message: `${path}: not JSON: ${message}`, issues: [] });
-  }
+  const json = parseStrictJson(read.value, { maxBytes: MAX_BYTES, maxDepth: 32 });
+  if (!json.ok) return err({ code: "VENUE_FACTS_JSON", file: path, message: `${path}: not strict JSON: ${formatStrictJsonError(path, json.error)}`, issues: [] });
+  const data = json.value;
   const parsed = SimulatedVenue.safeParse(data);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);

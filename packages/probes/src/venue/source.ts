@@ -1,7 +1,6 @@
-import { readFile as fsReadFile } from "node:fs/promises";
 import os from "node:os";
 import ci from "ci-info";
-import type { EngineFacts, EngineKind } from "@macro/ssot";
+import { readInputText, type EngineFacts, type EngineKind } from "@macro/ssot";
 import { probeEngineLive } from "./engine.ts";
 
 export interface CiFacts {
@@ -49,12 +48,10 @@ export function liveVenueSource(options: LiveVenueOptions = {}): VenueFactSource
     env,
     hostname: () => os.hostname(),
     user: liveUser,
+    // Bounded and regular files only: a machine-id or cgroup file that is a FIFO must not hang.
     readFile: async (path) => {
-      try {
-        return await fsReadFile(path, "utf8");
-      } catch {
-        return null;
-      }
+      const r = await readInputText(path, { kind: "facts" });
+      return r.ok ? r.value : null;
     },
     probeEngine: (kind, endpoint) => probeEngineLive(kind, endpoint, env, timeoutMs),
   };

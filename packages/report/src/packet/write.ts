@@ -1,7 +1,7 @@
 import { appendFile, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import * as z from "zod";
-import { BlockerPacket, InputError, InternalError, Sha256Hex, formatStrictJsonError, parseStrictJson, readInput } from "@macro/ssot";
+import { BlockerPacket, InputError, InternalError, Sha256Hex, formatStrictJsonError, inputError, parseStrictJson, readInput } from "@macro/ssot";
 import { ensureDir, writeFilesAtomic } from "../fs-atomic.ts";
 import { serializeJson, sha256Hex } from "../hash.ts";
 import { renderPacketMarkdown } from "./render.ts";
@@ -143,12 +143,12 @@ export async function clearLatestPacket(reportsDir: string): Promise<void> {
 
 // --- internal ---
 
-/** Through the one bounded reader: a FIFO, a device or a huge file planted here is refused, never read. */
+/** Through the one bounded reader: a FIFO or device planted in reports/ cannot hang `status`. */
 async function readIfExists(path: string): Promise<Buffer | null> {
-  const read = await readInput(path, { kind: "evidence", maxBytes: 16 * 1024 * 1024 });
-  if (read.ok) return Buffer.from(read.value.buffer, read.value.byteOffset, read.value.byteLength);
-  if (read.error.code === "INPUT_NOT_FOUND") return null;
-  throw new InputError(read.error.code, read.error.message, { file: path });
+  const r = await readInput(path, { kind: "evidence", noSymlink: true });
+  if (r.ok) return Buffer.from(r.value);
+  if (r.error.code === "INPUT_NOT_FOUND") return null;
+  throw inputError(r.error);
 }
 
 /** Strict JSON: a duplicate key, a BOM or trailing bytes in a packet are tampering, not data. */
