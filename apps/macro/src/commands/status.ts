@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { findLatestPacket, readLedger, runRecordName } from "@macro/report";
 import { lstat } from "node:fs/promises";
 import { ExitCode, InputError, formatSsotError, loadSsot } from "@macro/ssot";
-import { readEvidenceFile } from "@macro/verifier";
+import { readEvidenceFile, reasonOf } from "@macro/verifier";
 import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
 import { ioFrom } from "../lib/io.ts";
@@ -10,7 +10,7 @@ import { evidenceKeys } from "../lib/keys.ts";
 import { resolvePaths } from "../lib/paths.ts";
 import { verifyLedgerFile } from "../verify/ledger.ts";
 import { verifyRunRecord } from "../verify/run-record.ts";
-import { passed, type Verification } from "../verify/types.ts";
+import { check, passed, type Verification } from "../verify/types.ts";
 
 export default macroCommand({
   meta: { name: "status", description: "Where the last blocked run stopped, after verifying the ledger and every run record in it (exit 0, or 3 naming what does not verify)" },
@@ -45,8 +45,16 @@ export default macroCommand({
         }
       }
     }
+    // A pointer or packet that no longer matches is tampered evidence (3, named), not bad input;
+    // one that cannot be read at all (a FIFO, a device) stays an input error (2).
+    let packet: Awaited<ReturnType<typeof findLatestPacket>> = null;
+    try {
+      packet = await findLatestPacket(paths.reportsDir);
+    } catch (error) {
+      if (!(error instanceof InputError) || !/^(LATEST_|JSON_INVALID)/.test(error.code)) throw error;
+      verifications.push({ kind: "run-record", file: join(paths.reportsDir, "latest-blocker.json"), checks: [check("latest blocker packet", [reasonOf(error.code, error.message)])], limits: [] });
+    }
     const failing = verifications.filter((v) => !passed(v));
-    const packet = await findLatestPacket(paths.reportsDir);
     const limits = [...new Set(verifications.flatMap((v) => v.limits))];
     if (args.json) {
       io.stdout.write(
