@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BlockerPacket } from "@macro/ssot";
-import { cleanup, keyedSsot, macro, type CliRun } from "./harness.ts";
+import { cleanup, keyedSsot, macro, repoRoot, type CliRun } from "./harness.ts";
 
 // The seed's loop: an operator makes a key (keygen), the owner trusts its public half in the SSOT,
 // the operator attests where an engine runs and signs the bundle, hands it back, and the run on a
@@ -39,13 +39,15 @@ describe.skipIf(!engine)("the operator path: a signed, returned bundle is accept
     expect(envelope.signatures).toHaveLength(1);
 
     const run = macro(["run", "--json", "--ssot", ssot], {}, scratch);
-    expect(run.status, run.stderr).toBe(3);
-    const packet = latestPacket(run);
-    expect(packet.tracks.find((t) => t.id === "attest")?.status).toBe("passed");
-    expect(packet.blocker.id).toBe("B-TESTS");
-    expect(packet.stoppedAt.why).toContain("no container engine");
-    expect(packet.flags.macLocalEvidenceUsed).toBe(false);
-    expect(packet.flags.containerCreatedByRun).toBe(false);
+    // What follows B4′ is not this test's business (the build runs in the SSOT's folder, which
+    // here is a scratch copy outside the workspace); B4′ itself must pass on the signed bundle.
+    expect([1, 3], run.stderr).toContain(run.status);
+    const summary = JSON.parse(run.stdout) as { record: string; blocker: { id: string } | null };
+    expect(summary.blocker?.id).not.toBe("B4′");
+    const record = JSON.parse(readFileSync(join(repoRoot, summary.record), "utf8")) as { predicate: { tracks: { id: string; status: string }[]; flags: Record<string, boolean> } };
+    expect(record.predicate.tracks.find((t) => t.id === "attest")?.status).toBe("passed");
+    expect(record.predicate.flags.macLocalEvidenceUsed).toBe(false);
+    expect(record.predicate.flags.containerCreatedByRun).toBe(false);
   }, 300_000);
 
   it("a signed bundle edited after signing is not accepted: the run stays at B4′ and the packet says why", () => {
