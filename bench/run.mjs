@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { root } from "./lib.mjs";
 
 const only = process.argv.slice(2);
-const all = ["blocked-path", "attest", "inspect"];
+const all = ["blocked-path", "selftest", "attest", "inspect"];
 let failed = 0;
 for (const name of only.length > 0 ? only : all) {
   const file = join(root, "bench", `${name}.mjs`);

@@ -14,7 +14,8 @@ const COMMANDS: Record<string, { description: string; load: Loader }> = {
   attest: { description: "B4′ alone: build the sandbox image, run the probes, write the evidence bundle", load: () => import("./commands/attest.ts").then((m) => m.default) },
   keygen: { description: "Make an ed25519 key pair for signing attestation bundles", load: () => import("./commands/keygen.ts").then((m) => m.default) },
   inspect: { description: "Run tki-inspector on a packet inside an attested throwaway sandbox", load: () => import("./commands/inspect.ts").then((m) => m.default) },
-  verify: { description: "Verify an attestation bundle read-only (exit 0 accepted, 3 rejected)", load: () => import("./commands/verify.ts").then((m) => m.default) },
+  verify: { description: "Verify an attestation bundle, a run record or the ledger read-only (exit 0 accepted, 3 rejected, 2 unreadable)", load: () => import("./commands/verify.ts").then((m) => m.default) },
+  selftest: { description: "Run the conformance kit against the real verifier and binder (exit 0 all as expected, 1 not)", load: () => import("./commands/selftest.ts").then((m) => m.default) },
 };
 
 function mainUsage(): string {

@@ -3,16 +3,16 @@ import { parseArgs } from "./args.ts";
 
 describe("parseArgs", () => {
   it("parses the inspect command with every flag", () => {
-    const argv = ["inspect", "pkt", "--out", "o", "--attestation", "a.json", "--attestation-sha256", "ab", "--run-id", "r1", "--json"];
+    const argv = ["inspect", "pkt", "--out", "o", "--attestation", "a.json", "--attestation-key", "ab", "--run-id", "r1", "--json"];
     expect(parseArgs(argv)).toEqual({
       ok: true,
-      value: { kind: "inspect", packetDir: "pkt", out: "o", attestation: "a.json", attestationSha256: "ab", runId: "r1", json: true },
+      value: { kind: "inspect", packetDir: "pkt", out: "o", attestation: "a.json", attestationKey: "ab", runId: "r1", json: true },
     });
   });
 
   it("leaves the attestation flags undefined so the guards can fall back to the environment", () => {
     const parsed = parseArgs(["inspect", "pkt", "--out", "o"]);
-    expect(parsed).toMatchObject({ ok: true, value: { attestation: undefined, attestationSha256: undefined, runId: undefined, json: false } });
+    expect(parsed).toMatchObject({ ok: true, value: { attestation: undefined, attestationKey: undefined, runId: undefined, json: false } });
   });
 
   it("answers --help and -h before anything else", () => {

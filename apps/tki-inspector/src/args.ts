@@ -4,18 +4,18 @@ import { err, ok, type Result } from "@macro/ssot";
 export const USAGE = `tki-inspector — offline packet inspector (runs inside an attested sandbox)
 
 Usage:
-  tki-inspector inspect <packetDir> --out <dir> --attestation <file> --attestation-sha256 <hex> --run-id <id> [--json]
+  tki-inspector inspect <packetDir> --out <dir> --attestation <file> --attestation-key <base64> --run-id <id> [--json]
   tki-inspector --help
 
 Options:
   --out <dir>                  where report.json and report.md are written (outside the packet; nothing else is written)
   --attestation <file>         the verified sandbox attestation of this run   (or MACRO_ATTESTATION)
-  --attestation-sha256 <hex>   sha256 of that file's bytes                     (or MACRO_ATTESTATION_SHA256)
+  --attestation-key <base64>   the run's ed25519 public key (SPKI DER, base64) (or MACRO_ATTESTATION_KEY)
   --run-id <id>                the run the attestation must be bound to        (or MACRO_RUN_ID)
   --json                       print the one-line summary as JSON
 
 Guards, in order (any failure: one line on stderr, exit 3, nothing written):
-  P1 attestation present, digest matches, verdict ATTESTED, bound to --run-id
+  P1 attestation present, signed by the run's key, verdict ATTESTED, bound to --run-id
   ENV no database URL or credential in the environment
   L3 read-only root, loopback only, non-root, NoNewPrivs 1, Seccomp 2
 
@@ -29,7 +29,7 @@ export type Command =
       packetDir: string;
       out: string;
       attestation: string | undefined;
-      attestationSha256: string | undefined;
+      attestationKey: string | undefined;
       runId: string | undefined;
       json: boolean;
     };
@@ -50,7 +50,7 @@ export function parseArgs(argv: readonly string[]): Result<Command, UsageError> 
         help: { type: "boolean", short: "h" },
         out: { type: "string" },
         attestation: { type: "string" },
-        "attestation-sha256": { type: "string" },
+        "attestation-key": { type: "string" },
         "run-id": { type: "string" },
         json: { type: "boolean" },
       },
@@ -71,7 +71,7 @@ export function parseArgs(argv: readonly string[]): Result<Command, UsageError> 
     packetDir,
     out: values.out,
     attestation: values.attestation,
-    attestationSha256: values["attestation-sha256"],
+    attestationKey: values["attestation-key"],
     runId: values["run-id"],
     json: values.json === true,
   });

@@ -1,6 +1,6 @@
+import { signedAttestation } from "./_attestation.ts";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,7 +26,7 @@ describe("tki-inspector bundle", () => {
   let packet: string;
   let out: string;
   let attestation: string;
-  let digest: string;
+  let key: string;
 
   beforeAll(() => {
     ensureBundle();
@@ -36,8 +36,9 @@ describe("tki-inspector bundle", () => {
     writeFileSync(join(packet, "manifest.json"), "{}");
     out = join(work, "out");
     attestation = join(work, "attestation.json");
-    writeFileSync(attestation, statement());
-    digest = createHash("sha256").update(readFileSync(attestation)).digest("hex");
+    const signed = signedAttestation(statement());
+    writeFileSync(attestation, signed.envelope);
+    key = signed.key;
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -48,7 +49,7 @@ describe("tki-inspector bundle", () => {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, stderrLines };
   }
 
-  const attested = (): string[] => ["--attestation", attestation, "--attestation-sha256", digest, "--run-id", RUN_ID];
+  const attested = (): string[] => ["--attestation", attestation, "--attestation-key", key, "--run-id", RUN_ID];
 
   it("is ONE file with zod inlined that runs --help with no node_modules", () => {
     const text = readFileSync(BUNDLE, "utf8");
@@ -84,15 +85,15 @@ describe("tki-inspector bundle", () => {
     expect(readdirSync(existing)).toEqual([]);
   });
 
-  it("[#39] attestation digest mismatch: exit 3 P1_ATTESTATION_MISMATCH", () => {
-    const r = run(["inspect", packet, "--out", out, "--attestation", attestation, "--attestation-sha256", "f".repeat(64), "--run-id", RUN_ID]);
+  it("[#39] an attestation not signed by the run's key: exit 3 P1_ATTESTATION_UNSIGNED", () => {
+    const r = run(["inspect", packet, "--out", out, "--attestation", attestation, "--attestation-key", signedAttestation(statement()).key, "--run-id", RUN_ID]);
     expect(r.status).toBe(3);
     expect(r.stderrLines).toHaveLength(1);
-    expect(r.stderrLines[0]).toMatch(/^tki-inspector: BLOCKED P1_ATTESTATION_MISMATCH: /);
+    expect(r.stderrLines[0]).toMatch(/^tki-inspector: BLOCKED P1_ATTESTATION_UNSIGNED: /);
     expect(existsSync(out)).toBe(false);
   });
 
-  it("[#39] an attestation of another run is refused even with the right digest", () => {
+  it("[#39] an attestation of another run is refused even when signed by the right key", () => {
     const r = run(["inspect", packet, "--out", out, ...attested().slice(0, 4), "--run-id", "run-someone-else"]);
     expect(r.status).toBe(3);
     expect(r.stderrLines[0]).toMatch(/BLOCKED P1_ATTESTATION_MISMATCH: .*run-someone-else/);
@@ -101,7 +102,7 @@ describe("tki-inspector bundle", () => {
   it("takes the attestation from MACRO_ATTESTATION* when no flags are given", () => {
     const r = run(["inspect", packet, "--out", out], {
       MACRO_ATTESTATION: attestation,
-      MACRO_ATTESTATION_SHA256: digest,
+      MACRO_ATTESTATION_KEY: key,
       MACRO_RUN_ID: RUN_ID,
     });
     expect(r.status).toBe(3);

@@ -1,3 +1,4 @@
+import { signedAttestation } from "./_attestation.ts";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -77,9 +78,9 @@ describe("runCli inside a (stand-in) sandbox", () => {
       predicate: { verdict: "ATTESTED", runId: RUN_ID },
     });
     const file = join(work, "attestation.json");
-    writeFileSync(file, statement);
-    const digest = createHash("sha256").update(statement).digest("hex");
-    flags = ["--attestation", file, "--attestation-sha256", digest, "--run-id", RUN_ID];
+    const signed = signedAttestation(statement);
+    writeFileSync(file, signed.envelope);
+    flags = ["--attestation", file, "--attestation-key", signed.key, "--run-id", RUN_ID];
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -77,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`${NAME}: ${out.error.message}\n`);
     return ExitCode.usage;
   }
-  const inputs = { attestationFile: command.attestation, attestationSha256: command.attestationSha256, runId: command.runId };
+  const inputs = { attestationFile: command.attestation, attestationKey: command.attestationKey, runId: command.runId };
   const verdict = runGuards((io.guardContext ?? liveGuardContext)(inputs, io.env));
   if (!verdict.ok) {
     io.stderr.write(`${NAME}: BLOCKED ${verdict.code}: ${oneLine(verdict.reason)}\n`);

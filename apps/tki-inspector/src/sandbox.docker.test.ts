@@ -1,6 +1,6 @@
+import { signedAttestation } from "./_attestation.ts";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { BUNDLE, ensureBundle, REPO } from "./test-bundle.ts";
@@ -60,8 +60,9 @@ describe.skipIf(!engine)("tki-inspector in a deny-by-default container (skipped:
       predicateType: "https://macro.dev/sandbox-attestation/v1",
       predicate: { verdict: "ATTESTED", runId: RUN_ID },
     });
-    writeFileSync(join(work, "attestation.json"), statement);
-    flags = ["--attestation", "/in/attestation.json", "--attestation-sha256", createHash("sha256").update(statement).digest("hex"), "--run-id", RUN_ID];
+    const signed = signedAttestation(statement);
+    writeFileSync(join(work, "attestation.json"), signed.envelope);
+    flags = ["--attestation", "/in/attestation.json", "--attestation-key", signed.key, "--run-id", RUN_ID];
   }, 180_000);
 
   afterAll(() => {

@@ -13,8 +13,8 @@ import {
   type VenueClass,
 } from "@macro/ssot";
 import { buildSandboxImage, detectEngine, runInSandbox, type ContainerEngine, type SideEffectRecorder } from "@macro/sandbox";
-import { buildAttestationStatement, judgeProbes, signEnvelope, type ProbeJudgement } from "@macro/verifier";
-import { ensureDir, serializeJson, sha256Hex, writeFileAtomic } from "@macro/report";
+import { attestationBundleName, buildAttestationStatement, judgeProbes, signEnvelopeWith, type ProbeJudgement } from "@macro/verifier";
+import { ensureDir, serializeJson, sha256Hex, writeFileOnce } from "@macro/report";
 import { readSandboxFiles, sandboxPaths } from "./files.ts";
 import { acceptReport } from "./report.ts";
 
@@ -32,6 +32,8 @@ export interface AttestRequest {
   /** A variant of the SSOT's run flags (`macro attest --profile`); the bundle then names it. */
   variant: { name: string; runFlags: RunFlags } | null;
   signingKeyPem: string | null;
+  /** The run's ephemeral ed25519 private key (PEM): in-run evidence is always signed, bound to the run. */
+  runKeyPem?: string | null;
   now: () => Date;
   signal?: AbortSignal;
 }
@@ -47,6 +49,8 @@ export interface Attestation {
   /** The engine and image the probes ran on, for whatever runs next in the same sandbox. */
   engine: ContainerEngine;
   imageRef: string;
+  /** The image id the engine reported for what this run built: what the image subject must match. */
+  imageId: string;
   /** How long the one container ran, all probes included: the attestation proper. */
   containerMs: number;
 }
@@ -58,10 +62,9 @@ export type AttestFailure = {
   fields?: string[];
 };
 
-/** `reports/sandbox-attestation-evidence-<venue>-<date>[-<variant>].json` */
-export function bundleFileName(venueId: string, date: Date, variant: string | null): string {
-  const day = date.toISOString().slice(0, 10);
-  return `sandbox-attestation-evidence-${venueId}-${day}${variant === null ? "" : `-${variant}`}.json`;
+/** `reports/sandbox-attestation-evidence-<venue>-<date>[-<variant>]-<sha256[0:16]>.json`: written once, never shared. */
+export function bundleFileName(venueId: string, date: Date, variant: string | null, sha256: string): string {
+  return attestationBundleName(venueId, date.toISOString(), variant, sha256);
 }
 
 /**
@@ -133,14 +136,15 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     files: await readSandboxFiles(paths),
   });
   const judgement = judgeProbes(sandbox.probes, report.value.probes, nonce);
-  const body = req.signingKeyPem === null ? statement : signEnvelope(statement, req.signingKeyPem);
+  const keys = [req.signingKeyPem, req.runKeyPem ?? null].filter((k): k is string => k !== null);
+  const body = keys.length === 0 ? statement : signEnvelopeWith(statement, keys);
   const text = serializeJson(body);
-  // A run's bundle is its own evidence, in its own folder: two runs on one day never overwrite
-  // each other's (issue 17). `macro attest` (no run) keeps the operator's name in reports/.
+  // A run's bundle is its own evidence, in its own folder, named by its digest: two runs never
+  // overwrite each other's. `macro attest` (no run) writes the operator's bundle in reports/.
   const dir = req.runId === null ? req.reportsDir : join(req.reportsDir, "runs", req.runId);
   await ensureDir(dir);
-  const bundlePath = join(dir, bundleFileName(req.venue.id, attestedAt, req.variant?.name ?? null));
-  await writeFileAtomic(bundlePath, text);
+  const bundlePath = join(dir, bundleFileName(req.venue.id, attestedAt, req.variant?.name ?? null, sha256Hex(text)));
+  await writeFileOnce(bundlePath, text);
   return ok({
     attested: judgement.verdict === "ATTESTED",
     bundlePath,
@@ -151,6 +155,7 @@ export async function attestSandbox(req: AttestRequest): Promise<Result<Attestat
     imageBuilt: built.value.built,
     engine: engine.value,
     imageRef: built.value.imageRef,
+    imageId: built.value.imageId,
     containerMs: run.value.durationMs,
   });
 }

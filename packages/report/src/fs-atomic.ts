@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { link, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { InputError } from "@macro/ssot";
 import { basename, dirname, join } from "node:path";
 
 export async function ensureDir(path: string): Promise<void> {
@@ -40,6 +41,29 @@ export async function writeFilesAtomic(files: readonly { path: string; data: str
     }
   }
   await Promise.all([...new Set(staged.map((f) => dirname(f.path)))].map(syncDir));
+}
+
+/**
+ * Write evidence once: the bytes appear at `path` complete (temp file, fsync, then a hard link,
+ * which unlike rename never replaces a file) or not at all. If `path` already holds exactly these
+ * bytes, that is the same evidence and nothing changes; other bytes there are never overwritten:
+ * the call throws EVIDENCE_EXISTS and the earlier file stays as it was.
+ */
+export async function writeFileOnce(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  await writeSynced(temp, data);
+  try {
+    await link(temp, path);
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
+    const existing = await readFile(path);
+    if (!existing.equals(typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data))) {
+      throw new InputError("EVIDENCE_EXISTS", `${path} already exists with other bytes; evidence is never rewritten`, { file: path });
+    }
+  } finally {
+    await rm(temp, { force: true });
+  }
+  await syncDir(dirname(path));
 }
 
 async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {

@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { InputError, readInput } from "@macro/ssot";
 
 /** sha256 of raw bytes (strings are hashed as their UTF-8 bytes), lowercase hex. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** Digest of a file's raw bytes: we never re-serialise before hashing. */
+/** Digest of a file's raw bytes (we never re-serialise before hashing), through the one bounded reader. */
 export async function digestFile(path: string): Promise<{ sha256: string; bytes: number }> {
-  const bytes = await readFile(path);
-  return { sha256: sha256Hex(bytes), bytes: bytes.byteLength };
+  const read = await readInput(path, { kind: "evidence" });
+  if (!read.ok) throw new InputError(read.error.code, read.error.message, { file: path });
+  return { sha256: sha256Hex(read.value), bytes: read.value.byteLength };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { generateKeyPairSync, sign, verify } from "node:crypto";
+import { readFile, readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { GENESIS_HASH, appendLedger, entryHash, readLedger, verifyLedger, verifyLedgerText, type LedgerAppend } from "./ledger.ts";
+import { GENESIS_HASH, LEDGER_MAX_BYTES, appendLedger, entryHash, ledgerHeadPath, readLedger, verifyLedger, verifyLedgerText, type LedgerAppend, type LedgerEntry, type LedgerKeys } from "./ledger.ts";
 import { canonicalJson, sha256Hex } from "./hash.ts";
 import { tempDir } from "@macro/test-utils";
 
@@ -39,7 +40,7 @@ describe("appendLedger", () => {
     const { hash, ...rest } = second;
     expect(hash).toBe(sha256Hex(canonicalJson({ ...rest })));
     expect(entryHash(rest)).toBe(hash);
-    expect(verifyLedger(path)).toEqual({ ok: true, value: { entries: 2, headHash: second.hash } });
+    expect(verifyLedger(path)).toEqual({ ok: true, value: { entries: 2, headHash: second.hash, anchor: "unsigned" } });
   });
 
   it("reads back the verified entries, oldest first, and nothing from a broken ledger", async () => {
@@ -55,7 +56,7 @@ describe("appendLedger", () => {
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => appendLedger(path, entry(i + 1))));
     expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(verifyLedger(path)).toMatchObject({ ok: true, value: { entries: 12 } });
-    expect((await readdir(join(dir, "reports"))).sort()).toEqual(["ledger.ndjson", "ledger.ndjson.verified"]);
+    expect((await readdir(join(dir, "reports"))).sort()).toEqual(["ledger.ndjson"]);
   });
 
   it("refuses to extend a broken chain and leaves it as it was", async () => {
@@ -73,48 +74,85 @@ describe("appendLedger", () => {
   });
 });
 
-describe("appendLedger checks only what follows the verified prefix", () => {
-  const record = async (path: string) => JSON.parse(await readFile(`${path}.verified`, "utf8")) as { bytes: number; sha256: string; entries: number; headHash: string };
+/** A test signer: ed25519 over the payload, the envelope a small JSON; the verifier trusts one key. */
+function testKeys(trusted = generateKeyPairSync("ed25519")): LedgerKeys & { pair: ReturnType<typeof generateKeyPairSync> } {
+  return {
+    pair: trusted,
+    signer: { sign: (payload) => JSON.stringify({ payload: Buffer.from(payload).toString("base64"), sig: sign(null, payload, trusted.privateKey).toString("base64") }) },
+    verifier: {
+      open: (bytes) => {
+        const e = JSON.parse(Buffer.from(bytes).toString("utf8")) as { payload: string; sig: string };
+        const payload = Buffer.from(e.payload, "base64");
+        return verify(null, payload, trusted.publicKey, Buffer.from(e.sig, "base64")) ? { ok: true, value: payload } : { ok: false, error: "bad signature" };
+      },
+    },
+  };
+}
 
-  it("records the verified bytes, their digest and the head after every append", async () => {
-    const { path } = await ledgerWith(3);
-    const bytes = await readFile(path);
-    const head = verifyLedger(path);
-    expect(await record(path)).toEqual({ schema: "macro/ledger-verified/v1", bytes: bytes.byteLength, sha256: sha256Hex(bytes), entries: 3, headHash: head.ok ? head.value.headHash : "" });
+describe("the signed head: re-chaining and a dropped last line become visible with a key", () => {
+  async function signedLedger(n: number) {
+    const l = await ledgerPath();
+    const keys = testKeys();
+    for (let i = 1; i <= n; i++) await appendLedger(l.path, entry(i), {}, [], keys);
+    const lines = (await readFile(l.path, "utf8")).slice(0, -1).split("\n");
+    return { ...l, keys, lines };
+  }
+
+  it("keeps no sidecar that could vouch for a prefix: only the ledger and its signed head are written", async () => {
+    const { dir, path, keys } = await signedLedger(2);
+    expect((await readdir(join(dir, "reports"))).sort()).toEqual(["ledger.ndjson", "ledger.ndjson.head.json"]);
+    expect(verifyLedger(path, keys.verifier)).toMatchObject({ ok: true, value: { entries: 2, anchor: "signed" } });
   });
 
-  it("still refuses an edit inside the verified part: the digest no longer matches, so every line is checked", async () => {
-    const { path, lines } = await ledgerWith(3);
-    const edited = `${[lines[0]?.replace("run-1", "run-X"), lines[1], lines[2]].join("\n")}\n`;
-    await writeFile(path, edited);
-    await expect(appendLedger(path, entry(4))).rejects.toMatchObject({ code: "LEDGER_INVALID", message: expect.stringContaining(":1: HASH_MISMATCH") });
-    expect(await readFile(path, "utf8")).toBe(edited);
-  });
-
-  it("checks lines added after the verified part, with their true line numbers", async () => {
-    const { path, lines } = await ledgerWith(2);
-    await writeFile(path, `${lines.join("\n")}\nnot json\n`);
-    await expect(appendLedger(path, entry(3))).rejects.toMatchObject({ message: expect.stringContaining(":3: NOT_JSON") });
-  });
-
-  it("does not trust a record whose head is not the last verified line, nor a record that is not one", async () => {
+  it("without a key the chain verifies but says it is unanchored", async () => {
     const { path } = await ledgerWith(2);
-    const r = await record(path);
-    await writeFile(`${path}.verified`, JSON.stringify({ ...r, headHash: sha256Hex("fake head") }));
-    const third = await appendLedger(path, entry(3));
-    expect(verifyLedger(path)).toEqual({ ok: true, value: { entries: 3, headHash: third.hash } });
-    await writeFile(`${path}.verified`, "garbage");
-    await appendLedger(path, entry(4));
-    expect(verifyLedger(path)).toMatchObject({ ok: true, value: { entries: 4 } });
+    expect(verifyLedger(path)).toMatchObject({ ok: true, value: { entries: 2, anchor: "unsigned" } });
   });
 
-  it("a record rewritten to match an edited ledger is believed on append (it adds no trust); verifyLedger still finds the edit", async () => {
-    const { path, lines } = await ledgerWith(3);
-    const edited = Buffer.from(`${[lines[0]?.replace("run-1", "run-X"), lines[1], lines[2]].join("\n")}\n`);
-    await writeFile(path, edited);
-    await writeFile(`${path}.verified`, JSON.stringify({ ...(await record(path)), bytes: edited.byteLength, sha256: sha256Hex(edited) }));
-    await appendLedger(path, entry(4));
-    expect(verifyLedger(path)).toMatchObject({ ok: false, error: { line: 1, code: "HASH_MISMATCH" } });
+  it("detects the last line dropped (invisible to the chain alone)", async () => {
+    const { path, lines, keys } = await signedLedger(3);
+    await writeFile(path, `${lines.slice(0, 2).join("\n")}\n`);
+    expect(verifyLedger(path).ok).toBe(true);
+    expect(verifyLedger(path, keys.verifier)).toMatchObject({ ok: false, error: { code: "HEAD_MISMATCH" } });
+    await expect(appendLedger(path, entry(4), {}, [], keys)).rejects.toMatchObject({ code: "LEDGER_INVALID" });
+  });
+
+  it("detects an edit re-chained from the edit onwards (every hash recomputed)", async () => {
+    const { path, lines, keys } = await signedLedger(3);
+    let prev = GENESIS_HASH;
+    const rechained = lines.map((raw, i) => {
+      const e = JSON.parse(raw) as LedgerEntry;
+      const body = { ...e, prevHash: prev, recordSha256: i === 1 ? sha256Hex("forged record") : e.recordSha256 };
+      const { hash: _drop, ...rest } = body;
+      const hash = entryHash(rest);
+      prev = hash;
+      return canonicalJson({ ...rest, hash });
+    });
+    await writeFile(path, `${rechained.join("\n")}\n`);
+    expect(verifyLedger(path).ok).toBe(true);
+    expect(verifyLedger(path, keys.verifier)).toMatchObject({ ok: false, error: { code: "HEAD_MISMATCH" } });
+  });
+
+  it("detects a forged append, a removed head and a head signed by another key", async () => {
+    const { path, keys } = await signedLedger(2);
+    await appendLedger(path, entry(3));
+    expect(verifyLedger(path, keys.verifier)).toMatchObject({ ok: false, error: { code: "HEAD_MISMATCH" } });
+    const other = await signedLedger(1);
+    await rm(ledgerHeadPath(other.path));
+    expect(verifyLedger(other.path, other.keys.verifier)).toMatchObject({ ok: false, error: { code: "HEAD_MISSING" } });
+    const third = await signedLedger(1);
+    const stranger = testKeys();
+    await writeFile(ledgerHeadPath(third.path), stranger.signer?.sign(Buffer.from("{}")) ?? "");
+    expect(verifyLedger(third.path, third.keys.verifier)).toMatchObject({ ok: false, error: { code: "HEAD_SIGNATURE" } });
+  });
+
+  it("a FIFO or an oversized ledger is refused without hanging", async () => {
+    const { dir } = await ledgerPath();
+    const big = join(dir, "big.ndjson");
+    await writeFile(big, "");
+    await truncate(big, LEDGER_MAX_BYTES + 1);
+    expect(verifyLedger(big)).toMatchObject({ ok: false, error: { code: "LEDGER_UNREADABLE" } });
+    expect(verifyLedger("/dev/zero")).toMatchObject({ ok: false, error: { code: "LEDGER_UNREADABLE" } });
   });
 });
 

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import * as z from "zod";
-import { InputError, Sha256Hex, err, ok, type Result } from "@macro/ssot";
+import { InputError, Sha256Hex, err, ok, parseStrictJson, readInputSync, type Result } from "@macro/ssot";
 import { dirname } from "node:path";
 import { ensureDir, writeFilesAtomic } from "./fs-atomic.ts";
 import { canonicalJson, sha256Hex } from "./hash.ts";
@@ -37,7 +35,7 @@ export interface LedgerProblem {
   message: string;
 }
 
-/** The hash of an entry: sha256 of its canonical JSON (sorted keys) without `hash`. */
+/** The entry hash: sha256 of its canonical JSON (sorted keys) without `hash`. */
 export function entryHash(entry: Omit<LedgerEntry, "hash">): string {
   const { seq, at, runId, status, recordSha256, prevHash } = entry;
   return sha256Hex(canonicalJson({ seq, at, runId, status, recordSha256, prevHash }));
@@ -48,18 +46,17 @@ export function serializeEntry(entry: LedgerEntry): string {
   return canonicalJson({ ...entry });
 }
 
+/** A ledger past this is not one macro wrote; it is refused, never read whole. */
+export const LEDGER_MAX_BYTES = 64 * 1024 * 1024;
+
 /**
  * Append one entry to the NDJSON ledger under an exclusive `<ledger>.lock`, so two runs
- * never interleave. The existing chain is verified first: appending to a broken chain
- * would launder it, so a broken ledger throws InputError (code LEDGER_INVALID).
- * The file is replaced atomically, so a crash leaves the old ledger or the new one.
- *
- * Verifying every line on every append made each run slower than the last. The verified
- * state is therefore kept beside the ledger (`<ledger>.verified`): how many bytes were
- * verified, their sha256, and the head. When the ledger still starts with exactly those
- * bytes, and its last verified line still hashes to that head, only the lines after them
- * are checked; every other change to the verified part falls back to checking every line.
- * The record adds no trust: whoever can rewrite it can rewrite the chain itself.
+ * never interleave. The whole existing chain is verified first, every time (no shortcut kept
+ * beside it: a record of what was checked could be edited with the chain it vouches for), and
+ * with a key its signed head too: appending to a broken chain would launder it, so a broken
+ * ledger throws InputError (code LEDGER_INVALID). With a signer, the new head is signed and
+ * written with the ledger, which makes a re-chained edit or a dropped last line detectable.
+ * The files are replaced atomically, so a crash leaves the old ledger or the new one.
  */
 export async function appendLedger(
   ledgerPath: string,
@@ -67,6 +64,7 @@ export async function appendLedger(
   lock: LockOptions = {},
   /** Files written with the ledger and made visible before it (the run record it binds); written even when the ledger is refused. */
   before: readonly { path: string; data: string | Uint8Array }[] = [],
+  head: LedgerKeys = NO_KEYS,
 ): Promise<LedgerEntry> {
   const input = z
     .object({ at: z.string().min(1), runId: z.string().min(1), status: RunStatus, recordSha256: Sha256Hex })
@@ -75,8 +73,8 @@ export async function appendLedger(
   return withFileLock(
     `${ledgerPath}.lock`,
     async () => {
-      const bytes = await readOrEmpty(ledgerPath);
-      const checked = verifyFrom(bytes, await readVerified(`${ledgerPath}${VERIFIED_SUFFIX}`));
+      const bytes = readOrEmpty(ledgerPath);
+      const checked = bytes.ok ? checkLedgerBytes(bytes.value, ledgerPath, head.verifier) : bytes;
       if (!checked.ok) {
         if (before.length > 0) await writeFilesAtomic(before);
         const p = checked.error;
@@ -84,86 +82,142 @@ export async function appendLedger(
       }
       const base = { seq: checked.value.entries + 1, ...input, prevHash: checked.value.headHash };
       const full: LedgerEntry = { ...base, hash: entryHash(base) };
-      const next = Buffer.concat([bytes, Buffer.from(`${serializeEntry(full)}\n`)]);
-      const verified: VerifiedPrefix = { schema: "macro/ledger-verified/v1", bytes: next.byteLength, sha256: sha256Hex(next), entries: full.seq, headHash: full.hash };
+      const next = Buffer.concat([bytes.ok ? bytes.value : Buffer.alloc(0), Buffer.from(`${serializeEntry(full)}\n`)]);
+      const signedHead = head.signer === null ? [] : [{ path: ledgerHeadPath(ledgerPath), data: head.signer.sign(Buffer.from(headPayload(full.seq, full.hash))) }];
       // One round of writes and fsyncs; the renames keep the order, so the ledger never names
-      // a record that is not yet in place.
-      await writeFilesAtomic([...before, { path: ledgerPath, data: next }, { path: `${ledgerPath}${VERIFIED_SUFFIX}`, data: `${JSON.stringify(verified)}\n` }]);
+      // a record that is not yet in place, and the head never runs ahead of the ledger.
+      await writeFilesAtomic([...before, { path: ledgerPath, data: next }, ...signedHead]);
       return full;
     },
     lock,
   );
 }
 
-const VERIFIED_SUFFIX = ".verified";
-
-const VerifiedPrefix = z.strictObject({
-  schema: z.literal("macro/ledger-verified/v1"),
-  bytes: z.number().int().nonnegative(),
-  sha256: Sha256Hex,
-  entries: z.number().int().nonnegative(),
-  headHash: Sha256Hex,
-});
-type VerifiedPrefix = z.infer<typeof VerifiedPrefix>;
-
-/** The verified-prefix record, or null when it is missing or not one (then every line is checked). */
-async function readVerified(path: string): Promise<VerifiedPrefix | null> {
-  try {
-    const parsed = VerifiedPrefix.safeParse(JSON.parse(await readFile(path, "utf8")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+/** Signs a ledger head: returns the serialized DSSE envelope over the given bytes. */
+export interface HeadSigner {
+  sign(payload: Uint8Array): string;
 }
 
-/** The chain's state, checking only what follows a still-intact verified prefix. */
-function verifyFrom(bytes: Buffer, verified: VerifiedPrefix | null): Result<{ entries: number; headHash: string }, LedgerProblem> {
-  const intact =
-    verified !== null &&
-    verified.entries > 0 &&
-    verified.bytes <= bytes.byteLength &&
-    bytes[verified.bytes - 1] === 0x0a &&
-    sha256Hex(bytes.subarray(0, verified.bytes)) === verified.sha256 &&
-    headLineHashes(bytes.subarray(0, verified.bytes), verified);
-  if (!intact) return verifyLedgerText(bytes.toString("utf8"));
-  const tail = readLedgerText(bytes.subarray(verified.bytes).toString("utf8"), { entries: verified.entries, headHash: verified.headHash });
-  return tail.ok ? ok({ entries: verified.entries + tail.value.entries.length, headHash: tail.value.headHash }) : tail;
+/** Opens a signed head: the payload bytes a trusted key signed, or why not. */
+export interface HeadVerifier {
+  open(envelope: Uint8Array): Result<Uint8Array, string>;
 }
 
-/** The prefix's last line is an entry whose own hash, seq and head are the record's. */
-function headLineHashes(prefix: Buffer, verified: VerifiedPrefix): boolean {
-  const start = prefix.lastIndexOf(0x0a, prefix.byteLength - 2) + 1;
-  const head = readEntryLine(prefix.subarray(start, prefix.byteLength - 1).toString("utf8"), verified.entries);
-  return head.ok && head.value.hash === verified.headHash && head.value.seq === verified.entries;
+export interface LedgerKeys {
+  signer: HeadSigner | null;
+  verifier: HeadVerifier | null;
+}
+
+export const NO_KEYS: LedgerKeys = { signer: null, verifier: null };
+
+/** `<ledger>.head.json`: the signed anchor (entries, head hash) of the chain. */
+export function ledgerHeadPath(ledgerPath: string): string {
+  return `${ledgerPath}.head.json`;
+}
+
+const LedgerHead = z.strictObject({ schema: z.literal("macro/ledger-head/v1"), entries: z.number().int().nonnegative(), headHash: Sha256Hex });
+
+function headPayload(entries: number, headHash: string): string {
+  return canonicalJson({ schema: "macro/ledger-head/v1", entries, headHash });
+}
+
+export interface LedgerCheck {
+  entries: number;
+  headHash: string;
+  /** "signed": the head verified under a trusted key and matches the chain; "unsigned": no key, so a re-chained ledger or a dropped last line cannot be detected. */
+  anchor: "signed" | "unsigned";
 }
 
 /**
  * Check the whole chain: each line canonical, parseable, its hash recomputed, seq
  * consecutive from 1, prevHash equal to the previous line's hash (genesis: 64 zeros).
- * Detects edited, dropped, inserted and reordered lines. Dropping lines from the END is
- * invisible to any chain; compare `headHash` with the run record or an external anchor.
+ * Detects edited, dropped, inserted and reordered lines. A chain alone cannot see lines
+ * dropped from the END, nor a chain rebuilt after an edit: with a verifier, the signed head
+ * must exist, verify, and name exactly the last entry, which makes both visible.
  */
-export function verifyLedger(path: string): Result<{ entries: number; headHash: string }, LedgerProblem> {
-  const read = readLedger(path);
-  return read.ok ? ok({ entries: read.value.entries.length, headHash: read.value.headHash }) : read;
+export function verifyLedger(path: string, verifier: HeadVerifier | null = null): Result<LedgerCheck, LedgerProblem> {
+  const bytes = readBounded(path, LEDGER_MAX_BYTES);
+  if (!bytes.ok) return bytes;
+  return checkLedgerBytes(bytes.value, path, verifier);
 }
 
 /** The verified entries, oldest first (e.g. for `macro status`); the same checks as verifyLedger. */
-export function readLedger(path: string): Result<{ entries: LedgerEntry[]; headHash: string }, LedgerProblem> {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = error instanceof Error && "code" in error && error.code === "ENOENT" ? "LEDGER_MISSING" : "LEDGER_UNREADABLE";
-    return err({ line: 0, code, message: `${path}: ${error instanceof Error ? error.message : String(error)}` });
-  }
-  return readLedgerText(text);
+export function readLedger(path: string, verifier: HeadVerifier | null = null): Result<{ entries: LedgerEntry[]; headHash: string; anchor: LedgerCheck["anchor"] }, LedgerProblem> {
+  const bytes = readBounded(path, LEDGER_MAX_BYTES);
+  if (!bytes.ok) return bytes;
+  const read = readLedgerText(bytes.value.toString("utf8"));
+  if (!read.ok) return read;
+  const anchored = checkHead(path, read.value.entries.length, read.value.headHash, verifier);
+  return anchored.ok ? ok({ ...read.value, anchor: anchored.value }) : anchored;
 }
 
-/** verifyLedger over text already in hand. An empty ledger is a valid chain of 0 entries. */
+/** verifyLedger over text already in hand (no head: the chain alone). An empty ledger is a valid chain of 0 entries. */
 export function verifyLedgerText(text: string): Result<{ entries: number; headHash: string }, LedgerProblem> {
   const read = readLedgerText(text);
   return read.ok ? ok({ entries: read.value.entries.length, headHash: read.value.headHash }) : read;
+}
+
+function checkLedgerBytes(bytes: Buffer, path: string, verifier: HeadVerifier | null): Result<LedgerCheck, LedgerProblem> {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return err({ line: 0, code: "NOT_UTF8", message: `${path} is not UTF-8` });
+  }
+  const read = readLedgerText(text);
+  if (!read.ok) return read;
+  const anchored = checkHead(path, read.value.entries.length, read.value.headHash, verifier);
+  return anchored.ok ? ok({ entries: read.value.entries.length, headHash: read.value.headHash, anchor: anchored.value }) : anchored;
+}
+
+/** With a verifier, the signed head must name exactly this chain's length and last hash. */
+function checkHead(path: string, entries: number, headHash: string, verifier: HeadVerifier | null): Result<LedgerCheck["anchor"], LedgerProblem> {
+  if (verifier === null) return ok("unsigned");
+  const headFile = ledgerHeadPath(path);
+  const raw = readBounded(headFile, 64 * 1024);
+  if (!raw.ok && !(raw.error.code === "LEDGER_MISSING")) return err({ line: 0, code: "HEAD_MISSING", message: `${headFile}: ${raw.error.message}` });
+  return checkHeadBytes(raw.ok ? raw.value : null, entries, headHash, verifier, headFile);
+}
+
+function checkHeadBytes(raw: Uint8Array | null, entries: number, headHash: string, verifier: HeadVerifier, headFile: string): Result<LedgerCheck["anchor"], LedgerProblem> {
+  if (raw === null) {
+    // A fresh ledger has no head yet; anything with entries must have one.
+    if (entries === 0) return ok("signed");
+    return err({ line: 0, code: "HEAD_MISSING", message: `${headFile}: the ledger has ${entries} entries but no signed head: written without a key, or the head was removed` });
+  }
+  const opened = verifier.open(raw);
+  if (!opened.ok) return err({ line: 0, code: "HEAD_SIGNATURE", message: `${headFile}: ${opened.error}` });
+  const parsed = parseStrictJson(opened.value, { maxBytes: 64 * 1024, maxDepth: 4 });
+  const head = parsed.ok ? LedgerHead.safeParse(parsed.value) : null;
+  if (head === null || !head.success) return err({ line: 0, code: "HEAD_INVALID", message: `${headFile}: the signed head is not a macro/ledger-head/v1 document` });
+  if (head.data.entries !== entries || head.data.headHash !== headHash) {
+    return err({
+      line: entries,
+      code: "HEAD_MISMATCH",
+      message: `the signed head names ${head.data.entries} entries ending in ${head.data.headHash.slice(0, 16)}…, the chain has ${entries} ending in ${headHash.slice(0, 16)}…: lines were dropped from the end, or the chain was rebuilt after an edit`,
+    });
+  }
+  return ok("signed");
+}
+
+/** The same checks over bytes in hand (the conformance kit): the ledger, and its head when there is one. */
+export function verifyLedgerBytes(ledger: Uint8Array, head: Uint8Array | null, verifier: HeadVerifier | null): Result<LedgerCheck, LedgerProblem> {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(ledger);
+  } catch {
+    return err({ line: 0, code: "NOT_UTF8", message: "the ledger is not UTF-8" });
+  }
+  const read = readLedgerText(text);
+  if (!read.ok) return read;
+  const n = read.value.entries.length;
+  const anchored = verifier === null ? ok("unsigned" as const) : checkHeadBytes(head, n, read.value.headHash, verifier, "head");
+  return anchored.ok ? ok({ entries: n, headHash: read.value.headHash, anchor: anchored.value }) : anchored;
+}
+
+/** The head a signer makes for a chain of `entries` ending in `headHash` (the kit builds heads with it). */
+export function signHead(signer: HeadSigner, entries: number, headHash: string): string {
+  return signer.sign(Buffer.from(headPayload(entries, headHash)));
 }
 
 /** `after`: the lines in `text` follow that many verified entries ending in that head. */
@@ -188,13 +242,9 @@ function readLedgerText(text: string, after = { entries: 0, headHash: GENESIS_HA
 
 /** One line on its own: JSON, a well-formed entry, in canonical form, its hash over its content. */
 function readEntryLine(raw: string, line: number): Result<LedgerEntry, LedgerProblem> {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return err({ line, code: "NOT_JSON", message: "line is not JSON" });
-  }
-  const parsed = LedgerEntry.safeParse(json);
+  const json = parseStrictJson(raw, { maxBytes: 64 * 1024, maxDepth: 4 });
+  if (!json.ok) return err({ line, code: "NOT_JSON", message: `line is not strict JSON: ${json.error.code} ${json.error.message}` });
+  const parsed = LedgerEntry.safeParse(json.value);
   if (!parsed.success) return err({ line, code: "BAD_ENTRY", message: z.prettifyError(parsed.error) });
   const e = parsed.data;
   if (serializeEntry(e) !== raw) return err({ line, code: "NOT_CANONICAL", message: "line bytes are not the canonical form of its entry" });
@@ -208,11 +258,16 @@ function countLines(text: string): number {
   return text.split("\n").length;
 }
 
-async function readOrEmpty(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return Buffer.alloc(0);
-    throw error;
-  }
+/** Through the one bounded reader: regular files only, never a blocking open, never past `max`. */
+function readBounded(path: string, max: number): Result<Buffer, LedgerProblem> {
+  const read = readInputSync(path, { kind: "evidence", maxBytes: max });
+  if (read.ok) return ok(Buffer.from(read.value.buffer, read.value.byteOffset, read.value.byteLength));
+  const code = read.error.code === "INPUT_NOT_FOUND" ? "LEDGER_MISSING" : "LEDGER_UNREADABLE";
+  return err({ line: 0, code, message: read.error.message });
+}
+
+function readOrEmpty(path: string): Result<Buffer, LedgerProblem> {
+  const read = readBounded(path, LEDGER_MAX_BYTES);
+  if (!read.ok && read.error.code === "LEDGER_MISSING") return ok(Buffer.alloc(0));
+  return read;
 }

@@ -2,9 +2,9 @@ import { describe, it, expect } from "vitest";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InternalError, flagsFrom } from "@macro/ssot";
-import { jsonlLineDigests, sha256Hex } from "./hash.ts";
+import { jsonlLineDigests, serializeJson, sha256Hex } from "./hash.ts";
 import { verifyLedger } from "./ledger.ts";
-import { persistRunRecord } from "./persist.ts";
+import { persistRunRecord, runRecordName } from "./persist.ts";
 import { RunRecord, buildRunRecord, type RunRecordInput } from "./run-record.ts";
 import { quietEffects, tracksStoppedAt } from "./__fixtures__/ssot.ts";
 import { tempDir } from "@macro/test-utils";
@@ -52,10 +52,10 @@ describe("buildRunRecord", () => {
 describe("persistRunRecord", () => {
   it("writes the record and chains the sha256 of exactly its bytes into the ledger", async () => {
     const dir = await tempDir("macro-report-persist-");
-    const recordPath = join(dir, "reports", "run-record-run-1.json");
     const ledgerPath = join(dir, "reports", "ledger.ndjson");
     const record = buildRunRecord(input());
-    const { recordSha256, entry } = await persistRunRecord({ recordPath, ledgerPath, record, at: "2026-06-10T09:00:00.000Z" });
+    const { recordPath, recordSha256, entry } = await persistRunRecord({ reportsDir: join(dir, "reports"), ledgerPath, record, at: "2026-06-10T09:00:00.000Z" });
+    expect(recordPath).toBe(join(dir, "reports", `run-record-run-1-${recordSha256.slice(0, 16)}.json`));
     expect(sha256Hex(await readFile(recordPath))).toBe(recordSha256);
     expect(entry).toMatchObject({ seq: 1, runId: "run-1", status: "blocked", recordSha256 });
     expect(verifyLedger(ledgerPath)).toMatchObject({ ok: true, value: { entries: 1, headHash: entry.hash } });
@@ -63,12 +63,12 @@ describe("persistRunRecord", () => {
 
   it("a ledger that refuses the append still gets the record written, unchained, and the error propagates", async () => {
     const dir = await tempDir("macro-report-persist-");
-    const recordPath = join(dir, "reports", "run-record-run-1.json");
     const ledgerPath = join(dir, "reports", "ledger.ndjson");
     await mkdir(join(dir, "reports"), { recursive: true });
     await writeFile(ledgerPath, "not a ledger\n");
     const record = buildRunRecord(input());
-    await expect(persistRunRecord({ recordPath, ledgerPath, record, at: "2026-06-10T09:00:00.000Z" })).rejects.toMatchObject({ code: "LEDGER_INVALID" });
+    const recordPath = join(dir, "reports", runRecordName("run-1", sha256Hex(serializeJson(record))));
+    await expect(persistRunRecord({ reportsDir: join(dir, "reports"), ledgerPath, record, at: "2026-06-10T09:00:00.000Z" })).rejects.toMatchObject({ code: "LEDGER_INVALID" });
     expect(RunRecord.parse(JSON.parse(await readFile(recordPath, "utf8"))).predicate.runId).toBe("run-1");
     expect(await readFile(ledgerPath, "utf8")).toBe("not a ledger\n");
   });

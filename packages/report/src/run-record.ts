@@ -16,6 +16,14 @@ export const RunRecordSubject = z.strictObject({
   digest: z.strictObject({ sha256: Sha256Hex }),
 });
 
+export const RunRecordEvidence = z.strictObject({
+  id: z.string().min(1),
+  path: z.string().min(1),
+  sha256: Sha256Hex,
+  origin: z.enum(["produced", "verified-read-only"]),
+});
+export type RunRecordEvidence = z.infer<typeof RunRecordEvidence>;
+
 export const RunRecord = z.object({
   _type: z.literal("https://in-toto.io/Statement/v1"),
   subject: z.array(RunRecordSubject).min(1, "a run record must cover at least one product"),
@@ -30,6 +38,13 @@ export const RunRecord = z.object({
     flags: PacketFlags,
     /** sha256 of every line of evidence.intoto.jsonl, in file order: the bundle is not authenticated as a whole. */
     evidenceLines: z.array(Sha256Hex),
+    /**
+     * What each product is, so a verifier can recompute the binding later: the evidence the
+     * tracks recorded (attestation, run key, test results, MVP bundle, binding), by id.
+     */
+    evidence: z.array(RunRecordEvidence).default([]),
+    /** The acceptance matrix the binding was computed from, pinned by digest. */
+    matrix: z.strictObject({ path: z.string().min(1), sha256: Sha256Hex }).nullable().default(null),
   }),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
@@ -46,6 +61,9 @@ export interface RunRecordInput {
   products: { path: string; sha256: string }[];
   /** From jsonlLineDigests over the run's evidence.intoto.jsonl bytes; [] when none was written. */
   evidenceLines: string[];
+  /** The evidence by id (every path must also be a product). */
+  evidence?: RunRecordEvidence[];
+  matrix?: { path: string; sha256: string } | null;
 }
 
 /**
@@ -60,10 +78,13 @@ export function buildRunRecord(input: RunRecordInput): RunRecord {
   if (input.status === "closed" && input.blockerId !== null) {
     throw new InternalError("RUN_RECORD_INCONSISTENT", "a closed run cannot carry a blocker");
   }
-  const names = new Set<string>();
+  const names = new Map<string, string>();
   for (const p of input.products) {
     if (names.has(p.path)) throw new InternalError("RUN_RECORD_INCONSISTENT", `product listed twice: ${p.path}`);
-    names.add(p.path);
+    names.set(p.path, p.sha256);
+  }
+  for (const e of input.evidence ?? []) {
+    if (names.get(e.path) !== e.sha256) throw new InternalError("RUN_RECORD_INCONSISTENT", `evidence ${e.id} (${e.path}) is not a product with that digest`);
   }
   const record = {
     _type: "https://in-toto.io/Statement/v1" as const,
@@ -78,6 +99,8 @@ export function buildRunRecord(input: RunRecordInput): RunRecord {
       blockerId: input.blockerId,
       flags: input.flags,
       evidenceLines: input.evidenceLines,
+      evidence: input.evidence ?? [],
+      matrix: input.matrix ?? null,
     },
   };
   const parsed = RunRecord.safeParse(record);

@@ -3,14 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import {
-  ENGINE_DEFAULT_MASKED_PATHS,
-  ENGINE_DEFAULT_PATH_ENV,
-  ENGINE_DEFAULT_READONLY_PATHS,
   Ssot,
   engineViewDigest,
-  seccompDigest,
-  sha256Of,
-  sizeBytes,
   type EngineView,
   type JsonValue,
   type ProbeExpectation,
@@ -18,6 +12,7 @@ import {
   type RunFlags,
 } from "@macro/ssot";
 import { buildAttestationStatement, type SandboxFiles } from "./statement.ts";
+import { engineViewFor } from "./conformance/material.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const CANDIDATES = ["macro.yaml", "fixtures/ssot/valid.yaml"];
@@ -111,24 +106,7 @@ export const NOW = new Date("2026-11-28T09:30:00Z");
 
 /** The engine record an honest engine yields for these flags (what @macro/sandbox builds on a venue). */
 export function fixtureView(flags: RunFlags, image: string): EngineView {
-  const memory = flags.memory === null ? 0 : (sizeBytes(flags.memory) ?? 0);
-  const colon = flags.tmpfs?.indexOf(":") ?? -1;
-  const pathValue = ENGINE_DEFAULT_PATH_ENV.slice(ENGINE_DEFAULT_PATH_ENV.indexOf("=") + 1);
-  return {
-    image, cmd: ["/opt/macro/probe-entry.cjs"], user: flags.user,
-    env: [`PATH=sha256:${sha256Of(pathValue)}`, ...Object.entries(flags.env).map(([k, v]) => `${k}=sha256:${sha256Of(v)}`)].sort(),
-    networkMode: flags.network, networkDisabled: flags.network === "none",
-    pidMode: "", ipcMode: "private", utsMode: "", usernsMode: "", cgroupnsMode: "private", cgroup: "", privileged: false,
-    capAdd: [...flags.capAdd].sort(), capDrop: [...flags.capDrop].sort(), noNewPrivileges: flags.noNewPrivileges,
-    seccomp: `sha256:${seccompDigest(FILES.seccompProfile) ?? ""}`, securityOpt: [], readonlyRootfs: flags.readOnly,
-    mounts: flags.mounts.map((m) => `bind:/venue/${m.source}->${m.target}:${m.readOnly ? "ro" : "rw"}`).sort(),
-    tmpfs: flags.tmpfs === null ? {} : colon === -1 ? { [flags.tmpfs]: "" } : { [flags.tmpfs.slice(0, colon)]: flags.tmpfs.slice(colon + 1) },
-    groupAdd: [], devices: [], deviceCgroupRules: [], deviceRequests: 0, pidsLimit: flags.pidsLimit, memory, memorySwap: memory,
-    nanoCpus: 0, cpuShares: 0, cpuQuota: 0, cpuPeriod: 0, cpusetCpus: "",
-    maskedPaths: [...ENGINE_DEFAULT_MASKED_PATHS], readonlyPaths: [...ENGINE_DEFAULT_READONLY_PATHS],
-    sysctls: {}, ulimits: [], oomKillDisable: false, volumesFrom: [], links: [], extraHosts: [], restartPolicy: "no",
-    autoRemove: true, cgroupParent: "", volumes: [], capabilities: null,
-  };
+  return engineViewFor(flags, image, FILES.seccompProfile);
 }
 
 export function goodStatement(ssot: Ssot) {

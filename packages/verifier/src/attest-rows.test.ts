@@ -4,8 +4,10 @@ import { FILES, NOW, goodStatement, loadTestSsot } from "./_fixtures.ts";
 import { attestationRowEvidence } from "./attest-rows.ts";
 import { bindRows, type MatrixRowRef } from "./bind.ts";
 import { verifyAttestationBundle } from "./bundle.ts";
+import { generateKeyPair, signEnvelope } from "./dsse.ts";
 
 const { ssot } = loadTestSsot();
+const KEY = generateKeyPair();
 const probeIds = ssot.sandbox.probes.map((p) => p.id);
 const rows: MatrixRowRef[] = [
   { id: "#24", track: "attest", tests: [probeIds[0] ?? "P01-X"] },
@@ -19,7 +21,7 @@ function verdictFor(edit: (s: ReturnType<typeof goodStatement>) => void = () => 
   edit(statement);
   const copy: Ssot = structuredClone(ssot);
   copy.sandbox.signing.required = false;
-  return verifyAttestationBundle(Buffer.from(JSON.stringify(statement)), { ssot: copy, files: FILES, trustedKeys: [], now: NOW });
+  return verifyAttestationBundle(Buffer.from(JSON.stringify(signEnvelope(statement, KEY.privateKeyPem))), { ssot: copy, files: FILES, trustedKeys: [KEY.publicKeyPem], now: NOW });
 }
 
 describe("attestationRowEvidence", () => {

@@ -46,21 +46,22 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
     expect(verdict.statement?.predicate.verdict).toBe("ATTESTED");
   });
 
-  it("accepts a complete good bundle unsigned when the SSOT does not require signing", () => {
+  it("never accepts a complete good bundle unsigned, whatever the SSOT says: UNAUTHENTICATED", () => {
     const verdict = verifyAttestationBundle(bare(goodStatement(ssot)), ctx({ signingRequired: false }));
-    expect(verdict.reasons).toEqual([]);
-    expect(verdict.accepted).toBe(true);
+    expect(verdict.reasons.map((r) => r.code)).toEqual(["UNAUTHENTICATED"]);
+    expect(verdict.reasons[0]?.message).toContain("macro keygen");
+    expect(verdict.accepted).toBe(false);
     expect(verdict.signed).toBe(false);
   });
 
-  it("rejects bytes that are not JSON: BUNDLE_JSON", () => {
-    expect(codes(Buffer.from("{not json"))).toEqual(["BUNDLE_JSON"]);
+  it("rejects bytes that are not JSON: JSON_SYNTAX", () => {
+    expect(codes(Buffer.from("{not json"))).toEqual(["JSON_SYNTAX"]);
   });
 
-  it("rejects invalid UTF-8 rather than repairing it: BUNDLE_JSON", () => {
-    const good = bare(goodStatement(ssot));
+  it("rejects invalid UTF-8 rather than repairing it: JSON_NOT_UTF8", () => {
+    const good = signed(goodStatement(ssot));
     const broken = Buffer.concat([good.subarray(0, 20), Buffer.from([0xff, 0xfe]), good.subarray(20)]);
-    expect(codes(broken)).toEqual(["BUNDLE_JSON"]);
+    expect(codes(broken)).toEqual(["JSON_NOT_UTF8"]);
   });
 
   it("rejects an edited actual value in an unsigned bundle: VERDICT_FORGED", () => {
@@ -68,7 +69,7 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
       const probe = firstProbe(st);
       probe.actual = { ...probe.actual, tampered: true, [Object.keys(probe.expected)[0] ?? "x"]: "EDITED" };
     });
-    expect(codes(bare(s))).toEqual(expect.arrayContaining(["VERDICT_FORGED", "PROBE_NOT_PASS", "VERDICT_MISMATCH"]));
+    expect(codes(signed(s))).toEqual(expect.arrayContaining(["VERDICT_FORGED", "PROBE_NOT_PASS", "VERDICT_MISMATCH"]));
   });
 
   it("rejects an edited actual value in a signed bundle: SIGNATURE_INVALID", () => {
@@ -89,19 +90,19 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
       const subject = st.subject.find((x) => x.name === "seccomp-deny-by-default.json");
       if (subject !== undefined) subject.digest.sha256 = "0".repeat(64);
     });
-    expect(codes(bare(s))).toEqual(["SUBJECT_DIGEST_MISMATCH"]);
+    expect(codes(signed(s))).toEqual(["SUBJECT_DIGEST_MISMATCH"]);
   });
 
   it("rejects a bundle whose local Dockerfile changed since attesting: SUBJECT_DIGEST_MISMATCH", () => {
     const context = { ...ctx(), files: { ...FILES, dockerfile: Buffer.from("FROM scratch\nUSER 0\n") } };
-    expect(codes(bare(goodStatement(ssot)), context)).toEqual(["SUBJECT_DIGEST_MISMATCH"]);
+    expect(codes(signed(goodStatement(ssot)), context)).toEqual(["SUBJECT_DIGEST_MISMATCH"]);
   });
 
   it("rejects a bundle missing the probe-bundle subject: SUBJECT_MISSING", () => {
     const s = tampered((st) => {
       st.subject = st.subject.filter((x) => x.name !== "probe-bundle");
     });
-    expect(codes(bare(s))).toEqual(["SUBJECT_MISSING"]);
+    expect(codes(signed(s))).toEqual(["SUBJECT_MISSING"]);
   });
 
   it("rejects a duplicated subject: SUBJECT_DUPLICATE", () => {
@@ -109,7 +110,7 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
       const first = st.subject[1];
       if (first !== undefined) st.subject.push({ ...first, digest: { sha256: "1".repeat(64) } });
     });
-    expect(codes(bare(s))).toEqual(expect.arrayContaining(["SUBJECT_DUPLICATE", "SUBJECT_DIGEST_MISMATCH"]));
+    expect(codes(signed(s))).toEqual(expect.arrayContaining(["SUBJECT_DUPLICATE", "SUBJECT_DIGEST_MISMATCH"]));
   });
 
   it("rejects valid evidence from a rejected venue (Mac-local): VENUE_REJECTED", () => {
@@ -124,14 +125,14 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
     const s = tampered((st) => {
       st.predicate.venue.id = "V1X";
     });
-    expect(codes(bare(s))).toEqual(["VENUE_UNKNOWN"]);
+    expect(codes(signed(s))).toEqual(["VENUE_UNKNOWN"]);
   });
 
   it("rejects a venue that was not classed approved when it attested: VENUE_NOT_APPROVED", () => {
     const s = tampered((st) => {
       st.predicate.venue.class = "unknown";
     });
-    expect(codes(bare(s))).toEqual(["VENUE_NOT_APPROVED"]);
+    expect(codes(signed(s))).toEqual(["VENUE_NOT_APPROVED"]);
   });
 
   it("rejects an attestation older than freshnessDays: STALE", () => {
@@ -139,35 +140,35 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
     const s = tampered((st) => {
       st.predicate.attestedAt = new Date(NOW.getTime() - days * 86_400_000).toISOString();
     });
-    expect(codes(bare(s))).toEqual(["STALE"]);
+    expect(codes(signed(s))).toEqual(["STALE"]);
   });
 
   it("rejects an attestation dated after now + 5 min skew: FUTURE", () => {
     const s = tampered((st) => {
       st.predicate.attestedAt = new Date(NOW.getTime() + 6 * 60_000).toISOString();
     });
-    expect(codes(bare(s))).toEqual(["FUTURE"]);
+    expect(codes(signed(s))).toEqual(["FUTURE"]);
   });
 
   it("tolerates clock skew under 5 minutes", () => {
     const s = tampered((st) => {
       st.predicate.attestedAt = new Date(NOW.getTime() + 4 * 60_000).toISOString();
     });
-    expect(verifyAttestationBundle(bare(s), ctx()).accepted).toBe(true);
+    expect(verifyAttestationBundle(signed(s), ctx()).accepted).toBe(true);
   });
 
   it("rejects a removed probe: PROBE_MISSING (and the stored summary no longer adds up)", () => {
     const s = tampered((st) => {
       st.predicate.probes.shift();
     });
-    expect(codes(bare(s))).toEqual(["PROBE_MISSING", "VERDICT_MISMATCH", "VERDICT_MISMATCH"]);
+    expect(codes(signed(s))).toEqual(["PROBE_MISSING", "VERDICT_MISMATCH", "VERDICT_MISMATCH"]);
   });
 
   it("rejects a duplicated probe: PROBE_DUPLICATE", () => {
     const s = tampered((st) => {
       st.predicate.probes.push(structuredClone(firstProbe(st)));
     });
-    expect(codes(bare(s))).toEqual(expect.arrayContaining(["PROBE_DUPLICATE"]));
+    expect(codes(signed(s))).toEqual(expect.arrayContaining(["PROBE_DUPLICATE"]));
   });
 
   it("rejects a renamed probe: PROBE_EXTRA and PROBE_MISSING", () => {
@@ -175,7 +176,7 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
       const probe = firstProbe(st);
       probe.id = `${probe.id}-X`;
     });
-    expect(codes(bare(s))).toEqual(expect.arrayContaining(["PROBE_EXTRA", "PROBE_MISSING"]));
+    expect(codes(signed(s))).toEqual(expect.arrayContaining(["PROBE_EXTRA", "PROBE_MISSING"]));
   });
 
   it("rejects a FAIL result stored as PASS, with a matching forged summary: VERDICT_FORGED", () => {
@@ -193,7 +194,7 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
       probe.actual = Object.fromEntries(Object.keys(probe.expected).map((k) => [k, "WRONG"]));
       probe.verdict = "FAIL";
     });
-    expect(codes(bare(s))).toEqual(["PROBE_NOT_PASS", "VERDICT_MISMATCH", "VERDICT_MISMATCH"]);
+    expect(codes(signed(s))).toEqual(["PROBE_NOT_PASS", "VERDICT_MISMATCH", "VERDICT_MISMATCH"]);
   });
 
   it("rejects a bad signature: SIGNATURE_INVALID", () => {
@@ -208,37 +209,37 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
     expect(codes(signed(goodStatement(ssot), stranger.privateKeyPem))).toEqual(["SIGNATURE_INVALID"]);
   });
 
-  it("rejects an unsigned bare statement when signing is required: SIGNATURE_REQUIRED", () => {
-    expect(codes(bare(goodStatement(ssot)), ctx({ signingRequired: true }))).toEqual(["SIGNATURE_REQUIRED"]);
+  it("rejects an unsigned bare statement: UNAUTHENTICATED", () => {
+    expect(codes(bare(goodStatement(ssot)), ctx({ signingRequired: true }))).toEqual(["UNAUTHENTICATED"]);
   });
 
-  it("rejects an envelope with an empty signature list when signing is required: SIGNATURE_REQUIRED", () => {
+  it("rejects an envelope with an empty signature list: UNAUTHENTICATED", () => {
     const envelope = { ...signEnvelope(goodStatement(ssot), operator.privateKeyPem), signatures: [] };
-    expect(codes(Buffer.from(JSON.stringify(envelope)), ctx({ signingRequired: true }))).toEqual(["SIGNATURE_REQUIRED"]);
+    expect(codes(Buffer.from(JSON.stringify(envelope)), ctx({ signingRequired: false }))).toEqual(["UNAUTHENTICATED"]);
   });
 
   it("rejects a wrong _type: STATEMENT_TYPE", () => {
     const s = { ...goodStatement(ssot), _type: "https://in-toto.io/Statement/v0.1" };
-    expect(codes(bare(s))).toEqual(["STATEMENT_TYPE"]);
+    expect(codes(signed(s))).toEqual(["STATEMENT_TYPE"]);
   });
 
   it("rejects a wrong predicateType: PREDICATE_TYPE", () => {
     const s = { ...goodStatement(ssot), predicateType: "https://slsa.dev/provenance/v1" };
-    expect(codes(bare(s))).toEqual(["PREDICATE_TYPE"]);
+    expect(codes(signed(s))).toEqual(["PREDICATE_TYPE"]);
   });
 
   it("rejects an empty subject list: BUNDLE_SCHEMA plus every subject missing", () => {
     const s = tampered((st) => {
       st.subject = [];
     });
-    const found = codes(bare(s));
+    const found = codes(signed(s));
     expect(found[0]).toBe("BUNDLE_SCHEMA");
     expect(found.filter((c) => c === "SUBJECT_MISSING")).toHaveLength(5);
   });
 
   it("rejects a predicate of the wrong shape with path-named BUNDLE_SCHEMA reasons", () => {
     const s = { ...goodStatement(ssot), predicate: { macroId: 42 } };
-    const verdict = verifyAttestationBundle(bare(s), ctx());
+    const verdict = verifyAttestationBundle(signed(s), ctx());
     expect(verdict.accepted).toBe(false);
     expect(verdict.reasons.every((r) => r.code === "BUNDLE_SCHEMA")).toBe(true);
     expect(verdict.reasons.map((r) => r.path)).toContain("predicate.macroId");
@@ -248,18 +249,18 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
     const s = tampered((st) => {
       st.predicate.macroId = "SOME_OTHER_MACRO";
     });
-    expect(codes(bare(s))).toEqual(["MACRO_MISMATCH"]);
+    expect(codes(signed(s))).toEqual(["MACRO_MISMATCH"]);
   });
 
   it("rejects a bundle made under another SSOT when the caller pins one: SSOT_MISMATCH", () => {
-    expect(codes(bare(goodStatement(ssot)), { ...ctx(), ssotSha256: "c".repeat(64) })).toEqual(["SSOT_MISMATCH"]);
+    expect(codes(signed(goodStatement(ssot)), { ...ctx(), ssotSha256: "c".repeat(64) })).toEqual(["SSOT_MISMATCH"]);
   });
 
   it("rejects a run with weaker flags than the SSOT's profile: RUN_FLAGS_MISMATCH", () => {
     const s = tampered((st) => {
       st.predicate.runFlags = { ...st.predicate.runFlags, network: "host", capDrop: [] };
     });
-    const verdict = verifyAttestationBundle(bare(s), ctx());
+    const verdict = verifyAttestationBundle(signed(s), ctx());
     // Below the floor too, and the engine record's request no longer matches the flags it claims.
     expect(verdict.reasons.map((r) => r.code)).toEqual(["RUN_FLAGS_MISMATCH", "BELOW_FLOOR", "BELOW_FLOOR", "ENGINE_RECORD_REQUEST"]);
     expect(verdict.reasons[0]?.message).toContain("network, capDrop");
@@ -272,11 +273,11 @@ describe(`verifyAttestationBundle (SSOT: ${source})`, () => {
       st.predicate.probes.pop();
     });
     const found = codes(bare(s), ctx({ signingRequired: true }));
-    expect(found).toEqual(expect.arrayContaining(["SIGNATURE_REQUIRED", "VENUE_REJECTED", "STALE", "PROBE_MISSING"]));
+    expect(found).toEqual(expect.arrayContaining(["UNAUTHENTICATED", "VENUE_REJECTED", "STALE", "PROBE_MISSING"]));
   });
 
   it("hashes the bundle's raw bytes for the run record", () => {
-    const bytes = bare(goodStatement(ssot));
+    const bytes = signed(goodStatement(ssot));
     expect(verifyAttestationBundle(bytes, ctx()).bundleSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -41,7 +41,30 @@ export function generateKeyPair(): GeneratedKeyPair {
  * exactly those bytes. A key that is not an ed25519 private key is the operator's input error.
  */
 export function signEnvelope(statement: Uint8Array | object, privateKeyPem: string): DsseEnvelope {
+  return signEnvelopeWith(statement, [privateKeyPem]);
+}
+
+/** One envelope, one signature per key (e.g. the operator's configured key and the run's own). */
+export function signEnvelopeWith(statement: Uint8Array | object, privateKeysPem: readonly string[]): DsseEnvelope {
   const payload = statement instanceof Uint8Array ? Buffer.from(statement) : Buffer.from(JSON.stringify(statement), "utf8");
+  const message = pae(IN_TOTO_PAYLOAD_TYPE, payload);
+  return {
+    payloadType: IN_TOTO_PAYLOAD_TYPE,
+    payload: payload.toString("base64"),
+    signatures: privateKeysPem.map((pem) => {
+      const key = signingKey(pem);
+      return { keyid: keyIdOf(key), sig: sign(null, message, key).toString("base64") };
+    }),
+  };
+}
+
+// PEM parsing is most of the cost of a signature; a key object is immutable, so keep it.
+const SIGNING_KEYS = new Map<string, KeyObject>();
+const PUBLIC_KEYS = new Map<string, KeyObject | null>();
+
+function signingKey(privateKeyPem: string): KeyObject {
+  const cached = SIGNING_KEYS.get(privateKeyPem);
+  if (cached !== undefined) return cached;
   let key: KeyObject;
   try {
     key = createPrivateKey(privateKeyPem);
@@ -51,12 +74,18 @@ export function signEnvelope(statement: Uint8Array | object, privateKeyPem: stri
   if (key.asymmetricKeyType !== "ed25519") {
     throw new InputError("SIGNING_KEY_INVALID", `the signing key is ${key.asymmetricKeyType ?? "unknown"}, not ed25519`);
   }
-  const sig = sign(null, pae(IN_TOTO_PAYLOAD_TYPE, payload), key);
-  return {
-    payloadType: IN_TOTO_PAYLOAD_TYPE,
-    payload: payload.toString("base64"),
-    signatures: [{ keyid: keyIdOf(key), sig: sig.toString("base64") }],
-  };
+  if (SIGNING_KEYS.size < 64) SIGNING_KEYS.set(privateKeyPem, key);
+  return key;
+}
+
+/** base64 of an ed25519 public key's SPKI DER: how the run hands its key to the inspector on a command line. */
+export function spkiBase64(publicKeyPem: string): string {
+  return createPublicKey(publicKeyPem).export({ type: "spki", format: "der" }).toString("base64");
+}
+
+/** The public key (PEM) of an ed25519 private key (PEM). */
+export function publicKeyOf(privateKeyPem: string): string {
+  return createPublicKey(signingKey(privateKeyPem)).export({ type: "spki", format: "pem" }).toString();
 }
 
 const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
@@ -73,12 +102,18 @@ export function decodeBase64(text: string): Buffer | null {
 function trustedKeys(pems: readonly string[]): { key: KeyObject; index: number }[] {
   const keys: { key: KeyObject; index: number }[] = [];
   for (const [index, pem] of pems.entries()) {
-    try {
-      const key = createPublicKey(pem);
-      if (key.asymmetricKeyType === "ed25519") keys.push({ key, index });
-    } catch {
-      // An unreadable trusted key trusts nothing; the caller learns that no key matched.
+    let key = PUBLIC_KEYS.get(pem);
+    if (key === undefined) {
+      try {
+        const parsed = createPublicKey(pem);
+        key = parsed.asymmetricKeyType === "ed25519" ? parsed : null;
+      } catch {
+        // An unreadable trusted key trusts nothing; the caller learns that no key matched.
+        key = null;
+      }
+      if (PUBLIC_KEYS.size < 256) PUBLIC_KEYS.set(pem, key);
     }
+    if (key !== null) keys.push({ key, index });
   }
   return keys;
 }

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import * as z from "zod";
 import { describe, expect, it } from "vitest";
 import { Ssot } from "@macro/ssot";
-import { bundleCases, FIXTURE_FILES, manifest, TRUSTED } from "./_bundle-cases.ts";
+import { bundleCases, FIXTURE_FILES, manifest, RUN_KEY, TRUSTED } from "./_bundle-cases.ts";
 import { verifyAttestationBundle } from "./bundle.ts";
 
 const DIR = fileURLToPath(new URL("../../../fixtures/bundles/", import.meta.url));
@@ -19,6 +19,7 @@ describe("fixtures/bundles are generated, not hand-edited", () => {
   it("manifest, trusted key and local files match their generator", async () => {
     await expect(manifest(cases)).toMatchFileSnapshot(`${DIR}manifest.json`);
     await expect(TRUSTED.publicKeyPem).toMatchFileSnapshot(`${DIR}trusted.pub.pem`);
+    await expect(RUN_KEY.publicKeyPem).toMatchFileSnapshot(`${DIR}run.pub.pem`);
     for (const { path, bytes } of Object.values(FIXTURE_FILES)) {
       await expect(bytes.toString("utf8")).toMatchFileSnapshot(`${DIR}${path}`);
     }
@@ -30,7 +31,16 @@ const Manifest = z.object({
   ssot: z.string(),
   trustedKeys: z.array(z.string()),
   files: z.object({ dockerfile: z.string(), seccompProfile: z.string(), probeBundle: z.string(), syscallHelper: z.string() }),
-  cases: z.array(z.object({ file: z.string(), title: z.string(), signingRequired: z.boolean(), accepted: z.boolean(), codes: z.array(z.string()) })),
+  cases: z.array(
+    z.object({
+      file: z.string(),
+      title: z.string(),
+      classes: z.array(z.string()),
+      origin: z.union([z.null(), z.object({ kind: z.literal("operator") }), z.object({ kind: z.literal("run"), runId: z.string(), runPublicKeyPem: z.string(), imageId: z.string().nullable() })]),
+      accepted: z.boolean(),
+      codes: z.array(z.string()),
+    }),
+  ),
 });
 
 describe("the verifier run against the committed fixtures, read from disk", () => {
@@ -50,20 +60,20 @@ describe("the verifier run against the committed fixtures, read from disk", () =
   it("covers every case of the catalogue, good and bad", () => {
     const { m } = load();
     expect(m.cases.map((c) => c.file).sort()).toEqual(cases.map((c) => c.file).sort());
-    expect(m.cases.filter((c) => c.accepted).map((c) => c.file).sort()).toEqual(["good-signed.json", "good-unsigned.json"]);
+    expect(m.cases.filter((c) => c.accepted).map((c) => c.file).sort()).toEqual(["good-in-run-signed.json", "good-operator-signed.json"]);
   });
 
   it.each(cases.map((c) => c.file))("%s gets the outcome the manifest states", (file) => {
     const { m, files, ssot: fixtureSsot } = load();
     const c = m.cases.find((x) => x.file === file);
     if (c === undefined) throw new Error(`${file} is not in manifest.json`);
-    const copy: Ssot = structuredClone(fixtureSsot);
-    copy.sandbox.signing.required = c.signingRequired;
+    const origin = c.origin === null ? undefined : c.origin.kind === "operator" ? c.origin : { ...c.origin, runPublicKeyPem: read(c.origin.runPublicKeyPem).toString("utf8") };
     const verdict = verifyAttestationBundle(read(file), {
-      ssot: copy,
+      ssot: fixtureSsot,
       files,
       trustedKeys: m.trustedKeys.map((k) => read(k).toString("utf8")),
       now: new Date(m.now),
+      ...(origin === undefined ? {} : { origin }),
     });
     expect(verdict.reasons.map((r) => r.code).sort()).toEqual(c.codes);
     expect(verdict.accepted).toBe(c.accepted);

@@ -11,3 +11,6 @@ export interface Reason {
 export function reason(code: string, message: string, path?: string): Reason {
   return path === undefined ? { code, message } : { code, message, path };
 }
+
+/** The same, under the name callers outside this package read best. */
+export const reasonOf = reason;

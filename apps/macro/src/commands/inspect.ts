@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { ExitCode } from "@macro/ssot";
 import { memoryRecorder } from "@macro/sandbox";
 import { attestSandbox } from "@macro/attest";
+import { generateKeyPair, spkiBase64 } from "@macro/verifier";
 import { inspectInSandbox } from "../mvp/inspect.ts";
 import { ssotArg } from "../lib/args.ts";
 import { macroCommand } from "../lib/command.ts";
@@ -36,6 +37,9 @@ export default macroCommand({
     }
     const runId = newRunId(new Date());
     const recorder = memoryRecorder();
+    // An ephemeral key for this invocation only: it signs the attestation, and the inspector is
+    // told its public half, so only an attestation made right here lets it run.
+    const runKey = generateKeyPair();
     const trace = traceCommand(io, paths, [resolve(io.cwd, args.out)]);
     let stdout = "";
     try {
@@ -49,6 +53,7 @@ export default macroCommand({
         runId,
         variant: { name: `inspect-${runId}`, runFlags: loaded.ssot.sandbox.runFlags },
         signingKeyPem: null,
+        runKeyPem: runKey.privateKeyPem,
         now: () => new Date(),
         signal: io.signal,
       });
@@ -64,7 +69,7 @@ export default macroCommand({
         out,
         repoDir,
         cwd: io.cwd,
-        attestation: { path: attested.value.bundlePath, sha256: attested.value.bundleSha256 },
+        attestation: { path: attested.value.bundlePath, publicKey: spkiBase64(runKey.publicKeyPem) },
         runId,
         recorder,
         json: args.json,

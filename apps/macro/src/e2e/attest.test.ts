@@ -24,6 +24,9 @@ function attest(args: string[] = []): { run: CliRun; json: AttestJson } {
   return { run, json: JSON.parse(run.stdout || "{}") as AttestJson };
 }
 
+/** Every reason code of `macro verify --json`. */
+const codes = (stdout: string): string[] => (JSON.parse(stdout) as { checks: { reasons: { code: string }[] }[] }).checks.flatMap((c) => c.reasons.map((r) => r.code));
+
 /** The containers this attest run created that still exist (other suites run containers concurrently). */
 function leftovers(json: AttestJson): string[] {
   const created = json.sideEffects.filter((e) => e.kind === "container-created").map((e) => e.detail.split(/\s/)[0] ?? "");
@@ -33,17 +36,18 @@ function leftovers(json: AttestJson): string[] {
 }
 
 describe.skipIf(!engine)("macro attest on a real engine (skipped: no container engine)", () => {
-  it("passes every probe in one container run, leaves no container, and verify accepts the bundle it wrote", () => {
+  it("passes every probe in one container run, leaves no container; unsigned, verify never accepts the bundle (UNAUTHENTICATED)", () => {
     const { run, json } = attest();
     expect(run.status, run.stderr).toBe(0);
     expect(json.attested).toBe(true);
     expect(json.probes.length).toBeGreaterThanOrEqual(12);
     expect(json.probes.every((p) => p.verdict === "PASS")).toBe(true);
     expect(leftovers(json)).toEqual([]);
+    expect(json.bundle).toMatch(/sandbox-attestation-evidence-V1-\d{4}-\d{2}-\d{2}-[0-9a-f]{16}\.json$/);
 
     const verify = macro(["verify", json.bundle, "--json"], withEngine, join(run.reports, ".."));
-    expect(verify.status, verify.stdout).toBe(0);
-    expect((JSON.parse(verify.stdout) as { accepted: boolean }).accepted).toBe(true);
+    expect(verify.status, verify.stdout).toBe(3);
+    expect(codes(verify.stdout)).toEqual(["UNAUTHENTICATED"]);
   });
 
   it("a bundle with one actual edited is rejected with its reason, and verify writes nothing", () => {
@@ -58,8 +62,7 @@ describe.skipIf(!engine)("macro attest on a real engine (skipped: no container e
     const before = listFiles(run.reports);
     const verify = macro(["verify", tampered, "--json"], withEngine, join(run.reports, ".."));
     expect(verify.status).toBe(3);
-    const reasons = (JSON.parse(verify.stdout) as { reasons: { code: string }[] }).reasons.map((r) => r.code);
-    expect(reasons).toContain("PROBE_NOT_PASS");
+    expect(codes(verify.stdout)).toContain("PROBE_NOT_PASS");
     expect(listFiles(run.reports)).toEqual(before);
   });
 
@@ -78,7 +81,7 @@ describe.skipIf(!engine)("macro attest on a real engine (skipped: no container e
       expect(trusted.status, trusted.stdout).toBe(0);
       const untrusted = macro(["verify", json.bundle, "--json"], withEngine, join(run.reports, ".."));
       expect(untrusted.status).toBe(3);
-      expect((JSON.parse(untrusted.stdout) as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toContain("SIGNATURE_INVALID");
+      expect(codes(untrusted.stdout)).toContain("SIGNATURE_INVALID");
       expect(macro(["keygen", "--out", dir], withEngine).status, "keygen never replaces a key").toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -100,7 +103,7 @@ describe.skipIf(!engine)("macro attest on a real engine (skipped: no container e
     expect(json.attested).toBe(false);
     const failing = json.probes.filter((p) => p.verdict !== "PASS").map((p) => p.id);
     for (const id of caughtBy) expect(failing).toContain(id);
-    expect(json.bundle).toContain(`-${name}.json`);
+    expect(json.bundle).toMatch(new RegExp(`-${name}-[0-9a-f]{16}\\.json$`));
     expect(leftovers(json)).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OWNER_ENV, tempDirSync } from "@macro/test-utils";
 
@@ -59,4 +59,22 @@ export function listFiles(dir: string): string[] {
 
 export function cleanup(run: CliRun): void {
   rmSync(join(run.reports, ".."), { recursive: true, force: true });
+}
+
+/**
+ * A copy of the repo's macro.yaml in `scratch` that trusts (and signs with) a key pair made by
+ * `macro keygen` there; its relative paths are rewritten to reach the repo's files from scratch.
+ */
+export function keyedSsot(scratch: string, options: { sign: boolean } = { sign: true }): { ssot: string; key: string; pub: string; keygen: CliRun } {
+  const keys = join(scratch, "keys");
+  const keygen = macro(["keygen", "--out", keys], {}, scratch);
+  const key = join(keys, "attest-signing.key");
+  const pub = join(keys, "attest-signing.pub");
+  const up = relative(scratch, repoRoot);
+  const text = readFileSync(join(repoRoot, "macro.yaml"), "utf8")
+    .replace(/^(\s+(?:dockerfile|seccompProfile|seccomp|path): )(packages|fixtures)\//gm, `$1${up}/$2/`)
+    .replace("    required: false\n    trustedKeys: []\n    signingKey: null", `    required: true\n    trustedKeys: [${JSON.stringify(pub)}]\n    signingKey: ${options.sign ? JSON.stringify(key) : "null"}`);
+  const ssot = join(scratch, "macro.yaml");
+  writeFileSync(ssot, text);
+  return { ssot, key, pub, keygen };
 }

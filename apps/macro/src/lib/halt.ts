@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { makeBlocker, type CatalogEntry, type MacroOutput, type StorageFault } from "@macro/machine";
 import {
@@ -5,6 +6,7 @@ import {
   buildRunRecord,
   digestFile,
   findLatestPacket,
+  jsonlLineDigests,
   operatorPacketName,
   packetFileNames,
   persistRunRecord,
@@ -16,8 +18,9 @@ import {
   writeFilesAtomic,
   type RunStatus,
 } from "@macro/report";
-import { ExitCode, TRACK_IDS, flagsFrom, loadMatrix, type Blocker, type BlockerPacket, type LoadedSsot, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
+import { ExitCode, TRACK_IDS, flagsFrom, loadMatrix, type Blocker, type BlockerPacket, type EvidenceRef, type LoadedSsot, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
 import type { Io } from "./io.ts";
+import { evidenceKeys } from "./keys.ts";
 import type { Paths } from "./paths.ts";
 import type { RunSummary } from "./run-macro.ts";
 
@@ -32,18 +35,6 @@ export interface RunContext {
   logFile: string;
   /** The latest record of each track, as the machine reported it. */
   tracks: Map<string, TrackRecord>;
-}
-
-export function recordPathFor(paths: Paths, runId: string): string {
-  return join(paths.reportsDir, `run-record-${runId}.json`);
-}
-
-/**
- * A run that may still go on (interrupted, halted by its store) gets a record of its own: the
- * final record of the same run id, written when it ends, must not overwrite one the ledger pins.
- */
-export function interimRecordPath(paths: Paths, runId: string, status: string, at: Date): string {
-  return join(paths.reportsDir, `run-record-${runId}.${status}-${at.toISOString().replace(/[-:.]/g, "")}.json`);
 }
 
 async function packetFor(ctx: RunContext, output: Pick<MacroOutput, "tracks" | "sideEffects" | "outputs">, blocker: Blocker, at: Date, dirs: { markdown: string; json: string }) {
@@ -73,28 +64,37 @@ export async function writePacket(ctx: RunContext, output: MacroOutput, at: Date
   const packet = await packetFor(ctx, output, blocker, at, { markdown: paths.checkpointsDir, json: paths.reportsDir });
   // A blocker the operator owns also gets a self-contained runbook they can be handed alone.
   const owner = loaded.ssot.blockers.find((b) => b.id === blocker.id)?.owner;
-  const operator = owner === "operator" ? join(paths.checkpointsDir, operatorPacketName(slug(blocker.id), packet.generatedAt.slice(0, 10))) : undefined;
+  const operator = owner === "operator" ? join(paths.checkpointsDir, operatorPacketName(slug(blocker.id), packet.generatedAt.slice(0, 10), ctx.runId)) : undefined;
   const runbook = operator === undefined ? [] : [{ path: operator, data: renderOperatorPacket(loaded.ssot, packet) }];
   const written = await writeBlockerPacket(packet, paths, io.env, runbook);
   return { json: written.jsonPath, markdown: written.markdownPath, operator };
 }
 
 /**
- * Blocked and aborted runs are recorded too: the ledger is the history of every run. The record
- * binds only files no other run rewrites: the operator's runbook is named by blocker and day (a
- * rendering of the packet JSON, which is bound), and a checkpoint that may still be resumed
- * changes when it is.
+ * Blocked, aborted and interrupted runs are recorded too: the ledger is the history of every run.
+ * A record is named by its digest, so the final record of a run that goes on never overwrites one
+ * the ledger pins. It binds only files no other run rewrites, read back from disk, named relative
+ * to the reports folder (a copy of that folder verifies anywhere), and the evidence the run made
+ * before it stopped where that is still the bytes that were recorded.
  */
 export async function recordRun(
   ctx: RunContext,
-  output: { status: RunStatus; tracks: TrackRecord[]; blocker: Blocker | null; sideEffects: SideEffect[] },
+  output: { status: RunStatus; tracks: TrackRecord[]; blocker: Blocker | null; sideEffects: SideEffect[]; evidence?: EvidenceRef[] },
   files: (string | undefined)[],
-  recordPath = recordPathFor(ctx.paths, ctx.runId),
 ): Promise<string> {
   const { paths, loaded, runId } = ctx;
-  // Read back from disk, all at once: the record binds the bytes that are there.
   const present = await Promise.all(files.filter((f): f is string => f !== undefined).map(async (path) => ({ path, digest: await digestFile(path).catch(() => null) })));
-  const products = present.flatMap(({ path, digest }) => (digest === null ? [] : [{ path: relative(paths.cwd, path), sha256: digest.sha256 }]));
+  const products = present.flatMap(({ path, digest }) => (digest === null ? [] : [{ path: relative(paths.reportsDir, path), sha256: digest.sha256 }]));
+  const evidence = [];
+  for (const e of output.evidence ?? []) {
+    const abs = join(paths.cwd, e.path);
+    const name = relative(paths.reportsDir, abs);
+    const digest = await digestFile(abs).catch(() => null);
+    if (digest?.sha256 !== e.sha256 || products.some((p) => p.path === name)) continue;
+    products.push({ path: name, sha256: e.sha256 });
+    evidence.push({ id: e.id, path: name, sha256: e.sha256, origin: e.origin });
+  }
+  const lines = evidence.find((e) => e.id === "test-results");
   const record = buildRunRecord({
     runId,
     macroId: loaded.ssot.macro.id,
@@ -104,9 +104,11 @@ export async function recordRun(
     blockerId: output.blocker?.id ?? null,
     flags: flagsFrom(output.sideEffects),
     products,
-    evidenceLines: [],
+    evidenceLines: lines === undefined ? [] : jsonlLineDigests(await readFile(join(paths.reportsDir, lines.path))),
+    evidence,
   });
-  await persistRunRecord({ recordPath, ledgerPath: join(paths.reportsDir, "ledger.ndjson"), record, at: new Date().toISOString() });
+  const keys = await evidenceKeys(loaded);
+  const { recordPath } = await persistRunRecord({ reportsDir: paths.reportsDir, ledgerPath: join(paths.reportsDir, "ledger.ndjson"), record, at: new Date().toISOString(), keys: keys.ledger });
   return recordPath;
 }
 
@@ -174,7 +176,7 @@ export async function haltOnFault(ctx: RunContext, fault: StorageFault, output: 
   let record: string | null = null;
   try {
     const files = [written?.json, written?.markdown, ctx.loaded.path];
-    record = relative(paths.cwd, await recordRun(ctx, { status: "blocked", tracks, blocker, sideEffects: base.sideEffects }, files, interimRecordPath(paths, ctx.runId, "halted", at)));
+    record = relative(paths.cwd, await recordRun(ctx, { status: "blocked", tracks, blocker, sideEffects: base.sideEffects }, files));
   } catch {
     // The ledger cannot be written either: the packet says so, and the run stays resumable.
   }
@@ -193,7 +195,7 @@ export async function haltOnFault(ctx: RunContext, fault: StorageFault, output: 
  */
 export async function recordInterrupted(ctx: RunContext, sideEffects: SideEffect[]): Promise<void> {
   const tracks = TRACK_IDS.map((id): TrackRecord => ctx.tracks.get(id) ?? { id, status: "pending", startedAt: null, finishedAt: null, durationMs: null, evidence: [] });
-  await recordRun(ctx, { status: "interrupted", tracks, blocker: null, sideEffects }, [ctx.loaded.path], interimRecordPath(ctx.paths, ctx.runId, "interrupted", new Date())).catch(() => undefined);
+  await recordRun(ctx, { status: "interrupted", tracks, blocker: null, sideEffects }, [ctx.loaded.path]).catch(() => undefined);
 }
 
 /** The tracks as last reported, the one that was running blocked and every later one not run. */

@@ -1,3 +1,4 @@
+import { generateKeyPair } from "@macro/verifier";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import pino from "pino";
@@ -27,7 +28,7 @@ afterAll(() => s.remove());
 
 const deps = (): TrackDeps => {
   const log = pino({ level: "silent" });
-  return { paths: s.paths, loaded, env: s.io.env, recorder: new SideEffectLog(log), log, now: () => new Date(), venueSource: { kind: "live" } as TrackDeps["venueSource"], venueFacts: null };
+  return { paths: s.paths, loaded, env: s.io.env, recorder: new SideEffectLog(log), log, now: () => new Date(), venueSource: { kind: "live" } as TrackDeps["venueSource"], venueFacts: null, runKey: generateKeyPair() };
 };
 
 const runDir = (runId = RUN) => {

@@ -91,7 +91,7 @@ describe("macro resume refuses or re-derives a forged checkpoint", () => {
     const s = fresh();
     place(s, RUN, sealCheckpoint(forgedBody(), await checkpointKey(s.io.env, s.paths)));
     const record = buildRunRecord({ runId: RUN, macroId: "m", ssotSha256: ssotSha, status: "closed", tracks: [], blockerId: null, flags: { productionMutation: false, containerCreatedByRun: false, installOrSystemMutation: false, macLocalEvidenceUsed: false, networkUsed: false }, products: [{ path: "macro.yaml", sha256: ssotSha }], evidenceLines: [] });
-    await persistRunRecord({ recordPath: join(s.paths.reportsDir, `run-record-${RUN}.json`), ledgerPath: join(s.paths.reportsDir, "ledger.ndjson"), record, at: "2026-12-07T00:00:01.000Z" });
+    await persistRunRecord({ reportsDir: s.paths.reportsDir, ledgerPath: join(s.paths.reportsDir, "ledger.ndjson"), record, at: "2026-12-07T00:00:01.000Z" });
     const r = await resume(s);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`the ledger records run ${RUN} as closed`);

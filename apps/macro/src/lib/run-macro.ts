@@ -1,12 +1,14 @@
 import { join, relative } from "node:path";
 import { actorsFrom, asEngineFault, asStorageFault, macroMachine, mapFns, resumeFns, runMacro, type MacroOutput, type RestoredCheckpoint, type TrackFns } from "@macro/machine";
-import { ExitCode, InterruptedError, TRACK_IDS, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
+import { ExitCode, InternalError, InterruptedError, TRACK_IDS, type SideEffect, type TrackId, type TrackRecord } from "@macro/ssot";
 import { clearLatestPacket, ensureDir, serializeJson, writeFileAtomic } from "@macro/report";
+import { generateKeyPair } from "@macro/verifier";
+import { REAL_TARGETS, runSelftest, type SelftestTargets } from "../selftest/selftest.ts";
 import { trackFns } from "../tracks/index.ts";
 import { SideEffectLog } from "../tracks/deps.ts";
 import { checkpointPathFor } from "./checkpoint.ts";
 import { checkpointKey } from "./checkpoint-key.ts";
-import { haltOnFault, interimRecordPath, recordInterrupted, recordPathFor, recordRun, writePacket, type RunContext } from "./halt.ts";
+import { haltOnFault, recordInterrupted, recordRun, writePacket, type RunContext } from "./halt.ts";
 import type { Io } from "./io.ts";
 import { createRunLogger } from "./logger.ts";
 import { newRunId, type Paths } from "./paths.ts";
@@ -17,7 +19,6 @@ import { progressReporter } from "./progress.ts";
 import { rederiver } from "./rederive.ts";
 import { runDetails, type RunDetails } from "./summary.ts";
 
-export { recordPathFor };
 
 export interface RunSummary {
   runId: string;
@@ -48,11 +49,18 @@ export type Resume = (ssotSha256: string) => RestoredCheckpoint;
  * in B-PERSIST with a packet, written where it can be or printed in full, and exit 3.
  * `fns` replaces the real track functions (tests drive the real persistence with fake tracks).
  */
-export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: (deps: Parameters<typeof trackFns>[0]) => TrackFns): Promise<RunSummary> {
+export async function runMacroOnce(
+  io: Io,
+  paths: Paths,
+  resume?: Resume,
+  fns?: (deps: Parameters<typeof trackFns>[0]) => TrackFns,
+  /** The verifier, binder and ledger check the conformance kit runs against; tests inject broken ones. */
+  targets: SelftestTargets = REAL_TARGETS,
+): Promise<RunSummary> {
   const trace = traceCommand(io, paths);
   let ran: Awaited<ReturnType<typeof runUntraced>> | undefined;
   try {
-    ran = await runUntraced(io, paths, resume, fns);
+    ran = await runUntraced(io, paths, resume, fns, targets);
   } finally {
     // A run that throws still removes its temp dir.
     if (ran === undefined) await trace.close([], null);
@@ -63,9 +71,16 @@ export async function runMacroOnce(io: Io, paths: Paths, resume?: Resume, fns?: 
 
 type Untraced = Omit<RunSummary, "left"> & { effects: readonly SideEffect[]; movingTag: string };
 
-async function runUntraced(io: Io, paths: Paths, resume?: Resume, fns?: (deps: Parameters<typeof trackFns>[0]) => TrackFns): Promise<Untraced> {
+async function runUntraced(io: Io, paths: Paths, resume: Resume | undefined, fns: ((deps: Parameters<typeof trackFns>[0]) => TrackFns) | undefined, targets: SelftestTargets): Promise<Untraced> {
   // Nothing is written until the inputs are in; a signal before then ends the run at once, traceless.
   const { loaded, catalog, venueSource, venueFacts } = await abortable(loadInputs(io, paths), io.signal);
+  // A verifier or binder that lets one tampered case through must not judge a run: refuse to
+  // start, before anything is written.
+  const kit = runSelftest(loaded.ssot, targets);
+  if (kit.failures.length > 0) {
+    const list = kit.failures.map((f) => `${f.id} (${f.classes.join(" ")}): expected ${f.expected}, got ${f.actual}`).join("; ");
+    throw new InternalError("SELFTEST_FAILED", `the conformance kit fails ${kit.failures.length} of ${kit.results.length} cases, so this verifier cannot be trusted to judge a run: ${list} (see \`pnpm macro selftest\`)`);
+  }
   const key = await checkpointKey(io.env, paths);
   const restored = resume?.(loaded.sha256);
   const now = () => new Date();
@@ -77,12 +92,12 @@ async function runUntraced(io: Io, paths: Paths, resume?: Resume, fns?: (deps: P
   let recorded: SideEffect[] = [];
   try {
     const { log } = await createRunLogger(io, paths.reportsDir, runId);
-    log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null }, restored === undefined ? "run started" : "run resumed");
+    log.info({ ssot: loaded.path, sha256: loaded.sha256, resumedFrom: restored?.savedAt ?? null, selftest: { cases: kit.results.length, ms: Math.round(kit.ms) } }, restored === undefined ? "run started" : "run resumed");
     const recorder = new SideEffectLog(log);
     recorded = recorder.entries;
     const rederived = new Set<string>();
     const progress = progressReporter(io, undefined, rederived);
-    const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts, progress: progress.step };
+    const deps = { paths, loaded, env: io.env, recorder, log, now, venueSource, venueFacts, progress: progress.step, runKey: generateKeyPair() };
 
     // A checkpoint that could not be written halts the run at the next track (B-PERSIST): a run
     // must never go on past a state it could not record.
@@ -110,10 +125,10 @@ async function runUntraced(io: Io, paths: Paths, resume?: Resume, fns?: (deps: P
 
     const packet = output.status === "blocked" ? await writePacket(ctx, output, now()) : null;
     if (output.status === "closed") await clearLatestPacket(paths.reportsDir);
-    // A halt on the store may be resumed: its record must not be the one the run's end rewrites.
-    const halted = output.blocker?.guard === "persisted";
-    const files = halted ? [packet?.json, packet?.markdown, loaded.path] : [packet?.json, packet?.markdown, checkpointPath];
-    const record = output.status === "closed" ? recordPathFor(paths, runId) : await recordRun(ctx, output, files, halted ? interimRecordPath(paths, runId, "halted", now()) : undefined);
+    // Records are named by their digest, so no record is ever rewritten; the checkpoint is a resume
+    // point that a resume rewrites, so no record points at it.
+    const persisted = output.outputs.persist?.evidence.find((e) => e.id === "run-record");
+    const record = output.status === "closed" && persisted !== undefined ? join(paths.cwd, persisted.path) : await recordRun(ctx, output, [packet?.json, packet?.markdown, packet?.operator]);
     if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
     log.flush();
     return {

@@ -75,7 +75,8 @@ function closedLines(summary: RunSummary): string[] {
   }
   row("record", summary.record);
   row("log", summary.log);
-  if (d.attestation !== null) row("verify", `pnpm macro verify ${d.attestation.path}`);
+  // The record, not the bundle: only the record carries the run's key, so only it verifies the whole run.
+  row("verify", `pnpm macro verify ${summary.record}`);
   return lines;
 }
 

@@ -13,7 +13,7 @@ export interface SandboxTestContext {
   engine: ContainerEngine;
   image: string;
   loaded: LoadedSsot;
-  attestation: { path: string; sha256: string };
+  attestation: { path: string; publicKey: string };
   runId: string;
   outDir: string;
   recorder: SideEffectRecorder;
@@ -49,7 +49,7 @@ export async function sandboxAcceptance(ctx: SandboxTestContext): Promise<TestCa
   const scratch = await mkdtemp(join(tmpdir(), "macro-host-"));
   try {
     const out = join(scratch, "out");
-    const host = await execLogged(process.execPath, [ctx.inspectorBundle, "inspect", join(root, FIX7), "--out", out, "--attestation", ctx.attestation.path, "--attestation-sha256", ctx.attestation.sha256, "--run-id", ctx.runId], { cwd: scratch, env: { PATH: ctx.env.PATH } });
+    const host = await execLogged(process.execPath, [ctx.inspectorBundle, "inspect", join(root, FIX7), "--out", out, "--attestation", ctx.attestation.path, "--attestation-key", ctx.attestation.publicKey, "--run-id", ctx.runId], { cwd: scratch, env: { PATH: ctx.env.PATH } });
     const closed = host.exitCode === 3 && !existsSync(out);
     cases.push({ name: "macro run › host › [#40] the bundled inspector run directly on the host exits 3 and writes nothing", status: closed ? "passed" : "failed" });
   } finally {

@@ -26,7 +26,8 @@ export interface InspectRequest {
   /** The repository, for judging `out` again before anything lands in it. */
   repoDir: string;
   cwd: string;
-  attestation: { path: string; sha256: string };
+  /** The attestation and the base64 SPKI of the run key that signed it (the inspector checks the signature). */
+  attestation: { path: string; publicKey: string };
   runId: string;
   recorder: SideEffectRecorder;
   json?: boolean;
@@ -55,7 +56,7 @@ export async function inspectInSandbox(req: InspectRequest): Promise<Result<Sand
       seccompProfilePath: sandboxPaths(req.loaded).seccompProfile,
       command: [
         IN_INSPECTOR, "inspect", IN_PACKET, "--out", OUT,
-        "--attestation", IN_ATTESTATION, "--attestation-sha256", req.attestation.sha256, "--run-id", req.runId,
+        "--attestation", IN_ATTESTATION, "--attestation-key", req.attestation.publicKey, "--run-id", req.runId,
         ...(req.json === true ? ["--json"] : []),
       ],
       mounts: [

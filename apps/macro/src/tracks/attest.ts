@@ -2,7 +2,7 @@ import { join, relative, resolve } from "node:path";
 import type { AttestOutput, TrackInput } from "@macro/machine";
 import type { Fact } from "@macro/ssot";
 import { attestSandbox, readKey, trustedKeys, verifyBundleFile } from "@macro/attest";
-import { digestFile } from "@macro/report";
+import { digestFile, ensureDir, writeFileOnce } from "@macro/report";
 import type { TrackDeps } from "./deps.ts";
 
 const KEY_FACTS = new Set(["platform", "arch", "ci.isCI", "ci.name", "venue.class", "venue.id", "host.hostId"]);
@@ -31,6 +31,7 @@ export async function runAttest(deps: TrackDeps, { input, signal }: { input: Tra
     runId: input.runId,
     variant: null,
     signingKeyPem: await readKey(signingKey === null ? null : resolve(deps.loaded.dir, signingKey)),
+    runKeyPem: deps.runKey.privateKeyPem,
     now: deps.now,
     signal,
   });
@@ -38,7 +39,9 @@ export async function runAttest(deps: TrackDeps, { input, signal }: { input: Tra
     return { ...base, ok: false, reason: `B4′ could not measure the sandbox: ${result.error.code}: ${result.error.message}`, sideEffects: deps.recorder.since(mark) };
   }
   const attestation = result.value;
-  const checked = await verifyBundleFile(deps.loaded, attestation.bundlePath, await trustedKeys(deps.loaded, []), deps.now());
+  const runKey = await recordRunKey(deps, input.runId);
+  const origin = { kind: "run" as const, runId: input.runId, runPublicKeyPem: deps.runKey.publicKeyPem, imageId: attestation.imageId };
+  const checked = await verifyBundleFile(deps.loaded, attestation.bundlePath, await trustedKeys(deps.loaded, []), deps.now(), origin);
   const path = relative(deps.paths.cwd, attestation.bundlePath);
   const failing = attestation.judgement.probes.filter((p) => p.verdict !== "PASS");
   const facts: Fact[] = [
@@ -56,9 +59,25 @@ export async function runAttest(deps: TrackDeps, { input, signal }: { input: Tra
       ? `all ${attestation.judgement.probes.length} probes PASS in one throwaway container; bundle verified read-only`
       : `attestation not verified: ${[...failing.map((p) => `${p.id} ${p.verdict}`), ...checked.reasons.map((r) => r.code)].join(", ")}`,
     facts,
-    evidence: [{ id: "attestation", path, sha256: attestation.bundleSha256, bytes: attestation.bundleBytes, track: "attest", origin: "produced", createdAt: at() }],
+    evidence: [
+      { id: "attestation", path, sha256: attestation.bundleSha256, bytes: attestation.bundleBytes, track: "attest", origin: "produced", createdAt: at() },
+      { ...runKey, track: "attest", origin: "produced", createdAt: at() },
+    ],
     sideEffects: deps.recorder.since(mark),
   };
+}
+
+/**
+ * The run key's public half, written once under the run's folder and named by its key id: the
+ * in-run attestation is checked against it later, and the run record pins its digest.
+ */
+async function recordRunKey(deps: TrackDeps, runId: string): Promise<{ id: "run-key"; path: string; sha256: string; bytes: number }> {
+  const dir = join(deps.paths.reportsDir, "runs", runId);
+  await ensureDir(dir);
+  const file = join(dir, `run-key-${deps.runKey.keyid.slice(0, 16)}.pub`);
+  await writeFileOnce(file, deps.runKey.publicKeyPem);
+  const digest = await digestFile(file);
+  return { id: "run-key", path: relative(deps.paths.cwd, file), sha256: digest.sha256, bytes: digest.bytes };
 }
 
 /**
@@ -69,7 +88,7 @@ async function acceptOperatorBundle(deps: TrackDeps, bundle: { path: string; sha
   const at = deps.now().toISOString();
   const abs = join(deps.paths.cwd, bundle.path);
   const digest = await digestFile(abs);
-  const checked = await verifyBundleFile(deps.loaded, abs, await trustedKeys(deps.loaded, []), deps.now());
+  const checked = await verifyBundleFile(deps.loaded, abs, await trustedKeys(deps.loaded, []), deps.now(), { kind: "operator" });
   const same = digest.sha256 === bundle.sha256;
   const ok = same && checked.accepted;
   const macLocal = deps.loaded.ssot.venues.rejected.some((v) => v.id === bundle.venueId);

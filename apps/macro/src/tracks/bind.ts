@@ -1,5 +1,5 @@
 import { join, relative } from "node:path";
-import { digestFile, serializeJson, writeFileAtomic } from "@macro/report";
+import { digestFile, serializeJson, sha256Hex, writeFileOnce } from "@macro/report";
 import type { BindOutput, TrackInput } from "@macro/machine";
 import { loadMatrix } from "@macro/ssot";
 import { bindRows } from "@macro/verifier";
@@ -21,11 +21,13 @@ export async function runBind(deps: TrackDeps, { input }: { input: TrackInput })
       sideEffects: [],
     };
   }
-  const evidence = await rowEvidenceFrom(deps, matrix.value.rows, input.evidence);
+  const evidence = await rowEvidenceFrom({ loaded: deps.loaded, cwd: deps.paths.cwd, runId: input.runId, now: deps.now() }, matrix.value.rows, input.evidence);
   const bound = bindRows(matrix.value.rows, evidence);
   // The binding is evidence in its own right: which row stood on what, written before it is judged.
-  const file = join(await runDir(deps, input.runId), "binding.json");
-  await writeFileAtomic(file, serializeJson({ schema: "macro/binding/v1", runId: input.runId, matrix: relative(deps.paths.cwd, matrixPath), rows: bound }));
+  // Written once, named by its digest: a repeated bind never replaces what a record points at.
+  const text = serializeJson({ schema: "macro/binding/v1", runId: input.runId, matrix: relative(deps.paths.cwd, matrixPath), rows: bound });
+  const file = join(await runDir(deps, input.runId), `binding-${sha256Hex(text).slice(0, 16)}.json`);
+  await writeFileOnce(file, text);
   const digest = await digestFile(file);
   return {
     matrixPresent: true,

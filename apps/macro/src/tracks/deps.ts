@@ -27,6 +27,11 @@ export interface TrackDeps {
   now: () => Date;
   /** Live, or simulated from MACRO_VENUE_FACTS (validated before the run starts). */
   venueSource: VenueFactSource;
+  /**
+   * This run's ephemeral ed25519 key pair, made when the run starts and never written down: it
+   * signs the in-run attestation, and its public key is handed to the inspector and recorded.
+   */
+  runKey: { privateKeyPem: string; publicKeyPem: string; keyid: string };
   /** The live venue observed while the inputs were read; null when simulated. Used once. */
   venueFacts: Promise<VenueFacts> | null;
   /** Where a long track says which step it is on (progress for people; no effect on the run). */

@@ -1,29 +1,41 @@
 import { join } from "node:path";
-import { digestFile } from "@macro/report";
-import { orInputError, readInput, rowTags, type EvidenceRef, type MatrixRow } from "@macro/ssot";
-import { attestationRowEvidence, type RowEvidence } from "@macro/verifier";
+import { type EvidenceRef, type MatrixRow } from "@macro/ssot";
+import { attestationRowEvidence, readEvidenceFile, sha256Hex, testResultRowEvidence, EVIDENCE_LIMITS, type BundleOrigin, type RowEvidence } from "@macro/verifier";
 import { trustedKeys, verifyBundleFile } from "@macro/attest";
-import { TestResultStatement } from "../mvp/test-results.ts";
-import type { TrackDeps } from "./deps.ts";
+import type { LoadedSsot } from "@macro/ssot";
+
+export interface RowEvidenceContext {
+  loaded: LoadedSsot;
+  /** Where the evidence paths are relative to. */
+  cwd: string;
+  runId: string;
+  now: Date;
+}
 
 /**
  * Row evidence is read back from the files the earlier tracks recorded, never from their
  * in-memory claims: a file whose bytes changed since it was recorded makes its rows STALE, the
- * attestation is re-verified, and a test result counts only if it is about the bundle this run
- * built (its subject digest), so evidence about some other artifact binds nothing.
+ * attestation is re-verified (in-run: signed by this run's key and bound to this run; operator:
+ * signed by a key the SSOT trusts), and a test result counts only if it is about the bundle this
+ * run built (its subject digest), so evidence about some other artifact binds nothing. The same
+ * function recomputes a binding later, from a run record (`macro verify`).
  */
-export async function rowEvidenceFrom(deps: TrackDeps, rows: MatrixRow[], evidence: EvidenceRef[]): Promise<RowEvidence[]> {
+export async function rowEvidenceFrom(ctx: RowEvidenceContext, rows: MatrixRow[], evidence: readonly EvidenceRef[]): Promise<RowEvidence[]> {
   const out: RowEvidence[] = [];
   const byId = (id: string) => evidence.find((e) => e.id === id);
   const stale = (track: string) => rows.filter((r) => r.track === track).map((r): RowEvidence => ({ rowId: r.id, status: "STALE" }));
+  const pinned = async (ref: EvidenceRef, max: number = EVIDENCE_LIMITS.documentBytes): Promise<Uint8Array | null> => {
+    const read = await readEvidenceFile(join(ctx.cwd, ref.path), max);
+    return read.ok && sha256Hex(read.value) === ref.sha256 ? read.value : null;
+  };
 
   const attestation = byId("attestation");
   if (attestation !== undefined) {
-    const path = join(deps.paths.cwd, attestation.path);
-    if ((await digestFile(path)).sha256 !== attestation.sha256) {
+    const origin = await originOf(attestation, byId("run-key"), ctx.runId, pinned);
+    if (origin === null || (await pinned(attestation)) === null) {
       out.push(...stale("attest"));
     } else {
-      const verdict = await verifyBundleFile(deps.loaded, path, await trustedKeys(deps.loaded, []), deps.now());
+      const verdict = await verifyBundleFile(ctx.loaded, join(ctx.cwd, attestation.path), await trustedKeys(ctx.loaded, []), ctx.now, origin);
       out.push(...attestationRowEvidence(rows, verdict, "B4′"));
     }
   }
@@ -31,34 +43,22 @@ export async function rowEvidenceFrom(deps: TrackDeps, rows: MatrixRow[], eviden
   const results = byId("test-results");
   const bundle = byId("mvp-bundle");
   if (results !== undefined && bundle !== undefined) {
-    const path = join(deps.paths.cwd, results.path);
-    const bytes = Buffer.from(orInputError(await readInput(path, { kind: "evidence", noSymlink: true })));
-    if ((await digestFile(path)).sha256 !== results.sha256) {
-      out.push(...stale("test"));
-    } else {
-      for (const line of bytes.toString("utf8").split("\n").filter((l) => l !== "")) {
-        const statement = TestResultStatement.safeParse(JSON.parse(line));
-        if (!statement.success || !statement.data.subject.some((s) => s.digest.sha256 === bundle.sha256)) continue;
-        const { passedTests, failedTests } = statement.data.predicate;
-        for (const name of passedTests) out.push(...testEvidence(rows, name, "PASS"));
-        for (const name of failedTests) out.push(...testEvidence(rows, name, "FAIL"));
-      }
-    }
+    const bytes = await pinned(results, EVIDENCE_LIMITS.linesBytes);
+    if (bytes === null) out.push(...stale("test"));
+    else out.push(...testResultRowEvidence(rows, bytes, bundle.sha256));
   }
   return out;
 }
 
-/**
- * A test result speaks for a row only through the row's tag in its name (exact id: #25 never
- * binds #250) and for the matrix test entries its name contains; a failure speaks against the
- * tagged row even when it matches no entry.
- */
-function testEvidence(rows: MatrixRow[], name: string, status: "PASS" | "FAIL"): RowEvidence[] {
-  return rowTags(name).flatMap((tag): RowEvidence[] => {
-    const row = rows.find((r) => r.id === tag);
-    if (row === undefined) return [];
-    const entries = row.tests.filter((entry) => name.includes(entry));
-    if (entries.length === 0) return status === "FAIL" ? [{ rowId: tag, status }] : [];
-    return entries.map((test) => ({ rowId: tag, test, status }));
-  });
+/** In-run attestations are checked against the run key the run recorded; returned bundles as an operator's. */
+async function originOf(
+  attestation: EvidenceRef,
+  runKey: EvidenceRef | undefined,
+  runId: string,
+  pinned: (ref: EvidenceRef) => Promise<Uint8Array | null>,
+): Promise<BundleOrigin | null> {
+  if (attestation.origin === "verified-read-only") return { kind: "operator" };
+  if (runKey === undefined) return null;
+  const key = await pinned(runKey);
+  return key === null ? null : { kind: "run", runId, runPublicKeyPem: Buffer.from(key).toString("utf8"), imageId: null };
 }

@@ -1,7 +1,9 @@
 import { join, relative } from "node:path";
 import type { TestOutput, TrackInput } from "@macro/machine";
-import { digestFile, writeFileAtomic } from "@macro/report";
-import { SandboxAttestationStatement, orInputError, parseStrictJson, readInput, readInputText, type EvidenceRef, type Fact } from "@macro/ssot";
+import { digestFile, writeFileOnce } from "@macro/report";
+import { orInputError, readInputText, type EvidenceRef, type Fact } from "@macro/ssot";
+import { trustedKeys, verifyBundleFile } from "@macro/attest";
+import { sha256Hex, spkiBase64 } from "@macro/verifier";
 import { detectEngine } from "@macro/sandbox";
 import { execLogged } from "../mvp/exec.ts";
 import { sandboxAcceptance } from "../mvp/in-sandbox.ts";
@@ -53,17 +55,16 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
     facts.push({ id: `tests.${suite}`, value: summary(cases), source: relative(deps.paths.cwd, file), observedAt: at() });
   }
 
-  const attested = parseStrictJson(orInputError(await readInput(join(deps.paths.cwd, attestation.path), { kind: "bundle", noSymlink: true })));
-  const statement = SandboxAttestationStatement.safeParse(attested.ok ? attested.value : null);
-  if (!statement.success) {
-    all.push({ name: "macro run › sandbox › the attestation of this run names the image to run in", status: "failed" });
+  const attested = await attestedImage(deps, input.runId, attestation, input.evidence.find((e) => e.id === "run-key"));
+  if (attested === null) {
+    all.push({ name: "macro run › sandbox › the attestation of this run, signed by its run key, names the image to run in", status: "failed" });
   } else {
     deps.progress?.({ track: "test", step: "acceptance in the attested sandbox", tests: tally() });
     const cases = await sandboxAcceptance({
       engine: engine.value,
-      image: statement.data.predicate.image.ref,
+      image: attested.image,
       loaded: deps.loaded,
-      attestation: { path: join(deps.paths.cwd, attestation.path), sha256: attestation.sha256 },
+      attestation: { path: join(deps.paths.cwd, attestation.path), publicKey: spkiBase64(attested.runKeyPem) },
       runId: input.runId,
       outDir: join(dir, "fix7"),
       recorder: deps.recorder,
@@ -76,8 +77,10 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
     facts.push({ id: "tests.sandbox", value: summary(cases), source: "macro run (tki-inspector in the attested sandbox)", observedAt: at() });
   }
 
-  const jsonl = join(dir, "evidence.intoto.jsonl");
-  await writeFileAtomic(jsonl, statements.map((s) => `${JSON.stringify(s)}\n`).join(""));
+  // Written once, named by its digest: a repeated test track never replaces what a record points at.
+  const lines = statements.map((s) => `${JSON.stringify(s)}\n`).join("");
+  const jsonl = join(dir, `evidence-${sha256Hex(lines).slice(0, 16)}.intoto.jsonl`);
+  await writeFileOnce(jsonl, lines);
   const digest = await digestFile(jsonl);
   evidence.push({ id: "test-results", path: relative(deps.paths.cwd, jsonl), sha256: digest.sha256, bytes: digest.bytes, track: "test", origin: "produced", createdAt: at() });
 
@@ -96,6 +99,15 @@ export async function runTests(deps: TrackDeps, { input, signal }: { input: Trac
     evidence,
     sideEffects: deps.recorder.since(mark),
   };
+}
+
+/** The image the run attested, read only from the attestation as its run key signed it. */
+async function attestedImage(deps: TrackDeps, runId: string, attestation: EvidenceRef, runKey: EvidenceRef | undefined): Promise<{ image: string; runKeyPem: string } | null> {
+  if (runKey === undefined) return null;
+  const key = orInputError(await readInputText(join(deps.paths.cwd, runKey.path), { kind: "key", noSymlink: true }));
+  if (sha256Hex(key) !== runKey.sha256) return null;
+  const verdict = await verifyBundleFile(deps.loaded, join(deps.paths.cwd, attestation.path), await trustedKeys(deps.loaded, []), deps.now(), { kind: "run", runId, runPublicKeyPem: key, imageId: null });
+  return verdict.accepted && verdict.statement !== null ? { image: verdict.statement.predicate.image.ref, runKeyPem: key } : null;
 }
 
 function summary(cases: TestCase[]): string {

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 /** What the caller was told on the command line; env fallbacks are applied by `runGuards`. */
 export interface GuardInputs {
   attestationFile?: string | undefined;
-  attestationSha256?: string | undefined;
+  /** The run's ephemeral ed25519 public key, base64 of its SPKI DER: the attestation must verify under it. */
+  attestationKey?: string | undefined;
   runId?: string | undefined;
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import type { GuardContext } from "./context.ts";
 
 // Test support: a context that looks like the deny-by-default sandbox, with every
@@ -26,6 +26,23 @@ export function statement(overrides: { verdict?: string; runId?: string; predica
 
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
+/** A run's ephemeral key, deterministic from a label so the tests are stable. */
+export function runKey(label = "the run"): { privateKey: ReturnType<typeof createPrivateKey>; spki: string } {
+  const seed = createHash("sha256").update(`guard test key: ${label}`).digest();
+  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]), format: "der", type: "pkcs8" });
+  return { privateKey, spki: createPublicKey(privateKey).export({ type: "spki", format: "der" }).toString("base64") };
+}
+
+export const RUN_KEY = runKey();
+
+/** A DSSE envelope over `payload`, signed as the run signs its attestation. */
+export function envelope(payload: string, key = RUN_KEY, extra: Record<string, unknown> = {}): string {
+  const bytes = Buffer.from(payload, "utf8");
+  const type = "application/vnd.in-toto+json";
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} ${type} ${bytes.length} `), bytes]);
+  return JSON.stringify({ payloadType: type, payload: bytes.toString("base64"), signatures: [{ sig: sign(null, pae, key.privateKey).toString("base64") }], ...extra });
+}
+
 export interface FakeOptions {
   files?: Record<string, string>;
   dirs?: Record<string, string[]>;
@@ -36,7 +53,7 @@ export interface FakeOptions {
 }
 
 export function fakeContext(options: FakeOptions = {}): GuardContext {
-  const attestation = options.attestation === undefined ? statement() : options.attestation;
+  const attestation = options.attestation === undefined ? envelope(statement()) : options.attestation;
   const files: Record<string, string> = {
     "/proc/self/mountinfo": SANDBOX_MOUNTINFO,
     "/proc/self/status": SANDBOX_STATUS,
@@ -48,7 +65,7 @@ export function fakeContext(options: FakeOptions = {}): GuardContext {
   return {
     inputs: options.inputs ?? {
       attestationFile: ATTESTATION_PATH,
-      attestationSha256: attestation === null ? "0".repeat(64) : sha256(attestation),
+      attestationKey: RUN_KEY.spki,
       runId: RUN_ID,
     },
     env: options.env ?? { PATH: "/usr/bin", HOME: "/nonexistent", NODE_ENV: "production" },

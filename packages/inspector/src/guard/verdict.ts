@@ -7,6 +7,7 @@ import { ExitCode, MacroError } from "@macro/ssot";
 export const GUARD_CODES = [
   "P1_NO_ATTESTATION",
   "P1_ATTESTATION_MISMATCH",
+  "P1_ATTESTATION_UNSIGNED",
   "L3_ROOT_WRITABLE",
   "L3_NETWORK",
   "L3_ROOT_USER",

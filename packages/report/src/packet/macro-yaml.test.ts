@@ -49,7 +49,7 @@ describe("packets from the repo's macro.yaml and acceptance matrix", () => {
     expect(p.macro.ssotSha256).toBe(real.loaded.sha256);
     const text = JSON.stringify(p.nextActions);
     expect(text).not.toMatch(/<venue>|<date>|<runId>/);
-    expect(p.nextActions[0]?.returns.where).toBe("reports/sandbox-attestation-evidence-V1|V2-2026-06-10.json");
+    expect(p.nextActions[0]?.returns.where).toBe("reports/sandbox-attestation-evidence-V1|V2-2026-06-10-<digest>.json");
     const md = renderPacketMarkdown(p);
     expect(sha256Hex(md)).toBe(p.renderings?.markdownSha256);
     const headings = unified()
@@ -64,7 +64,7 @@ describe("packets from the repo's macro.yaml and acceptance matrix", () => {
     const real = await load();
     const p = packet(real, { ...noEngineBlocker, track: "attest", guard: "attestationVerified", class: ["OWNER_OPERATOR_REQUIRED", "PROBE_FAILED"] }, "V1");
     expect(p.blocker.blocks.tracks).toEqual(["attest", "build", "test", "bind", "persist"]);
-    expect(p.nextActions[0]?.returns.where).toBe("reports/sandbox-attestation-evidence-V1-2026-06-10.json");
+    expect(p.nextActions[0]?.returns.where).toBe("reports/sandbox-attestation-evidence-V1-2026-06-10-<digest>.json");
   });
 
   it("tests failing block only the rows proven by tests, not the sandbox rows", async () => {

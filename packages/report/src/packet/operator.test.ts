@@ -36,6 +36,13 @@ describe("renderOperatorPacket", () => {
     expect(code.join("\n")).toContain("macro verify");
   });
 
+  it("says how to sign, and that an unsigned bundle never counts", () => {
+    expect(md).toContain("pnpm macro keygen --out keys");
+    expect(md).toContain("--key keys/attest-signing.key");
+    expect(md).toContain("sandbox.signing.trustedKeys");
+    expect(md).toContain("UNAUTHENTICATED");
+  });
+
   it("is deterministic", () => {
     expect(renderOperatorPacket(ssotFixture, packet)).toBe(md);
   });

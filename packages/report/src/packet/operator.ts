@@ -10,9 +10,9 @@ export const OPERATOR_SECTIONS = [
   "6. If the venue cannot run it",
 ] as const;
 
-/** `checkpoints/operator-packet-<blocker>-<date>.md` */
-export function operatorPacketName(blockerSlug: string, date: string): string {
-  return `operator-packet-${blockerSlug}-${date}.md`;
+/** `checkpoints/operator-packet-<blocker>-<date>-<runId>.md`: one per run, so no run's record loses its runbook to the next. */
+export function operatorPacketName(blockerSlug: string, date: string, runId: string): string {
+  return `operator-packet-${blockerSlug}-${date}-${runId}.md`;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -27,7 +27,7 @@ export function renderOperatorPacket(ssot: Ssot, packet: BlockerPacket): string 
   const venues = ssot.venues.approved.map((v) => [v.id, v.title, v.description]);
   const actions = packet.nextActions.filter((a) => a.owner === "operator");
   const verify = packet.nextActions.flatMap((a) => a.commands).filter((c) => c.includes("macro verify"));
-  const bundle = `reports/sandbox-attestation-evidence-<venue>-${date}.json`;
+  const bundle = `reports/sandbox-attestation-evidence-<venue>-${date}-<digest>.json`;
   return [
     `# Operator packet — ${inline(packet.blocker.id)}: ${inline(packet.blocker.title)}`,
     "",
@@ -62,7 +62,12 @@ export function renderOperatorPacket(ssot: Ssot, packet: BlockerPacket): string 
     "",
     `## ${OPERATOR_SECTIONS[3]}`,
     "",
-    paragraph(`Return the bundle the attest command wrote, unchanged, at ${code(bundle, false)} (with <venue> the venue it printed). It is an in-toto Statement v1${ssot.sandbox.signing.required ? ", signed as a DSSE envelope with a trusted ed25519 key (required by the SSOT)" : " (a DSSE signature is optional)"}.`),
+    paragraph(
+      `Return the bundle the attest command wrote, unchanged, at ${code(bundle, false)} (with <venue> the venue and <digest> the first 16 hex of its sha256, as it printed). ` +
+        "It is an in-toto Statement v1 in a DSSE envelope, and it counts only when signed by an ed25519 key the SSOT trusts: unsigned, it is UNAUTHENTICATED and never accepted as B4′. " +
+        `To sign: ${code("pnpm macro keygen --out keys", false)} once (the private key ${code("keys/attest-signing.key", false)} never leaves the venue), then ${code("pnpm macro attest --venue <venue> --key keys/attest-signing.key", false)}; ` +
+        `return ${code("keys/attest-signing.pub", false)} too, for the owner to add to ${code("sandbox.signing.trustedKeys", false)} in the SSOT.`,
+    ),
     "",
     `## ${OPERATOR_SECTIONS[4]}`,
     "",

@@ -1,7 +1,7 @@
 import { appendFile, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import * as z from "zod";
-import { BlockerPacket, InputError, InternalError, Sha256Hex, inputError, readInput } from "@macro/ssot";
+import { BlockerPacket, InputError, InternalError, Sha256Hex, formatStrictJsonError, inputError, parseStrictJson, readInput } from "@macro/ssot";
 import { ensureDir, writeFilesAtomic } from "../fs-atomic.ts";
 import { serializeJson, sha256Hex } from "../hash.ts";
 import { renderPacketMarkdown } from "./render.ts";
@@ -151,10 +151,9 @@ async function readIfExists(path: string): Promise<Buffer | null> {
   throw inputError(r.error);
 }
 
+/** Strict JSON: a duplicate key, a BOM or trailing bytes in a packet are tampering, not data. */
 function parseJson(bytes: Buffer, file: string): unknown {
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch (error) {
-    throw new InputError("JSON_INVALID", `${file}: not valid JSON`, { file, cause: error });
-  }
+  const parsed = parseStrictJson(bytes, { maxDepth: 64 });
+  if (!parsed.ok) throw new InputError("JSON_INVALID", formatStrictJsonError(file, parsed.error), { file });
+  return parsed.value;
 }
