@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "@macro/test-utils";
 import { floorIssues, runFlagFloorIssues, seccompFloorIssues, expectationWithin, probeFloorIssues } from "./floor.ts";
 import { formatSsotError, loadSsot } from "./load.ts";
 import { REFERENCE_PROBES } from "./reference-probes.ts";
@@ -20,7 +20,7 @@ const profile = JSON.parse(await readFile(join(repo, "packages/sandbox/seccomp-d
 let scratch = "";
 let server: Server | null = null;
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "macro-floor-"));
+  scratch = await tempDir("macro-floor-");
 });
 afterAll(async () => {
   server?.close();

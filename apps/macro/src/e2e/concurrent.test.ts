@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { tempDirSync } from "@macro/test-utils";
 import { readLedger, sha256Hex } from "@macro/report";
 import { repoRoot } from "./harness.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "macro-concurrent-"));
+const scratch = tempDirSync("macro-concurrent-");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** One real `macro run`, sharing reports/ and checkpoints/ with the others started at once. */
@@ -51,7 +51,8 @@ describe("concurrent runs", () => {
       expect(entry?.recordSha256, `run ${i}`).toBe(sha256Hex(record));
       // Every file the record names still has the bytes it bound.
       const subjects = (JSON.parse(record.toString("utf8")) as { subject: { name: string; digest: { sha256: string } }[] }).subject;
-      for (const subject of subjects) expect(sha256Hex(readFileSync(join(repoRoot, subject.name))), subject.name).toBe(subject.digest.sha256);
+      // Named relative to reports/, so a copy of that folder verifies anywhere.
+      for (const subject of subjects) expect(sha256Hex(readFileSync(join(scratch, "reports", subject.name))), subject.name).toBe(subject.digest.sha256);
     }
     expect(readdirSync(join(scratch, "checkpoints")).filter((n) => n.endsWith(".checkpoint.json"))).toHaveLength(4);
   }, 120_000);

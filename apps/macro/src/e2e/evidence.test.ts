@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDirSync } from "@macro/test-utils";
 import { entryHash, GENESIS_HASH, serializeEntry, type LedgerEntry } from "@macro/report";
 import { keyedSsot, macro, repoRoot } from "./harness.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "macro-evidence-"));
+const scratch = tempDirSync("macro-evidence-");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs the CLI against a copy of `reports` (each tamper on its own copy), the SSOT given. */

@@ -23,7 +23,8 @@ describe("macro inspect: --out judged before anything runs (no engine here, so a
     writeFileSync(join(s, "full", "keep"), "x");
     const cases: [string, RegExp][] = [
       ["/", /root or a top-level/],
-      ["", /is empty/],
+      // The strict CLI refuses an empty value before the --out check runs: exit 2 either way.
+      ["", /is empty|needs a non-empty value/],
       [packet, /the packet or inside it/],
       [join(packet, "x"), /the packet or inside it/],
       [join(packet, "data"), /the packet or inside it/],

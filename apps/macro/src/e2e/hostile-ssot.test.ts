@@ -74,7 +74,9 @@ describe("hostile SSOT files are exit 2 with nothing written", () => {
         edit = (t) => replaceLine(t, `  path: ${join(repoRoot, "fixtures/acceptance-matrix.yaml")}`, `  path: ${path}`);
       } else if (name === "duplicate-key seccomp profile") {
         writeFileSync(path, '{"defaultAction":"SCMP_ACT_ALLOW","defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[]}');
-        edit = (t) => replaceLine(t, `  seccompProfile: ${join(repoRoot, "packages/sandbox/seccomp-deny-by-default.json")}`, `  seccompProfile: ${path}`);
+        // Both names of the profile: the floor refuses a run that would not use the profile it attests.
+        const profile = join(repoRoot, "packages/sandbox/seccomp-deny-by-default.json");
+        edit = (t) => replaceLine(replaceLine(t, `  seccompProfile: ${profile}`, `  seccompProfile: ${path}`), `    seccomp: ${profile}`, `    seccomp: ${path}`);
       } else {
         writeFileSync(path, "not a key\n");
         edit = (t) => replaceLine(t, "    trustedKeys: []", `    trustedKeys: ["${path}"]`);

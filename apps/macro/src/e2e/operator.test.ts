@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { tempDirSync } from "@macro/test-utils";
 import { BlockerPacket } from "@macro/ssot";
 import { cleanup, keyedSsot, macro, repoRoot, type CliRun } from "./harness.ts";
 
@@ -22,7 +22,7 @@ function latestPacket(run: CliRun): BlockerPacket {
 
 /** A scratch folder with a key pair and an SSOT that trusts it; the operator signs with it. */
 function operatorHome(): { scratch: string; ssot: string } {
-  const scratch = mkdtempSync(join(tmpdir(), "macro-e2e-"));
+  const scratch = tempDirSync("macro-e2e-");
   const keyed = keyedSsot(scratch);
   runs.push(keyed.keygen);
   expect(keyed.keygen.status, keyed.keygen.stderr).toBe(0);

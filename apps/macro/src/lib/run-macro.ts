@@ -128,7 +128,7 @@ async function runUntraced(io: Io, paths: Paths, resume: Resume | undefined, fns
     // Records are named by their digest, so no record is ever rewritten; the checkpoint is a resume
     // point that a resume rewrites, so no record points at it.
     const persisted = output.outputs.persist?.evidence.find((e) => e.id === "run-record");
-    const record = output.status === "closed" && persisted !== undefined ? join(paths.cwd, persisted.path) : await recordRun(ctx, output, [packet?.json, packet?.markdown, packet?.operator]);
+    const record = output.status === "closed" && persisted !== undefined ? join(paths.cwd, persisted.path) : await recordRun(ctx, output, [packet?.json, packet?.markdown, packet?.operator, loaded.path]);
     if (output.status === "aborted") log.error({ error: output.error }, "run aborted by a defect");
     log.flush();
     return {

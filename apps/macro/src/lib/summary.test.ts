@@ -60,7 +60,7 @@ describe("the closed run's summary", () => {
       "  rows bound   45/45",
       "  record       reports/run-record-r1.json",
       "  log          reports/logs/run-r1.ndjson",
-      "  verify       pnpm macro verify signed.json",
+      "  verify       pnpm macro verify reports/run-record-r1.json",
       "",
     ]);
   });

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { tempDirSync } from "@macro/test-utils";
 import { loadSsot } from "@macro/ssot";
 import { repoRoot } from "../e2e/harness.ts";
 import type { Io } from "../lib/io.ts";
@@ -16,7 +16,7 @@ const ssot = loaded.value.ssot;
 /** A binder that binds every row as passing, whatever the evidence: broken on purpose, injected. */
 const lenientBinder: SelftestTargets = { ...REAL_TARGETS, bindRows: (rows) => rows.map((r) => ({ id: r.id, status: "BOUND_PASS", blockedBy: [], notes: [] })) };
 
-const scratch = mkdtempSync(join(tmpdir(), "macro-selftest-"));
+const scratch = tempDirSync("macro-selftest-");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("macro selftest", () => {

@@ -7,10 +7,10 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "@macro/test-utils";
 import { formatSsotError, loadSsot, type LoadedSsot } from "@macro/ssot";
 import { buildSandboxImage, detectEngine, memoryRecorder } from "@macro/sandbox";
 import { attestSandbox, HELPER_IN_IMAGE, PROBE_ENTRY_IN_IMAGE } from "../attest.ts";
@@ -94,7 +94,7 @@ describe.skipIf(skipReason !== null)(`B4′ against a weakening engine${skipReas
   const lying = new Map<string, Outcome>();
 
   beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), "macro-conformance-"));
+    scratch = await tempDir("macro-conformance-");
     const l = await loadSsot(join(REPO, "macro.yaml"));
     if (!l.ok) throw new Error(formatSsotError(l.error));
     loaded = l.value;

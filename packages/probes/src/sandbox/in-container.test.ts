@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDirSync } from "@macro/test-utils";
 import { ProbeReport } from "@macro/ssot";
 import { buildScratchImage, canBuildScratchImage, HARDENED_RUN_FLAGS, runProbeContainer, SECCOMP_PROFILE, WEAK_RUN_FLAGS, type ScratchImage } from "./_scratch-image.ts";
 import { ssotExpectations } from "./_test-support.ts";
@@ -37,7 +37,7 @@ describe("probes in a real hardened container", () => {
   beforeAll(async () => {
     if (!engine) return;
     image = await buildScratchImage();
-    work = mkdtempSync(join(tmpdir(), "macro-probes-weak-"));
+    work = tempDirSync("macro-probes-weak-");
     chmodSync(work, 0o755);
     // A host directory holding a live unix socket: what an engine's socket directory looks like.
     server = createServer((socket) => socket.end());
