@@ -6,13 +6,12 @@ import {
   Ssot,
   engineViewDigest,
   type EngineView,
-  type JsonValue,
   type ProbeExpectation,
   type ProbeResult,
   type RunFlags,
 } from "@macro/ssot";
 import { buildAttestationStatement, type SandboxFiles } from "./statement.ts";
-import { engineViewFor } from "./conformance/material.ts";
+import { engineViewFor, satisfying } from "./conformance/material.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const CANDIDATES = ["macro.yaml", "fixtures/ssot/valid.yaml"];
@@ -74,17 +73,7 @@ function minimalSsot(): Ssot {
   });
 }
 
-/** An actual value that satisfies an expected value, operators included. */
-export function satisfying(expected: JsonValue): JsonValue {
-  if (expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
-    const [op, arg] = Object.entries(expected)[0] ?? [];
-    if (op === "$oneOf" && Array.isArray(arg) && arg[0] !== undefined) return arg[0];
-    if ((op === "$lte" || op === "$gte") && typeof arg === "number") return arg;
-    if (op === "$empty") return [];
-    if (op === "$set" && Array.isArray(arg)) return arg;
-  }
-  return expected;
-}
+export { satisfying };
 
 /** The nonce the fixtures' attester issued. */
 export const NONCE = "5eed".repeat(8);

@@ -142,7 +142,7 @@ export async function runStep(req: StepRequest): Promise<{ ok: true; value: Step
  * otherwise the directory (fresh, under a private 0700 scratch dir) is opened to all, which
  * reaches no one on the host but the sandbox.
  */
-async function sandboxOwnedDir(dir: string, user: string): Promise<string> {
+export async function sandboxOwnedDir(dir: string, user: string): Promise<string> {
   await mkdir(dir, { mode: 0o700 });
   const [uid, gid] = user.split(":").map(Number);
   try {

@@ -1,9 +1,10 @@
-import { chmod, chown, mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
+import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { err, ok, type LoadedSsot, type Result } from "@macro/ssot";
 import { runInSandbox, type ContainerEngine, type SandboxRun, type SideEffectRecorder } from "@macro/sandbox";
 import { sandboxPaths } from "@macro/attest";
+import { sandboxOwnedDir } from "@macro/workload";
 import { inspectorBundlePath } from "./inspector-bundle.ts";
 import { deliverToOut, readSandboxFile, type DeliveredFile, type OutTarget } from "../lib/out-dir.ts";
 
@@ -48,7 +49,7 @@ export async function inspectInSandbox(req: InspectRequest): Promise<Result<Sand
   const flags = req.loaded.ssot.sandbox.runFlags;
   const scratch = await mkdtemp(join(tmpdir(), "macro-inspect-"));
   try {
-    const writable = await sandboxWritableDir(scratch, flags.user);
+    const writable = await sandboxOwnedDir(join(scratch, "out"), flags.user);
     const profile = { ...flags, mounts: [...flags.mounts, { source: writable, target: OUT, readOnly: false }] };
     const run = await runInSandbox(req.engine, {
       image: req.image,
@@ -81,21 +82,4 @@ export async function inspectInSandbox(req: InspectRequest): Promise<Result<Sand
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/**
- * The sandbox user owns its directory and nothing else. As root, chown makes it so; otherwise the
- * directory (one macro just made, under a parent only this user can enter) is opened to all, which
- * reaches no one on the host but the sandbox.
- */
-async function sandboxWritableDir(scratch: string, user: string): Promise<string> {
-  const dir = join(scratch, "out");
-  await mkdir(dir, { mode: 0o700 });
-  const [uid, gid] = user.split(":").map(Number);
-  try {
-    await chown(dir, uid ?? 65534, gid ?? 65534);
-  } catch {
-    await chmod(dir, 0o777);
-  }
-  return dir;
 }
