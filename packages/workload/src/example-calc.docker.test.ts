@@ -1,21 +1,17 @@
-import { cp, readFile, rm, writeFile, chmod } from "node:fs/promises";
+import { cp, readFile, writeFile, chmod } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "@macro/test-utils";
 import { Workload, type WorkloadStep } from "@macro/ssot";
-import { buildSandboxImage, detectEngine, DOCKERFILE_PATH, memoryRecorder, REFERENCE_STRICT_RUN_FLAGS, SECCOMP_PROFILE_PATH, type ContainerEngine } from "@macro/sandbox";
+import { engine, noEngine as why, stepRequest, useStepImage } from "./_sandbox-image.ts";
 import { runStep, type Artifact, type StepOutcome } from "./run-step.ts";
 
 // examples/calc, the foreign workload, run step by step in real deny-by-default containers: its
 // build, its JUnit suite and its TAP suite, each testing the built calc.js.
 const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), "../../../examples/calc");
-const detected = await detectEngine(process.env);
-const engine: ContainerEngine | null = detected.ok ? detected.value : null;
-const why = detected.ok ? "" : "no container engine answers here";
-const IMAGE = `macro-workload-calc-${randomBytes(4).toString("hex")}:attest`;
-let imageRef = "";
+const image = useStepImage("calc");
 let scratch = "";
 
 const WORKLOAD = Workload.parse({
@@ -31,10 +27,8 @@ async function runAll(workspace: string): Promise<StepOutcome[]> {
   const artifacts = new Map<string, Artifact[]>();
   const outcomes: StepOutcome[] = [];
   for (const step of WORKLOAD.steps as WorkloadStep[]) {
-    const r = await runStep({
-      engine, image: imageRef, flags: { ...REFERENCE_STRICT_RUN_FLAGS, seccomp: SECCOMP_PROFILE_PATH }, seccompProfilePath: SECCOMP_PROFILE_PATH, step, workspace,
-      uses: step.uses.map((id) => ({ stepId: id, artifacts: artifacts.get(id) ?? [] })), keepDir: join(scratch, "keep", randomBytes(4).toString("hex")), recorder: memoryRecorder(), now: () => new Date(),
-    });
+    const uses = step.uses.map((id) => ({ stepId: id, artifacts: artifacts.get(id) ?? [] }));
+    const r = await runStep(stepRequest(image(), step, workspace, join(scratch, "keep", randomBytes(4).toString("hex")), uses));
     if (!r.ok) throw new Error(r.error.message);
     artifacts.set(step.id, r.value.artifacts);
     outcomes.push(r.value);
@@ -52,18 +46,6 @@ async function copyOfExample(): Promise<string> {
 beforeAll(async () => {
   scratch = await tempDir("macro-workload-calc-");
   await chmod(scratch, 0o755);
-  if (engine === null) return;
-  const built = await buildSandboxImage(engine, { profile: { image: IMAGE, dockerfile: DOCKERFILE_PATH, seccompProfile: SECCOMP_PROFILE_PATH }, payload: [], recorder: memoryRecorder() });
-  if (!built.ok) throw new Error(built.error.message);
-  imageRef = built.value.imageRef;
-}, 120_000);
-
-afterAll(async () => {
-  if (engine !== null && imageRef !== "") {
-    await engine.removeImage(imageRef);
-    await engine.removeImage(IMAGE);
-  }
-  await rm(scratch, { recursive: true, force: true });
 });
 
 describe.skipIf(engine === null)(`examples/calc in the sandbox${why === "" ? "" : ` (skipped: ${why})`}`, () => {

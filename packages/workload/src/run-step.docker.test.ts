@@ -1,21 +1,15 @@
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "@macro/test-utils";
 import type { WorkloadStep } from "@macro/ssot";
 import { Workload } from "@macro/ssot";
-import { buildSandboxImage, detectEngine, DOCKERFILE_PATH, memoryRecorder, REFERENCE_STRICT_RUN_FLAGS, SECCOMP_PROFILE_PATH, type ContainerEngine } from "@macro/sandbox";
+import { engine, noEngine as why, stepRequest, useStepImage } from "./_sandbox-image.ts";
 import { runStep, type StepRequest } from "./run-step.ts";
 
-const detected = await detectEngine(process.env);
-const engine: ContainerEngine | null = detected.ok ? detected.value : null;
-const why = detected.ok ? "" : "no container engine answers here: the step runner's container tests cannot run";
-
-const IMAGE = `macro-workload-test-${randomBytes(4).toString("hex")}:attest`;
+const image = useStepImage("test");
 let workspace = "";
 let keep = "";
-let imageRef = "";
 
 const LIB_TEST = `const test = require("node:test");
 const assert = require("node:assert");
@@ -54,8 +48,7 @@ function steps(build: Partial<WorkloadStep> = {}, test: Partial<WorkloadStep> = 
 }
 
 function request(step: WorkloadStep, uses: StepRequest["uses"] = []): StepRequest {
-  if (engine === null) throw new Error(why);
-  return { engine, image: imageRef, flags: { ...REFERENCE_STRICT_RUN_FLAGS, seccomp: SECCOMP_PROFILE_PATH }, seccompProfilePath: SECCOMP_PROFILE_PATH, step, workspace, uses, keepDir: keep, recorder: memoryRecorder(), now: () => new Date() };
+  return stepRequest(image(), step, workspace, keep, uses);
 }
 
 beforeAll(async () => {
@@ -68,19 +61,6 @@ beforeAll(async () => {
   await writeFile(join(workspace, "test/run.js"), RUNNER);
   // mkdtemp makes 0700; a checkout is readable by others, and the sandbox user is "others".
   await chmod(workspace, 0o755);
-  if (engine === null) return;
-  const built = await buildSandboxImage(engine, { profile: { image: IMAGE, dockerfile: DOCKERFILE_PATH, seccompProfile: SECCOMP_PROFILE_PATH }, payload: [], recorder: memoryRecorder() });
-  if (!built.ok) throw new Error(built.error.message);
-  imageRef = built.value.imageRef;
-}, 120_000);
-
-afterAll(async () => {
-  if (engine !== null && imageRef !== "") {
-    await engine.removeImage(imageRef);
-    await engine.removeImage(IMAGE);
-  }
-  await rm(workspace, { recursive: true, force: true });
-  await rm(keep, { recursive: true, force: true });
 });
 
 describe.skipIf(engine === null)(`runStep in a real deny-by-default container${why === "" ? "" : ` (skipped: ${why})`}`, () => {
